@@ -1,0 +1,48 @@
+# The two commands: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+LISTEN ?= 127.0.0.1:3000
+STATE_DIR ?= .spin
+RUNNER := target/release/runner
+
+# Application components (functions/*), built for wasm32-wasip2.
+COMPONENTS := health
+# Test-only components.
+TEST_COMPONENTS := runner-probe
+
+wasm_packages = $(addprefix -p ,$(1))
+
+.PHONY: help run build build-components build-runner test bench clean
+
+help:
+	@echo "make run    build everything and serve on $(LISTEN) (LISTEN=host:port STATE_DIR=dir)"
+	@echo "make test   unit, runner and integration tests"
+	@echo "make build  build the components and the runner without running"
+	@echo "make bench  benchmarks (installs wrk)"
+
+build: build-components build-runner
+
+build-components:
+	@infra/scripts/setup.sh
+	cargo build --release --target wasm32-wasip2 $(call wasm_packages,$(COMPONENTS))
+
+build-runner:
+	cargo build --release -p runner
+
+run: build
+	$(RUNNER) --from spin.toml --listen $(LISTEN) --state-dir $(STATE_DIR) \
+		--sqlite @infra/seed/dev.sql
+
+test:
+	@infra/scripts/setup.sh redis
+	cargo build --release --target wasm32-wasip2 $(call wasm_packages,$(COMPONENTS) $(TEST_COMPONENTS))
+	cargo test --release
+
+bench: build
+	@infra/scripts/setup.sh wrk
+	cargo run --release -p bench --
+
+clean:
+	cargo clean
+	rm -rf .spin

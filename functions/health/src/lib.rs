@@ -1,0 +1,72 @@
+//! `GET /api/v1/health`: does the SQLite database answer, does the key-value
+//! store answer? 200 with both ok, 503 otherwise (a load balancer's signal).
+//!
+//! The key-value check writes, reads and deletes (a read-only or full store
+//! fails it). The SQLite check only reads: taking SQLite's write lock on
+//! every poll would serialise health checks behind report writes, and every
+//! report write already proves the database writable.
+
+use lapor_domain::health::{Check, HealthReport};
+use lapor_domain::lang::Lang;
+use lapor_domain::problem::{self, Problem};
+use spin_sdk::http::{Method, Request, Response};
+use spin_sdk::http_component;
+use spin_sdk::{key_value, sqlite};
+
+#[http_component]
+fn handle(request: Request) -> Response {
+    let lang = Lang::negotiate(request.header("accept-language").and_then(|h| h.as_str()));
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let problem = Problem::method_not_allowed(lang, &["GET", "HEAD"]);
+        return Response::builder()
+            .status(problem.status)
+            .header("content-type", problem::CONTENT_TYPE)
+            .header("content-language", lang.tag())
+            .header("allow", "GET, HEAD")
+            .body(problem.to_json())
+            .build();
+    }
+
+    let report = HealthReport::new(Check::from_result(check_sqlite()), Check::from_result(check_key_value()));
+    Response::builder()
+        .status(report.http_status())
+        .header("content-type", "application/json")
+        .header("cache-control", "no-store")
+        .body(serde_json::to_string(&report).expect("health report serialises"))
+        .build()
+}
+
+fn check_sqlite() -> Result<(), String> {
+    let connection = sqlite::Connection::open_default().map_err(|e| format!("open: {e}"))?;
+    // Spin sets no busy timeout; without one a check during a write would fail.
+    connection
+        .execute("PRAGMA busy_timeout = 2000", &[])
+        .map_err(|e| format!("configure: {e}"))?;
+    let result = connection
+        .execute("SELECT 1 AS one", &[])
+        .map_err(|e| format!("read: {e}"))?;
+    if result.rows().next().and_then(|row| row.get::<i64>("one")) != Some(1) {
+        return Err("read: unexpected answer to SELECT 1".to_string());
+    }
+    Ok(())
+}
+
+fn check_key_value() -> Result<(), String> {
+    let store = key_value::Store::open_default().map_err(|e| format!("open: {e}"))?;
+    // A key of its own per check: concurrent checks must not race on one key.
+    let mut nonce = [0u8; 16];
+    getrandom::fill(&mut nonce).map_err(|e| format!("random: {e}"))?;
+    let key = kv_schema::health_probe_key(&hex(&nonce));
+    let now = chrono::Utc::now().to_rfc3339();
+    store.set(&key, now.as_bytes()).map_err(|e| format!("write: {e}"))?;
+    let read = store.get(&key).map_err(|e| format!("read: {e}"));
+    let deleted = store.delete(&key).map_err(|e| format!("delete: {e}"));
+    match read? {
+        Some(value) if value == now.as_bytes() => deleted,
+        _ => Err("read: the probe value did not come back".to_string()),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

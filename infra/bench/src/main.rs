@@ -1,0 +1,213 @@
+//! `make bench`: requests/s and p99 latency of `GET /api/v1/health` on the
+//! runner, and of a plain hyper server returning the same body, in one run,
+//! with their ratio. The runner's overhead is the price of the sandbox: a
+//! fresh WebAssembly instance per request, two store round trips each.
+//!
+//! Load comes from `wrk` (Debian package; `make bench` installs it). Both
+//! servers and wrk share this machine's cores, so compare ratios, not
+//! absolute numbers, between machines.
+//!
+//! Settings (environment): BENCH_DURATION (seconds, default 10),
+//! BENCH_CONNECTIONS (default 32), BENCH_THREADS (wrk threads, default 2).
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+
+use anyhow::{bail, Context, Result};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+
+struct Measurement {
+    requests_per_second: f64,
+    p99_ms: f64,
+    non_2xx: u64,
+}
+
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Starts the real runner binary on a free port with a temp state dir.
+fn start_runner(state_dir: &std::path::Path) -> Result<(Child, SocketAddr)> {
+    let root = workspace_root();
+    let mut child = Command::new(root.join("target/release/runner"))
+        .arg("--from")
+        .arg(root.join("spin.toml"))
+        .arg("--state-dir")
+        .arg(state_dir)
+        .args(["--listen", "127.0.0.1:0"])
+        .env("RUNNER_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start target/release/runner (run `make build` first)")?;
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line)?;
+    // Keep draining the runner's stdout so it never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let addr = line
+        .trim()
+        .strip_prefix("Serving http://")
+        .with_context(|| format!("unexpected runner banner {line:?}"))?
+        .parse()?;
+    Ok((child, addr))
+}
+
+/// A plain hyper server that answers every request with `body`.
+async fn start_baseline(body: Bytes) -> Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { return };
+            let body = body.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |_request| {
+                    let body = body.clone();
+                    async move {
+                        let mut response = hyper::Response::new(Full::new(body));
+                        response
+                            .headers_mut()
+                            .insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
+                        Ok::<_, std::convert::Infallible>(response)
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    Ok(addr)
+}
+
+fn run_wrk(url: &str, seconds: u64, connections: u64, threads: u64) -> Result<Measurement> {
+    let output = Command::new("wrk")
+        .args(["--latency", "-t", &threads.to_string(), "-c", &connections.to_string(), "-d", &format!("{seconds}s"), url])
+        .output()
+        .context("cannot run wrk (make bench installs it)")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        bail!("wrk failed: {text}{}", String::from_utf8_lossy(&output.stderr));
+    }
+    parse_wrk(&text)
+}
+
+fn parse_wrk(text: &str) -> Result<Measurement> {
+    let requests_per_second = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
+        .context("wrk printed no Requests/sec")?
+        .trim()
+        .parse()?;
+    let p99 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("99%"))
+        .context("wrk printed no 99% latency")?
+        .trim();
+    let non_2xx = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Non-2xx or 3xx responses:"))
+        .map(|n| n.trim().parse().unwrap_or(u64::MAX))
+        .unwrap_or(0);
+    Ok(Measurement { requests_per_second, p99_ms: duration_ms(p99)?, non_2xx })
+}
+
+/// wrk prints durations as `812.00us`, `1.52ms` or `2.01s`.
+fn duration_ms(text: &str) -> Result<f64> {
+    let (number, factor) = if let Some(n) = text.strip_suffix("us") {
+        (n, 0.001)
+    } else if let Some(n) = text.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1000.0)
+    } else {
+        bail!("unknown wrk duration {text:?}")
+    };
+    Ok(number.parse::<f64>()? * factor)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let seconds = env_or("BENCH_DURATION", 10);
+    let connections = env_or("BENCH_CONNECTIONS", 32);
+    let threads = env_or("BENCH_THREADS", 2);
+
+    let state_dir = std::env::temp_dir().join(format!("lapor-bench-{}", std::process::id()));
+    let (mut runner, runner_addr) = start_runner(&state_dir)?;
+    let result = async {
+        let health_url = format!("http://{runner_addr}/api/v1/health");
+        let sample = fetch_body(runner_addr, "/api/v1/health").await?;
+        let baseline_addr = start_baseline(sample).await?;
+        let baseline_url = format!("http://{baseline_addr}/api/v1/health");
+
+        // Warm both up (page cache, pooled instance slots) before measuring.
+        run_wrk(&health_url, 2, connections, threads)?;
+        run_wrk(&baseline_url, 2, connections, threads)?;
+        let on_runner = run_wrk(&health_url, seconds, connections, threads)?;
+        let on_hyper = run_wrk(&baseline_url, seconds, connections, threads)?;
+        if on_runner.non_2xx > 0 {
+            bail!("{} non-2xx responses from the runner: the numbers would be meaningless", on_runner.non_2xx);
+        }
+
+        println!("GET /api/v1/health, {seconds}s, {connections} connections, {threads} wrk threads");
+        println!("{:<16} {:>12} {:>10}", "server", "requests/s", "p99 ms");
+        println!("{:<16} {:>12.0} {:>10.2}", "runner", on_runner.requests_per_second, on_runner.p99_ms);
+        println!("{:<16} {:>12.0} {:>10.2}", "plain hyper", on_hyper.requests_per_second, on_hyper.p99_ms);
+        let ratio = on_runner.requests_per_second / on_hyper.requests_per_second;
+        println!("runner/hyper throughput ratio: {ratio:.3}");
+        println!(
+            "{}",
+            serde_json::json!({
+                "benchmark": "health",
+                "runner": {"rps": on_runner.requests_per_second, "p99_ms": on_runner.p99_ms},
+                "hyper": {"rps": on_hyper.requests_per_second, "p99_ms": on_hyper.p99_ms},
+                "throughput_ratio": ratio,
+            })
+        );
+        Ok(())
+    }
+    .await;
+    let _ = runner.kill();
+    let _ = runner.wait();
+    let _ = std::fs::remove_dir_all(&state_dir);
+    result
+}
+
+/// Fetches one response body with a bare HTTP/1.0 request.
+async fn fetch_body(addr: SocketAddr, path: &str) -> Result<Bytes> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    stream.write_all(format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes()).await?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await?;
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").context("no HTTP body")?;
+    if !response.starts_with(b"HTTP/1.0 200") && !response.starts_with(b"HTTP/1.1 200") {
+        bail!("health is not 200: {}", String::from_utf8_lossy(&response));
+    }
+    Ok(Bytes::copy_from_slice(&response[split + 4..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_wrk_output() {
+        let sample = "Running 10s test @ http://127.0.0.1:1/\n  2 threads and 32 connections\n  Latency Distribution\n     50%  512.00us\n     75%    1.10ms\n     90%    2.00ms\n     99%    4.25ms\n  12345 requests in 10.00s, 1.00MB read\nRequests/sec:   1234.50\nTransfer/sec:    100.00KB\n";
+        let m = parse_wrk(sample).unwrap();
+        assert_eq!(m.requests_per_second, 1234.5);
+        assert_eq!(m.p99_ms, 4.25);
+        assert_eq!(m.non_2xx, 0);
+        assert_eq!(duration_ms("812.00us").unwrap(), 0.812);
+        assert_eq!(duration_ms("2.01s").unwrap(), 2010.0);
+        assert!(duration_ms("3m").is_err());
+    }
+}

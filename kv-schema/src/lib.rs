@@ -1,0 +1,72 @@
+//! Every key family the application keeps in Spin's key-value store.
+//!
+//! SQLite is the system of record; the key-value store holds only what can be
+//! lost: caches, de-duplication records, rate-limit buckets, probes. Each
+//! family is declared once here, with who writes it, who reads it, when it
+//! expires and what losing it costs, and keys are built only by these
+//! functions, so no component invents a key shape of its own.
+//! README.md beside this crate is the same table for people.
+
+/// A documented family of keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyFamily {
+    /// Every key of the family starts with this; prefixes never overlap.
+    pub prefix: &'static str,
+    pub value_encoding: &'static str,
+    pub written_by: &'static str,
+    pub read_by: &'static str,
+    pub expiry: &'static str,
+    /// What happens if the whole family disappears (it must never lose data).
+    pub if_lost: &'static str,
+}
+
+/// Hosted Spin platforms limit keys to 256 bytes; stay under it everywhere.
+pub const MAX_KEY_BYTES: usize = 256;
+
+/// The health check's write, read and delete probe. Each check uses its own
+/// key, so concurrent checks cannot see each other's values.
+pub const HEALTH_PROBE: KeyFamily = KeyFamily {
+    prefix: "health:probe:",
+    value_encoding: "UTF-8 RFC 3339 timestamp of the check",
+    written_by: "health",
+    read_by: "health",
+    expiry: "deleted by the same check a moment after it is written",
+    if_lost: "nothing",
+};
+
+/// All families, for documentation and tests.
+pub const FAMILIES: &[KeyFamily] = &[HEALTH_PROBE];
+
+/// The probe key of one health check; `nonce` is random hex.
+pub fn health_probe_key(nonce: &str) -> String {
+    format!("{}{nonce}", HEALTH_PROBE.prefix)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_unique_and_never_prefix_each_other() {
+        for (i, a) in FAMILIES.iter().enumerate() {
+            for b in &FAMILIES[i + 1..] {
+                assert!(!a.prefix.starts_with(b.prefix) && !b.prefix.starts_with(a.prefix), "{} / {}", a.prefix, b.prefix);
+            }
+        }
+    }
+
+    #[test]
+    fn keys_fit_hosted_limits() {
+        let key = health_probe_key(&"f".repeat(32));
+        assert!(key.starts_with(HEALTH_PROBE.prefix));
+        assert!(key.len() <= MAX_KEY_BYTES);
+    }
+
+    #[test]
+    fn readme_documents_every_family() {
+        let readme = include_str!("../README.md");
+        for family in FAMILIES {
+            assert!(readme.contains(&format!("`{}`", family.prefix)), "kv-schema/README.md lacks {}", family.prefix);
+        }
+    }
+}

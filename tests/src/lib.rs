@@ -1,0 +1,101 @@
+//! Test harness for the application: the real `spin.toml`, served by the
+//! project's runner on an ephemeral port with a fresh state directory, and
+//! driven over real HTTP (the zero-to-production `spawn_app` pattern).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use runner::{RunnerOptions, RunningServer};
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
+}
+
+/// A running application.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub state_dir: tempfile::TempDir,
+    server: Option<RunningServer>,
+}
+
+/// How to start the application; `TestApp::spawn()` takes the defaults.
+#[derive(Default)]
+pub struct AppConfig {
+    /// `SPIN_VARIABLE_*` values the app sees (nothing else from the environment).
+    pub env: HashMap<String, String>,
+    /// A runtime-config file's content (default: Spin's default stores).
+    pub runtime_config: Option<String>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(AppConfig::default()).await
+    }
+
+    pub async fn spawn_with(config: AppConfig) -> TestApp {
+        let root = workspace_root();
+        for component in ["health"] {
+            let wasm = root.join(format!("target/wasm32-wasip2/release/{component}.wasm"));
+            assert!(wasm.exists(), "{} is missing: run `make test`, which builds the components", wasm.display());
+        }
+        let state_dir = tempfile::tempdir().unwrap();
+        let mut options = RunnerOptions::for_tests(root.join("spin.toml"), state_dir.path().join(".spin"));
+        let env = config.env;
+        options.load.env = Arc::new(move |name| env.get(name).cloned());
+        if let Some(rc) = config.runtime_config {
+            let path = state_dir.path().join("runtime-config.toml");
+            std::fs::write(&path, rc).unwrap();
+            options.load.runtime_config_file = Some(path);
+        }
+        let server = runner::start(options).await.expect("the application starts");
+        TestApp { addr: server.addr, client: reqwest::Client::new(), state_dir, server: Some(server) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(server) = self.server.take() {
+            server.shutdown().await.unwrap();
+        }
+    }
+}
+
+/// A private redis-server on a free port; killed on drop.
+pub struct Redis {
+    pub port: u16,
+    child: std::process::Child,
+}
+
+impl Redis {
+    pub fn start() -> Redis {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server is not installed: run `make test`, which installs it");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Redis { port, child };
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("redis-server did not start on port {port}");
+    }
+
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
