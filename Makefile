@@ -7,7 +7,7 @@ STATE_DIR ?= .spin
 RUNNER := target/release/runner
 
 # Application components (functions/*), built for wasm32-wasip2.
-COMPONENTS := health
+COMPONENTS := health reports web
 # Test-only components.
 TEST_COMPONENTS := runner-probe
 
@@ -37,7 +37,7 @@ run: build
 test:
 	@infra/scripts/setup.sh redis
 	cargo build --release --target wasm32-wasip2 $(call wasm_packages,$(COMPONENTS) $(TEST_COMPONENTS))
-	cargo test --release
+	cargo test --release --no-fail-fast
 
 bench: build
 	@infra/scripts/setup.sh wrk

@@ -34,8 +34,45 @@ pub const HEALTH_PROBE: KeyFamily = KeyFamily {
     if_lost: "nothing",
 };
 
+/// Reports created per client address in one hour (fixed window).
+pub const REPORT_RATE_BY_ADDRESS: KeyFamily = KeyFamily {
+    prefix: "rl:report:addr:",
+    value_encoding: "counter, written only with atomic increment (never set)",
+    written_by: "reports (POST /api/v1/reports)",
+    read_by: "reports",
+    expiry: "one key per address and hour; stale windows are never read again and are removed by the housekeeping sweep",
+    if_lost: "the current hour's counts restart from zero: a client may file up to one extra hour's quota",
+};
+
+/// Reports created per reporter phone number in one hour (fixed window).
+pub const REPORT_RATE_BY_PHONE: KeyFamily = KeyFamily {
+    prefix: "rl:report:phone:",
+    value_encoding: "counter, written only with atomic increment (never set)",
+    written_by: "reports (POST /api/v1/reports)",
+    read_by: "reports",
+    expiry: "as rl:report:addr:",
+    if_lost: "as rl:report:addr:",
+};
+
 /// All families, for documentation and tests.
-pub const FAMILIES: &[KeyFamily] = &[HEALTH_PROBE];
+pub const FAMILIES: &[KeyFamily] = &[HEALTH_PROBE, REPORT_RATE_BY_ADDRESS, REPORT_RATE_BY_PHONE];
+
+/// Personal data (addresses, phone numbers) never appears in keys: only a
+/// truncated SHA-256 of it, enough to tell subjects apart.
+fn subject_hash(subject: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(&Sha256::digest(subject.as_bytes())[..16])
+}
+
+/// The counter of reports from client address `ip` in window `window`.
+pub fn report_rate_by_address_key(ip: &str, window: u64) -> String {
+    format!("{}{}:{window}", REPORT_RATE_BY_ADDRESS.prefix, subject_hash(ip))
+}
+
+/// The counter of reports with reporter phone `e164` in window `window`.
+pub fn report_rate_by_phone_key(e164: &str, window: u64) -> String {
+    format!("{}{}:{window}", REPORT_RATE_BY_PHONE.prefix, subject_hash(e164))
+}
 
 /// The probe key of one health check; `nonce` is random hex.
 pub fn health_probe_key(nonce: &str) -> String {
@@ -59,6 +96,17 @@ mod tests {
     fn keys_fit_hosted_limits() {
         let key = health_probe_key(&"f".repeat(32));
         assert!(key.starts_with(HEALTH_PROBE.prefix));
+        assert!(key.len() <= MAX_KEY_BYTES);
+    }
+
+    #[test]
+    fn rate_keys_hide_the_subject() {
+        let key = report_rate_by_phone_key("+6281234567890", 493_000);
+        assert!(key.starts_with("rl:report:phone:"));
+        assert!(!key.contains("6281234567890"));
+        assert!(key.ends_with(":493000"));
+        assert_ne!(key, report_rate_by_phone_key("+6281234567891", 493_000));
+        assert_ne!(report_rate_by_address_key("10.0.0.1", 1), report_rate_by_address_key("10.0.0.2", 1));
         assert!(key.len() <= MAX_KEY_BYTES);
     }
 

@@ -30,14 +30,24 @@ pub struct AppConfig {
     pub runtime_config: Option<String>,
 }
 
+impl AppConfig {
+    /// Rate limits off (every test client is 127.0.0.1), as benchmarks run.
+    pub fn without_rate_limits() -> Self {
+        let mut env = HashMap::new();
+        env.insert("SPIN_VARIABLE_REPORT_RATE_LIMIT_PER_ADDRESS".into(), "0".into());
+        env.insert("SPIN_VARIABLE_REPORT_RATE_LIMIT_PER_PHONE".into(), "0".into());
+        Self { env, runtime_config: None }
+    }
+}
+
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        Self::spawn_with(AppConfig::default()).await
+        Self::spawn_with(AppConfig::without_rate_limits()).await
     }
 
     pub async fn spawn_with(config: AppConfig) -> TestApp {
         let root = workspace_root();
-        for component in ["health"] {
+        for component in ["health", "reports", "web"] {
             let wasm = root.join(format!("target/wasm32-wasip2/release/{component}.wasm"));
             assert!(wasm.exists(), "{} is missing: run `make test`, which builds the components", wasm.display());
         }
@@ -45,17 +55,46 @@ impl TestApp {
         let mut options = RunnerOptions::for_tests(root.join("spin.toml"), state_dir.path().join(".spin"));
         let env = config.env;
         options.load.env = Arc::new(move |name| env.get(name).cloned());
+        // One compiled-component cache for the whole suite (keyed by the
+        // .wasm contents, so a rebuilt component is recompiled once).
+        options.load.component_cache_dir = Some(root.join("target/test-component-cache"));
         if let Some(rc) = config.runtime_config {
             let path = state_dir.path().join("runtime-config.toml");
             std::fs::write(&path, rc).unwrap();
             options.load.runtime_config_file = Some(path);
         }
         let server = runner::start(options).await.expect("the application starts");
-        TestApp { addr: server.addr, client: reqwest::Client::new(), state_dir, server: Some(server) }
+        // Redirects are part of what is tested, so they are never followed.
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        TestApp { addr: server.addr, client, state_dir, server: Some(server) }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+
+    /// The application's SQLite database, opened directly.
+    pub fn db(&self) -> rusqlite::Connection {
+        rusqlite::Connection::open(self.state_dir.path().join(".spin/sqlite_db.db")).unwrap()
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        self.db().query_row(sql, [], |row| row.get(0)).unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client.post(self.url(path)).json(body).send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Files a report and returns the 201 body.
+    pub async fn file(&self, report: &serde_json::Value) -> serde_json::Value {
+        let response = self.post_json("/api/v1/reports", report).await;
+        assert_eq!(response.status(), 201, "{:?}", response.text().await);
+        response.json().await.unwrap()
     }
 
     pub async fn stop(mut self) {

@@ -4,6 +4,22 @@
 //! Components stay thin adapters: they parse requests into these types, call
 //! these rules, and render the results.
 
+pub mod attachment;
+pub mod codes;
+pub mod contact;
+pub mod cursor;
 pub mod health;
+pub mod idempotency;
+pub mod invalid;
 pub mod lang;
+pub mod lifecycle;
+pub mod location;
+pub mod privacy;
+pub mod rate_limit;
 pub mod problem;
+pub mod report;
+pub mod schema;
+pub mod text;
+pub mod token;
+pub mod tracking_id;
+pub mod view;

@@ -35,32 +35,81 @@ pub struct Problem {
 /// The kinds of problem the service reports, each with fixed status and title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {
+    /// The request could not be read (malformed JSON, bad query parameter).
+    MalformedRequest,
+    /// A tracking ID whose check symbol does not match.
+    ProbableTypo,
+    Unauthorized,
+    Forbidden,
     NotFound,
     MethodNotAllowed,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    /// Fields failed validation; `errors` lists them.
+    ValidationFailed,
+    /// An Idempotency-Key was reused with a different request.
+    IdempotencyKeyReused,
+    TooManyRequests,
+    /// Something on our side failed; nothing the caller did.
+    Internal,
     ServiceUnavailable,
 }
 
 impl ProblemKind {
     pub fn status(self) -> u16 {
         match self {
+            ProblemKind::MalformedRequest | ProblemKind::ProbableTypo => 400,
+            ProblemKind::Unauthorized => 401,
+            ProblemKind::Forbidden => 403,
             ProblemKind::NotFound => 404,
             ProblemKind::MethodNotAllowed => 405,
+            ProblemKind::Conflict => 409,
+            ProblemKind::PayloadTooLarge => 413,
+            ProblemKind::UnsupportedMediaType => 415,
+            ProblemKind::ValidationFailed | ProblemKind::IdempotencyKeyReused => 422,
+            ProblemKind::TooManyRequests => 429,
+            ProblemKind::Internal => 500,
             ProblemKind::ServiceUnavailable => 503,
         }
     }
 
     fn slug(self) -> &'static str {
         match self {
+            ProblemKind::MalformedRequest => "malformed-request",
+            ProblemKind::ProbableTypo => "probable-typo",
+            ProblemKind::Unauthorized => "unauthorized",
+            ProblemKind::Forbidden => "forbidden",
             ProblemKind::NotFound => "not-found",
             ProblemKind::MethodNotAllowed => "method-not-allowed",
+            ProblemKind::Conflict => "conflict",
+            ProblemKind::PayloadTooLarge => "payload-too-large",
+            ProblemKind::UnsupportedMediaType => "unsupported-media-type",
+            ProblemKind::ValidationFailed => "validation-failed",
+            ProblemKind::IdempotencyKeyReused => "idempotency-key-reused",
+            ProblemKind::TooManyRequests => "too-many-requests",
+            ProblemKind::Internal => "internal-error",
             ProblemKind::ServiceUnavailable => "service-unavailable",
         }
     }
 
     fn title(self, lang: Lang) -> &'static str {
         match self {
+            ProblemKind::MalformedRequest => lang.pick("Permintaan tidak dapat dibaca", "Malformed request"),
+            ProblemKind::ProbableTypo => lang.pick("Nomor pelacakan salah ketik", "Probable typo in the tracking ID"),
+            ProblemKind::Unauthorized => lang.pick("Perlu autentikasi", "Authentication required"),
+            ProblemKind::Forbidden => lang.pick("Akses ditolak", "Forbidden"),
             ProblemKind::NotFound => lang.pick("Tidak ditemukan", "Not found"),
             ProblemKind::MethodNotAllowed => lang.pick("Metode tidak diizinkan", "Method not allowed"),
+            ProblemKind::Conflict => lang.pick("Terjadi konflik", "Conflict"),
+            ProblemKind::PayloadTooLarge => lang.pick("Isi permintaan terlalu besar", "Payload too large"),
+            ProblemKind::UnsupportedMediaType => lang.pick("Jenis isi tidak didukung", "Unsupported media type"),
+            ProblemKind::ValidationFailed => lang.pick("Data tidak valid", "Validation failed"),
+            ProblemKind::IdempotencyKeyReused => {
+                lang.pick("Idempotency-Key dipakai untuk permintaan lain", "Idempotency-Key reused for a different request")
+            }
+            ProblemKind::TooManyRequests => lang.pick("Terlalu banyak permintaan", "Too many requests"),
+            ProblemKind::Internal => lang.pick("Kesalahan pada server", "Internal server error"),
             ProblemKind::ServiceUnavailable => lang.pick("Layanan tidak tersedia", "Service unavailable"),
         }
     }
@@ -89,6 +138,18 @@ impl Problem {
         )
     }
 
+    /// 422 listing every invalid field.
+    pub fn validation(lang: Lang, invalid: &[crate::invalid::Invalid]) -> Self {
+        let mut problem = Self::new(
+            ProblemKind::ValidationFailed,
+            lang,
+            "Beberapa isian belum benar. Perbaiki lalu kirim lagi.",
+            "Some fields are not valid. Correct them and send again.",
+        );
+        problem.errors = invalid.iter().map(|i| i.render(lang)).collect();
+        problem
+    }
+
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("problem details always serialise")
     }
@@ -107,6 +168,25 @@ mod tests {
         assert_eq!(v["status"], 405);
         assert_eq!(v["detail"], "This resource only accepts GET.");
         assert!(v.get("errors").is_none(), "empty errors are omitted");
+    }
+
+    #[test]
+    fn validation_lists_fields_in_the_callers_language() {
+        let invalid = [crate::invalid::Invalid::new("title", "Wajib diisi.", "Required.")];
+        let p = Problem::validation(Lang::Id, &invalid);
+        assert_eq!(p.status, 422);
+        let v: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+        assert_eq!(v["errors"], serde_json::json!([{"field": "title", "message": "Wajib diisi."}]));
+        assert_eq!(Problem::validation(Lang::En, &invalid).errors[0].message, "Required.");
+    }
+
+    #[test]
+    fn statuses() {
+        assert_eq!(ProblemKind::ProbableTypo.status(), 400);
+        assert_eq!(ProblemKind::PayloadTooLarge.status(), 413);
+        assert_eq!(ProblemKind::UnsupportedMediaType.status(), 415);
+        assert_eq!(ProblemKind::IdempotencyKeyReused.status(), 422);
+        assert_eq!(ProblemKind::TooManyRequests.status(), 429);
     }
 
     #[test]

@@ -1,7 +1,12 @@
-//! `make bench`: requests/s and p99 latency of `GET /api/v1/health` on the
-//! runner, and of a plain hyper server returning the same body, in one run,
-//! with their ratio. The runner's overhead is the price of the sandbox: a
-//! fresh WebAssembly instance per request, two store round trips each.
+//! `make bench`: requests/s and p99 latency, on the runner, of
+//! - `GET /api/v1/health`, next to a plain hyper server returning the same
+//!   body in the same run, with their ratio (the price of the sandbox: a fresh
+//!   WebAssembly instance per request, plus the store round trips);
+//! - report intake, `POST /api/v1/reports` with a 1 KB JSON body;
+//! - tracking lookups, `GET /api/v1/reports/{id}`.
+//!
+//! Rate limits are switched off (`0`) for the run, as every request comes
+//! from one address.
 //!
 //! Load comes from `wrk` (Debian package; `make bench` installs it). Both
 //! servers and wrk share this machine's cores, so compare ratios, not
@@ -44,6 +49,8 @@ fn start_runner(state_dir: &std::path::Path) -> Result<(Child, SocketAddr)> {
         .arg(state_dir)
         .args(["--listen", "127.0.0.1:0"])
         .env("RUNNER_LOG", "warn")
+        .env("SPIN_VARIABLE_REPORT_RATE_LIMIT_PER_ADDRESS", "0")
+        .env("SPIN_VARIABLE_REPORT_RATE_LIMIT_PER_PHONE", "0")
         .stdout(Stdio::piped())
         .spawn()
         .context("cannot start target/release/runner (run `make build` first)")?;
@@ -89,8 +96,17 @@ async fn start_baseline(body: Bytes) -> Result<SocketAddr> {
 }
 
 fn run_wrk(url: &str, seconds: u64, connections: u64, threads: u64) -> Result<Measurement> {
-    let output = Command::new("wrk")
-        .args(["--latency", "-t", &threads.to_string(), "-c", &connections.to_string(), "-d", &format!("{seconds}s"), url])
+    run_wrk_with(url, seconds, connections, threads, None)
+}
+
+fn run_wrk_with(url: &str, seconds: u64, connections: u64, threads: u64, script: Option<&std::path::Path>) -> Result<Measurement> {
+    let mut command = Command::new("wrk");
+    command.args(["--latency", "-t", &threads.to_string(), "-c", &connections.to_string(), "-d", &format!("{seconds}s")]);
+    if let Some(script) = script {
+        command.arg("-s").arg(script);
+    }
+    let output = command
+        .arg(url)
         .output()
         .context("cannot run wrk (make bench installs it)")?;
     let text = String::from_utf8_lossy(&output.stdout);
@@ -141,6 +157,7 @@ async fn main() -> Result<()> {
     let threads = env_or("BENCH_THREADS", 2);
 
     let state_dir = std::env::temp_dir().join(format!("lapor-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&state_dir)?;
     let (mut runner, runner_addr) = start_runner(&state_dir)?;
     let result = async {
         let health_url = format!("http://{runner_addr}/api/v1/health");
@@ -172,6 +189,35 @@ async fn main() -> Result<()> {
                 "throughput_ratio": ratio,
             })
         );
+
+        // Intake: every request files a new report with a ~1 KB JSON body.
+        let script = state_dir.join("intake.lua");
+        std::fs::write(&script, intake_script())?;
+        let intake_url = format!("http://{runner_addr}/api/v1/reports");
+        run_wrk_with(&intake_url, 2, connections, threads, Some(&script))?;
+        let intake = run_wrk_with(&intake_url, seconds, connections, threads, Some(&script))?;
+        if intake.non_2xx > 0 {
+            bail!("{} intake requests failed", intake.non_2xx);
+        }
+
+        // Lookups of one public report.
+        let tracking_id = file_one_report(runner_addr).await?;
+        let lookup_url = format!("http://{runner_addr}/api/v1/reports/{tracking_id}");
+        run_wrk(&lookup_url, 2, connections, threads)?;
+        let lookup = run_wrk(&lookup_url, seconds, connections, threads)?;
+        if lookup.non_2xx > 0 {
+            bail!("{} lookups failed", lookup.non_2xx);
+        }
+        println!("{:<16} {:>12.0} {:>10.2}", "intake (1 KB)", intake.requests_per_second, intake.p99_ms);
+        println!("{:<16} {:>12.0} {:>10.2}", "lookup", lookup.requests_per_second, lookup.p99_ms);
+        println!(
+            "{}",
+            serde_json::json!({
+                "benchmark": "citizen-path",
+                "intake": {"rps": intake.requests_per_second, "p99_ms": intake.p99_ms, "body_bytes": REPORT_BODY.len()},
+                "lookup": {"rps": lookup.requests_per_second, "p99_ms": lookup.p99_ms},
+            })
+        );
         Ok(())
     }
     .await;
@@ -179,6 +225,37 @@ async fn main() -> Result<()> {
     let _ = runner.wait();
     let _ = std::fs::remove_dir_all(&state_dir);
     result
+}
+
+/// A report of about 1 KB, as a citizen on a phone would send it.
+const REPORT_BODY: &str = concat!(
+    r#"{"kind":"pengaduan","title":"Jalan berlubang di depan SD Negeri 3 Bandung","#,
+    r#""body":"Lubang besar di depan sekolah sudah dua bulan tidak diperbaiki. Setiap pagi anak-anak harus berjalan ke tengah jalan untuk menghindarinya, dan saat hujan lubang tertutup air sehingga pengendara motor sering terjatuh. Warga sudah menimbun dengan batu tetapi kembali rusak setelah beberapa hari. Mohon dinas terkait segera memperbaiki jalan ini sebelum ada korban. Lokasi tepat di depan gerbang sekolah, dekat warung Bu Sri, di sisi kiri jalan dari arah alun-alun. Lubang selebar kira-kira satu meter dan dalam sekitar dua puluh sentimeter. Foto dapat dikirim menyusul bila diperlukan. Terima kasih atas perhatiannya.","#,
+    r#""category":"infrastruktur-jalan","agency":"pemkot-3273","region":"32.73.01","#,
+    r#""location":{"lat":-6.9147,"lon":107.6098,"address":"Jl. Merdeka No. 1, Bandung"},"incident_date":"2026-11-01","#,
+    r#""privacy":"public","reporter":{"name":"Siti Aminah","phone":"0812-3456-7890","email":"siti@example.id"}}"#
+);
+
+fn intake_script() -> String {
+    format!(
+        "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [==[{REPORT_BODY}]==]\n"
+    )
+}
+
+async fn file_one_report(addr: SocketAddr) -> Result<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    let request = format!(
+        "POST /api/v1/reports HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{REPORT_BODY}",
+        REPORT_BODY.len()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await?;
+    let text = String::from_utf8_lossy(&response);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    let json: serde_json::Value = serde_json::from_str(body).with_context(|| format!("filing a report failed: {text}"))?;
+    json["tracking_id"].as_str().map(str::to_string).context("no tracking_id in the answer")
 }
 
 /// Fetches one response body with a bare HTTP/1.0 request.
@@ -200,14 +277,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_intake_body_is_a_valid_one_kilobyte_report() {
+        let v: serde_json::Value = serde_json::from_str(REPORT_BODY).unwrap();
+        assert_eq!(v["kind"], "pengaduan");
+        assert!((900..=1300).contains(&REPORT_BODY.len()), "{}", REPORT_BODY.len());
+    }
+
+    #[test]
     fn parses_wrk_output() {
         let sample = "Running 10s test @ http://127.0.0.1:1/\n  2 threads and 32 connections\n  Latency Distribution\n     50%  512.00us\n     75%    1.10ms\n     90%    2.00ms\n     99%    4.25ms\n  12345 requests in 10.00s, 1.00MB read\nRequests/sec:   1234.50\nTransfer/sec:    100.00KB\n";
         let m = parse_wrk(sample).unwrap();
-        assert_eq!(m.requests_per_second, 1234.5);
-        assert_eq!(m.p99_ms, 4.25);
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(close(m.requests_per_second, 1234.5));
+        assert!(close(m.p99_ms, 4.25));
         assert_eq!(m.non_2xx, 0);
-        assert_eq!(duration_ms("812.00us").unwrap(), 0.812);
-        assert_eq!(duration_ms("2.01s").unwrap(), 2010.0);
+        assert!(close(duration_ms("812.00us").unwrap(), 0.812));
+        assert!(close(duration_ms("2.01s").unwrap(), 2010.0));
         assert!(duration_ms("3m").is_err());
     }
 }

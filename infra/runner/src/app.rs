@@ -38,6 +38,9 @@ pub struct LoadOptions {
     pub runtime_config_file: Option<PathBuf>,
     /// Reads the environment for `SPIN_VARIABLE_*` (tests pass their own).
     pub env: Arc<dyn Fn(&str) -> Option<String> + Send + Sync>,
+    /// Where compiled components are cached; `<state_dir>/component-cache`
+    /// when `None`. Test suites share one so each test does not recompile.
+    pub component_cache_dir: Option<PathBuf>,
 }
 
 /// One component, compiled, linked and configured.
@@ -104,7 +107,10 @@ impl App {
         let mut linker = Linker::<HostState>::new(&engine);
         host::add_to_linker(&mut linker).into_anyhow()?;
 
-        let cache_dir = options.state_dir.join("component-cache");
+        let cache_dir = options
+            .component_cache_dir
+            .clone()
+            .unwrap_or_else(|| options.state_dir.join("component-cache"));
         let mut components = HashMap::new();
         let mut compiled_count = 0;
         for (id, component) in &manifest.components {

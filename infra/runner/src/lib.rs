@@ -50,6 +50,7 @@ impl RunnerOptions {
                 state_dir,
                 runtime_config_file: None,
                 env: Arc::new(|_| None),
+                component_cache_dir: None,
             },
             listen: ([127, 0, 0, 1], 0).into(),
             sqlite_statements: Vec::new(),

@@ -57,7 +57,11 @@ struct Cli {
 fn init_logging(format: &str) -> Result<()> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("RUNNER_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,wasmtime=warn,cranelift=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    use std::io::IsTerminal;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     match format {
         "text" => builder.init(),
         "json" => builder.json().flatten_event(true).init(),
@@ -113,6 +117,7 @@ async fn run(cli: Cli) -> Result<()> {
             state_dir,
             runtime_config_file: cli.runtime_config_file.clone(),
             env: Arc::new(|name| std::env::var(name).ok()),
+            component_cache_dir: None,
         },
         listen: cli.listen,
         sqlite_statements,

@@ -270,12 +270,12 @@ async fn each_request_gets_a_fresh_instance() {
 
 #[tokio::test]
 async fn restart_reuses_the_compiled_component_cache_and_the_stores() {
-    let app = Spawn::default().start().await;
+    let app = Spawn { shared_cache: false, ..Spawn::default() }.start().await;
     assert!(app.server.as_ref().unwrap().app.compiled_count >= 1);
     app.post("/probe/kv/set?key=kept&value=yes").await;
     let dir = app.stop().await;
 
-    let app = Spawn::default().start_in(dir).await;
+    let app = Spawn { shared_cache: false, ..Spawn::default() }.start_in(dir).await;
     assert_eq!(app.server.as_ref().unwrap().app.compiled_count, 0, "a restart must not recompile");
     assert_eq!(app.get("/probe/kv/get?key=kept").await, (200, "yes".to_string()));
     let cached: Vec<_> = std::fs::read_dir(app.dir.path().join(".spin/component-cache"))
@@ -296,14 +296,14 @@ async fn a_changed_wasm_file_invalidates_the_cache() {
         &copy.display().to_string(),
         1,
     );
-    let app = Spawn { manifest: manifest.clone(), ..Spawn::default() }.start_in(dir).await;
+    let app = Spawn { manifest: manifest.clone(), shared_cache: false, ..Spawn::default() }.start_in(dir).await;
     let dir = app.stop().await;
 
     // Append a custom section: same code, different bytes.
     let mut bytes = std::fs::read(&copy).unwrap();
     bytes.extend_from_slice(&[0x00, 0x05, 0x04, b'n', b'o', b't', b'e']);
     std::fs::write(&copy, bytes).unwrap();
-    let app = Spawn { manifest, ..Spawn::default() }.start_in(dir).await;
+    let app = Spawn { manifest, shared_cache: false, ..Spawn::default() }.start_in(dir).await;
     assert_eq!(app.server.as_ref().unwrap().app.compiled_count, 1, "only the changed component is recompiled");
     assert_eq!(app.get("/probe/env/PROBE_MODE").await.1, "test");
 }

@@ -83,6 +83,9 @@ pub struct Spawn {
     pub runtime_config: Option<String>,
     pub sqlite_statements: Vec<String>,
     pub schedules: Vec<String>,
+    /// Use the suite-wide compiled-component cache (tests of the cache
+    /// itself turn this off to get their own).
+    pub shared_cache: bool,
 }
 
 impl Default for Spawn {
@@ -95,6 +98,7 @@ impl Default for Spawn {
             runtime_config: None,
             sqlite_statements: Vec::new(),
             schedules: Vec::new(),
+            shared_cache: true,
         }
     }
 }
@@ -107,6 +111,9 @@ impl Spawn {
         let mut options = RunnerOptions::for_tests(dir.join("spin.toml"), dir.join(".spin"));
         let env = self.env.clone();
         options.load.env = Arc::new(move |name| env.get(name).cloned());
+        if self.shared_cache {
+            options.load.component_cache_dir = Some(workspace_root().join("target/test-component-cache"));
+        }
         if let Some(rc) = &self.runtime_config {
             std::fs::write(dir.join("runtime-config.toml"), rc).unwrap();
             options.load.runtime_config_file = Some(dir.join("runtime-config.toml"));

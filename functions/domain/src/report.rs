@@ -1,0 +1,398 @@
+//! A new report as a citizen submits it, parsed from JSON or a web form.
+//!
+//! Parsing collects every problem at once (a citizen on a slow connection
+//! should fix the form in one go), and a [`NewReport`] can only exist valid.
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+use crate::codes::{AgencyCode, CategoryCode, RegionCode};
+use crate::contact::{Email, PhoneNumber};
+use crate::invalid::Invalid;
+use crate::location::{IncidentDate, Location};
+use crate::privacy::Privacy;
+use crate::text::{Address, Body, PersonName, Title};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A complaint about a public service.
+    Pengaduan,
+    /// An aspiration: a suggestion or a wish.
+    Aspirasi,
+    /// A request for public information.
+    PermintaanInformasi,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Pengaduan, Kind::Aspirasi, Kind::PermintaanInformasi];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Pengaduan => "pengaduan",
+            Kind::Aspirasi => "aspirasi",
+            Kind::PermintaanInformasi => "permintaan_informasi",
+        }
+    }
+
+    pub fn parse(field: &str, raw: &str) -> Result<Self, Invalid> {
+        Self::ALL.into_iter().find(|k| k.as_str() == raw.trim()).ok_or_else(|| {
+            Invalid::new(
+                field,
+                "Pilih salah satu: pengaduan, aspirasi, permintaan_informasi.",
+                "Choose one of: pengaduan, aspirasi, permintaan_informasi.",
+            )
+        })
+    }
+
+    pub fn from_stored(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+}
+
+/// How a report arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Channel {
+    Web,
+    Api,
+    Sms,
+    Whatsapp,
+    /// An agency's embedded form.
+    Embed(AgencyCode),
+    Open311,
+}
+
+impl Channel {
+    pub fn as_string(&self) -> String {
+        match self {
+            Channel::Web => "web".into(),
+            Channel::Api => "api".into(),
+            Channel::Sms => "sms".into(),
+            Channel::Whatsapp => "whatsapp".into(),
+            Channel::Embed(agency) => format!("embed:{}", agency.as_str()),
+            Channel::Open311 => "open311".into(),
+        }
+    }
+}
+
+/// The reporter's own details; all optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reporter {
+    pub name: Option<PersonName>,
+    pub phone: Option<PhoneNumber>,
+    pub email: Option<Email>,
+}
+
+impl Reporter {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.phone.is_none() && self.email.is_none()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewReport {
+    pub kind: Kind,
+    pub title: Title,
+    pub body: Body,
+    pub category: Option<CategoryCode>,
+    pub agency: Option<AgencyCode>,
+    pub region: Option<RegionCode>,
+    pub location: Option<Location>,
+    pub incident_date: Option<IncidentDate>,
+    pub privacy: Privacy,
+    pub reporter: Reporter,
+}
+
+const TOP_FIELDS: &[&str] =
+    &["kind", "title", "body", "category", "agency", "region", "location", "incident_date", "privacy", "reporter"];
+const LOCATION_FIELDS: &[&str] = &["lat", "lon", "address"];
+const REPORTER_FIELDS: &[&str] = &["name", "phone", "email"];
+
+/// Reads fields out of a JSON object, recording every problem.
+struct Fields<'a> {
+    object: &'a Map<String, Value>,
+    prefix: &'static str,
+    errors: &'a mut Vec<Invalid>,
+}
+
+impl Fields<'_> {
+    fn path(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    fn reject_unknown(&mut self, known: &[&str]) {
+        for key in self.object.keys() {
+            if !known.contains(&key.as_str()) {
+                let path = self.path(key);
+                self.errors.push(Invalid::new(
+                    path,
+                    format!("Kolom tidak dikenal. Kolom yang boleh: {}.", known.join(", ")),
+                    format!("Unknown field. Allowed fields: {}.", known.join(", ")),
+                ));
+            }
+        }
+    }
+
+    /// A string field; absent, null and (for optional fields) empty count as missing.
+    fn text(&mut self, name: &str) -> Option<String> {
+        match self.object.get(name) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                let path = self.path(name);
+                self.errors.push(Invalid::new(path, "Harus berupa teks.", "Must be a string."));
+                None
+            }
+        }
+    }
+
+    fn required_text(&mut self, name: &str) -> Option<String> {
+        let present = matches!(self.object.get(name), Some(Value::String(s)) if !s.trim().is_empty());
+        let value = self.text(name);
+        if !present && !matches!(self.object.get(name), Some(v) if !v.is_null() && !v.is_string()) {
+            let path = self.path(name);
+            self.errors.push(Invalid::new(path, "Wajib diisi.", "Required."));
+        }
+        value
+    }
+
+    fn parsed<T>(&mut self, name: &str, raw: Option<String>, parse: impl FnOnce(&str, &str) -> Result<T, Invalid>) -> Option<T> {
+        let raw = raw?;
+        let path = self.path(name);
+        match parse(&path, &raw) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    /// A number, also accepted as a numeric string (web forms send text).
+    fn number(&mut self, name: &str) -> Option<f64> {
+        let path = self.path(name);
+        match self.object.get(name) {
+            None | Some(Value::Null) => {
+                self.errors.push(Invalid::new(path, "Wajib diisi.", "Required."));
+                None
+            }
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(Value::String(s)) if s.trim().parse::<f64>().is_ok() => s.trim().parse().ok(),
+            Some(_) => {
+                self.errors.push(Invalid::new(path, "Harus berupa angka.", "Must be a number."));
+                None
+            }
+        }
+    }
+
+    fn object(&mut self, name: &str) -> Option<&'_ Map<String, Value>> {
+        match self.object.get(name) {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(o)) => Some(o),
+            Some(_) => {
+                let path = self.path(name);
+                self.errors.push(Invalid::new(path, "Harus berupa objek.", "Must be an object."));
+                None
+            }
+        }
+    }
+}
+
+impl NewReport {
+    /// Parses a submitted report. `today` is the latest current date in
+    /// Indonesia (WIT), for the incident date check.
+    pub fn parse(input: &Value, today: NaiveDate) -> Result<NewReport, Vec<Invalid>> {
+        let mut errors = Vec::new();
+        let Some(object) = input.as_object() else {
+            return Err(vec![Invalid::new("", "Isi permintaan harus berupa objek JSON.", "The request body must be a JSON object.")]);
+        };
+        let mut f = Fields { object, prefix: "", errors: &mut errors };
+        f.reject_unknown(TOP_FIELDS);
+
+        let kind_raw = f.required_text("kind");
+        let kind = f.parsed("kind", kind_raw, Kind::parse);
+        let title_raw = f.required_text("title");
+        let title = f.parsed("title", title_raw, Title::parse);
+        let body_raw = f.required_text("body");
+        let body = f.parsed("body", body_raw, Body::parse);
+        let category_raw = f.text("category");
+        let category = f.parsed("category", category_raw, CategoryCode::parse);
+        let agency_raw = f.text("agency");
+        let agency = f.parsed("agency", agency_raw, AgencyCode::parse);
+        let region_raw = f.text("region");
+        let region = f.parsed("region", region_raw, RegionCode::parse);
+        let date_raw = f.text("incident_date");
+        let incident_date = f.parsed("incident_date", date_raw, |field, raw| IncidentDate::parse(field, raw, today));
+        let privacy_raw = f.text("privacy");
+        let privacy = match privacy_raw {
+            Some(raw) => f.parsed("privacy", Some(raw), Privacy::parse),
+            None => Some(Privacy::Public),
+        };
+        let location_object = f.object("location").cloned();
+        let reporter_object = f.object("reporter").cloned();
+
+        let location = location_object.and_then(|o| {
+            let mut f = Fields { object: &o, prefix: "location.", errors: &mut errors };
+            f.reject_unknown(LOCATION_FIELDS);
+            let lat = f.number("lat");
+            let lon = f.number("lon");
+            let address_raw = f.text("address");
+            let address = f.parsed("address", address_raw, Address::parse);
+            match Location::parse(lat?, lon?, address) {
+                Ok(location) => Some(location),
+                Err(e) => {
+                    errors.extend(e);
+                    None
+                }
+            }
+        });
+
+        let reporter = match reporter_object {
+            None => Reporter::default(),
+            Some(o) => {
+                let mut f = Fields { object: &o, prefix: "reporter.", errors: &mut errors };
+                f.reject_unknown(REPORTER_FIELDS);
+                let name_raw = f.text("name");
+                let phone_raw = f.text("phone");
+                let email_raw = f.text("email");
+                Reporter {
+                    name: f.parsed("name", name_raw, PersonName::parse),
+                    phone: f.parsed("phone", phone_raw, PhoneNumber::parse),
+                    email: f.parsed("email", email_raw, Email::parse),
+                }
+            }
+        };
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(NewReport {
+            kind: kind.expect("no errors"),
+            title: title.expect("no errors"),
+            body: body.expect("no errors"),
+            category,
+            agency,
+            region,
+            location,
+            incident_date,
+            privacy: privacy.expect("no errors"),
+            reporter,
+        })
+    }
+
+    /// Turns `application/x-www-form-urlencoded` pairs into the JSON shape,
+    /// with `location.lat`-style names for nested fields.
+    pub fn form_to_json(pairs: impl IntoIterator<Item = (String, String)>) -> Value {
+        let mut top = Map::new();
+        for (key, value) in pairs {
+            match key.split_once('.') {
+                Some((outer, inner)) if outer == "location" || outer == "reporter" => {
+                    let entry = top.entry(outer.to_string()).or_insert_with(|| Value::Object(Map::new()));
+                    if let Value::Object(map) = entry {
+                        map.insert(inner.to_string(), Value::String(value));
+                    }
+                }
+                _ => {
+                    top.insert(key, Value::String(value));
+                }
+            }
+        }
+        // An untouched form sends empty nested fields: treat them as absent.
+        for nested in ["location", "reporter"] {
+            if let Some(Value::Object(map)) = top.get(nested) {
+                if map.values().all(|v| v.as_str().is_some_and(|s| s.trim().is_empty())) {
+                    top.remove(nested);
+                }
+            }
+        }
+        Value::Object(top)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    fn valid() -> Value {
+        json!({
+            "kind": "pengaduan",
+            "title": "Jalan berlubang di Jl. Merdeka",
+            "body": "Lubang besar di depan sekolah sudah dua bulan tidak diperbaiki.",
+            "category": "infrastruktur-jalan",
+            "agency": "pemkot-3273",
+            "region": "32.73",
+            "location": {"lat": -6.9147, "lon": 107.6098, "address": "Jl. Merdeka No. 1, Bandung"},
+            "incident_date": "2026-11-20",
+            "privacy": "anonymous",
+            "reporter": {"name": "Siti Aminah", "phone": "0812-3456-7890", "email": "siti@example.id"}
+        })
+    }
+
+    #[test]
+    fn parses_a_complete_report() {
+        let r = NewReport::parse(&valid(), today()).unwrap();
+        assert_eq!(r.kind, Kind::Pengaduan);
+        assert_eq!(r.privacy, Privacy::Anonymous);
+        assert_eq!(r.reporter.phone.unwrap().as_str(), "+6281234567890");
+        assert_eq!(r.location.unwrap().address.unwrap().as_str(), "Jl. Merdeka No. 1, Bandung");
+        assert_eq!(r.region.unwrap().as_str(), "32.73");
+    }
+
+    #[test]
+    fn minimal_report_defaults_to_public_without_reporter() {
+        let r = NewReport::parse(&json!({"kind": "aspirasi", "title": "Taman kota", "body": "Mohon tambah bangku di taman kota."}), today()).unwrap();
+        assert_eq!(r.privacy, Privacy::Public);
+        assert!(r.reporter.is_empty());
+        assert!(r.location.is_none());
+    }
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let input = json!({
+            "kind": "keluhan",
+            "title": "abc",
+            "body": 42,
+            "tittle": "typo",
+            "location": {"lat": 51.5, "lon": "x"},
+            "incident_date": "2030-01-01",
+            "reporter": {"phone": "12345", "email": "nope"}
+        });
+        let errors = NewReport::parse(&input, today()).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        for expected in ["tittle", "kind", "title", "body", "incident_date", "location.lon", "reporter.phone", "reporter.email"] {
+            assert!(fields.contains(&expected), "{expected} missing from {fields:?}");
+        }
+    }
+
+    #[test]
+    fn missing_required_fields() {
+        let errors = NewReport::parse(&json!({}), today()).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["kind", "title", "body"]);
+        assert!(errors.iter().all(|e| e.en == "Required."));
+        assert!(NewReport::parse(&json!([1, 2]), today()).is_err());
+    }
+
+    #[test]
+    fn form_fields_map_to_the_json_shape() {
+        let pairs = vec![
+            ("kind".to_string(), "pengaduan".to_string()),
+            ("title".to_string(), "Lampu jalan mati".to_string()),
+            ("body".to_string(), "Lampu jalan di gang kami mati sejak minggu lalu.".to_string()),
+            ("location.lat".to_string(), "-6.2".to_string()),
+            ("location.lon".to_string(), "106.8".to_string()),
+            ("reporter.name".to_string(), "".to_string()),
+            ("reporter.phone".to_string(), "".to_string()),
+        ];
+        let json = NewReport::form_to_json(pairs);
+        assert!(json.get("reporter").is_none(), "an empty nested group is dropped");
+        let r = NewReport::parse(&json, today()).unwrap();
+        assert_eq!(r.location.unwrap().lat, -6.2);
+    }
+}

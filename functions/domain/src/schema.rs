@@ -1,0 +1,166 @@
+//! The SQLite schema, as versioned migrations the application applies itself
+//! on first use (Spin and SpinKube have no `--sqlite` start-up step).
+//!
+//! Each migration runs once, in order, inside the transaction that records
+//! it in `PRAGMA user_version`; every statement is also written to be
+//! harmless if run again. Never edit a released migration: add one.
+//!
+//! Reporter identity lives in `reporters`, apart from `reports`: public and
+//! agency code reads `reports` and never joins `reporters`, so a forgotten
+//! flag cannot publish a name (see `privacy`).
+
+/// `(version, statements)`, in order. Statements are run one at a time
+/// (Spin executes one statement per call).
+pub const MIGRATIONS: &[(u32, &[&str])] = &[(
+    1,
+    &[
+        "CREATE TABLE IF NOT EXISTS reports (
+            id INTEGER PRIMARY KEY,
+            tracking_id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL CHECK (kind IN ('pengaduan', 'aspirasi', 'permintaan_informasi')),
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            category TEXT,
+            agency TEXT,
+            unit TEXT,
+            region TEXT,
+            lat REAL,
+            lon REAL,
+            address TEXT,
+            incident_date TEXT,
+            privacy TEXT NOT NULL CHECK (privacy IN ('public', 'anonymous', 'confidential')),
+            -- Set only while privacy is 'public'; the one identity field public code may read.
+            public_reporter_name TEXT CHECK (public_reporter_name IS NULL OR privacy = 'public'),
+            status TEXT NOT NULL CHECK (status IN ('submitted', 'on_hold', 'dispatched', 'responded', 'completed', 'archived')),
+            archive_reason TEXT,
+            duplicate_of TEXT,
+            channel TEXT NOT NULL,
+            reporter_token_hash TEXT NOT NULL,
+            -- Idempotency: the key's hash (UNIQUE: a retry can never insert twice),
+            -- the request's fingerprint, and the salt of the derived reporter token.
+            idempotency_key_hash TEXT UNIQUE,
+            request_hash TEXT,
+            token_salt TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            verification_due TEXT,
+            response_due TEXT,
+            completion_due TEXT,
+            version INTEGER NOT NULL DEFAULT 1
+        )",
+        // Public listing: newest first, filtered by status, agency, category, region.
+        "CREATE INDEX IF NOT EXISTS reports_public_newest ON reports (privacy, created_at DESC, id DESC)",
+        "CREATE INDEX IF NOT EXISTS reports_status_created ON reports (status, created_at DESC, id DESC)",
+        "CREATE INDEX IF NOT EXISTS reports_agency_status ON reports (agency, status, created_at DESC)",
+        "CREATE INDEX IF NOT EXISTS reports_category_created ON reports (category, created_at DESC)",
+        "CREATE INDEX IF NOT EXISTS reports_region_created ON reports (region, created_at DESC)",
+        // The SLA sweep: open reports by their next deadline.
+        "CREATE INDEX IF NOT EXISTS reports_status_verification_due ON reports (status, verification_due)",
+        "CREATE INDEX IF NOT EXISTS reports_status_response_due ON reports (status, response_due)",
+        "CREATE INDEX IF NOT EXISTS reports_status_completion_due ON reports (status, completion_due)",
+        "CREATE TABLE IF NOT EXISTS reporters (
+            report_id INTEGER PRIMARY KEY REFERENCES reports (id),
+            name TEXT,
+            phone TEXT,
+            email TEXT
+        )",
+        "CREATE INDEX IF NOT EXISTS reporters_phone ON reporters (phone)",
+        "CREATE TABLE IF NOT EXISTS report_events (
+            id INTEGER PRIMARY KEY,
+            report_id INTEGER NOT NULL REFERENCES reports (id),
+            at TEXT NOT NULL,
+            type TEXT NOT NULL,
+            actor_role TEXT NOT NULL,
+            actor_id TEXT,
+            visibility TEXT NOT NULL CHECK (visibility IN ('public', 'participants', 'staff')),
+            text TEXT,
+            data TEXT
+        )",
+        "CREATE INDEX IF NOT EXISTS report_events_report ON report_events (report_id, id)",
+        "CREATE TABLE IF NOT EXISTS attachments (
+            id INTEGER PRIMARY KEY,
+            public_id TEXT NOT NULL UNIQUE,
+            report_id INTEGER NOT NULL REFERENCES reports (id),
+            kind TEXT NOT NULL CHECK (kind IN ('jpeg', 'png', 'pdf')),
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            data BLOB NOT NULL,
+            created_at TEXT NOT NULL
+        )",
+        "CREATE INDEX IF NOT EXISTS attachments_report ON attachments (report_id, id)",
+    ],
+)];
+
+/// The schema version this build expects.
+pub fn latest_version() -> u32 {
+    MIGRATIONS.last().map(|(v, _)| *v).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn migrate(conn: &rusqlite::Connection) {
+        let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        for (version, statements) in MIGRATIONS {
+            if *version <= current {
+                continue;
+            }
+            conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+            for statement in *statements {
+                conn.execute(statement, []).unwrap();
+            }
+            conn.execute_batch(&format!("PRAGMA user_version = {version}; COMMIT")).unwrap();
+        }
+    }
+
+    #[test]
+    fn migrations_apply_and_reapply_cleanly() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrate(&conn);
+        migrate(&conn);
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, latest_version());
+        // Every statement is also idempotent on its own.
+        for (_, statements) in MIGRATIONS {
+            for statement in *statements {
+                conn.execute(statement, []).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn versions_increase_one_by_one() {
+        for (i, (version, _)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*version as usize, i + 1);
+        }
+    }
+
+    fn plan(conn: &rusqlite::Connection, sql: &str) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect();
+        rows.join(" | ")
+    }
+
+    #[test]
+    fn the_queries_later_issues_need_use_indexes() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrate(&conn);
+        let cases = [
+            ("SELECT id FROM reports WHERE tracking_id = 'X'", "sqlite_autoindex_reports_1"),
+            ("SELECT id FROM reports WHERE status = 'submitted' AND verification_due < '2026'", "reports_status_verification_due"),
+            ("SELECT id FROM reports WHERE status = 'dispatched' AND response_due < '2026'", "reports_status_response_due"),
+            ("SELECT id FROM reports WHERE status = 'responded' AND completion_due < '2026'", "reports_status_completion_due"),
+            ("SELECT id FROM reports WHERE agency = 'a' AND status = 'dispatched' ORDER BY created_at DESC", "reports_agency_status"),
+            (
+                "SELECT id FROM reports WHERE privacy IN ('public', 'anonymous') ORDER BY created_at DESC, id DESC LIMIT 20",
+                "reports_public_newest",
+            ),
+            ("SELECT * FROM report_events WHERE report_id = 1 ORDER BY id", "report_events_report"),
+        ];
+        for (sql, index) in cases {
+            let p = plan(&conn, sql);
+            assert!(p.contains(index), "{sql}\n  plan: {p}");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! The SQLite database (Spin's `default`), opened with the settings Spin does
+//! not make for us and migrated on first use.
+//!
+//! Spin sets neither WAL nor a busy timeout, and on Spin and SpinKube nothing
+//! runs SQL before the app starts, so every open checks `PRAGMA user_version`
+//! (one cheap read) and the first connection to find the schema behind
+//! applies the migrations, under `BEGIN IMMEDIATE` so concurrent instances
+//! cannot apply them twice.
+
+use anyhow::{Context, Result};
+use lapor_domain::schema::{latest_version, MIGRATIONS};
+use spin_sdk::sqlite3::{Connection, QueryResult, Value};
+
+pub struct Db {
+    conn: Connection,
+}
+
+/// How long a statement waits for another writer before failing.
+const BUSY_TIMEOUT_MS: u32 = 5000;
+
+impl Db {
+    pub fn open() -> Result<Db> {
+        let conn = Connection::open_default().context("open the default database")?;
+        let db = Db { conn };
+        db.execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"), &[])?;
+        db.execute("PRAGMA foreign_keys = ON", &[])?;
+        if db.user_version()? < latest_version() {
+            db.migrate()?;
+        }
+        Ok(db)
+    }
+
+    fn user_version(&self) -> Result<u32> {
+        let result = self.execute("PRAGMA user_version", &[])?;
+        let version = result.rows.first().and_then(|row| match row.values.first() {
+            Some(Value::Integer(v)) => Some(*v as u32),
+            _ => None,
+        });
+        Ok(version.unwrap_or(0))
+    }
+
+    fn migrate(&self) -> Result<()> {
+        // WAL persists in the file; it lets reads proceed during writes.
+        // Best effort: another connection may hold the file, and the next
+        // open will try again.
+        let _ = self.execute("PRAGMA journal_mode = WAL", &[]);
+        self.transaction(|db| {
+            let current = db.user_version()?;
+            for (version, statements) in MIGRATIONS {
+                if *version <= current {
+                    continue;
+                }
+                for statement in *statements {
+                    db.execute(statement, &[]).with_context(|| format!("migration {version}"))?;
+                }
+                db.execute(&format!("PRAGMA user_version = {version}"), &[])?;
+            }
+            Ok(())
+        })
+    }
+
+    pub fn execute(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
+        self.conn.execute(sql, params).map_err(|e| anyhow::anyhow!(DbError(e.to_string())))
+    }
+
+    /// Runs `f` inside `BEGIN IMMEDIATE` ... `COMMIT`, rolling back on error.
+    /// IMMEDIATE takes the write lock up front, so two writers never both
+    /// read a state and then both act on it.
+    pub fn transaction<T, E>(&self, f: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<anyhow::Error>,
+    {
+        self.execute("BEGIN IMMEDIATE", &[])?;
+        match f(self) {
+            Ok(value) => {
+                self.execute("COMMIT", &[])?;
+                Ok(value)
+            }
+            Err(e) => {
+                let _ = self.execute("ROLLBACK", &[]);
+                Err(e)
+            }
+        }
+    }
+
+    pub fn last_insert_rowid(&self) -> i64 {
+        self.conn.last_insert_rowid()
+    }
+
+    pub fn changes(&self) -> u64 {
+        self.conn.changes()
+    }
+}
+
+/// A database error, kept as text (that is all Spin gives us).
+#[derive(Debug)]
+pub struct DbError(pub String);
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "sqlite: {}", self.0)
+    }
+}
+
+impl std::error::Error for DbError {}
+
+/// Whether `error` is a UNIQUE violation on `table.column`.
+pub fn is_unique_violation(error: &anyhow::Error, table_column: &str) -> bool {
+    error
+        .chain()
+        .any(|cause| cause.to_string().contains(&format!("UNIQUE constraint failed: {table_column}")))
+}
+
+pub fn text(value: impl Into<String>) -> Value {
+    Value::Text(value.into())
+}
+
+pub fn opt_text(value: Option<impl Into<String>>) -> Value {
+    value.map(|v| Value::Text(v.into())).unwrap_or(Value::Null)
+}
+
+pub fn opt_real(value: Option<f64>) -> Value {
+    value.map(Value::Real).unwrap_or(Value::Null)
+}
+
+pub fn int(value: i64) -> Value {
+    Value::Integer(value)
+}

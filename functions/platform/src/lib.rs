@@ -1,0 +1,17 @@
+//! What every component shares to talk to Spin: reading requests within
+//! limits, writing responses and problems, the database with its migrations,
+//! key-value records, randomness and the clock.
+//!
+//! Rules do not live here (they are in `lapor-domain`); this crate only
+//! moves data between Spin and those rules.
+
+pub mod clock;
+pub mod db;
+pub mod kv;
+pub mod random;
+pub mod request;
+pub mod response;
+pub mod store;
+
+pub use request::ApiRequest;
+pub use response::ApiError;

@@ -1,0 +1,126 @@
+//! An incoming request, read once with a size limit.
+//!
+//! The body is streamed and reading stops as soon as it passes the limit, so
+//! an oversized upload costs the limit, not its full size, and is answered
+//! 413 rather than exhausting the instance's memory.
+
+use futures::StreamExt;
+use lapor_domain::lang::Lang;
+use spin_sdk::http::IncomingRequest;
+
+/// A request whose head and (limited) body have been read.
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    pub method: String,
+    /// The path without the query.
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub lang: Lang,
+}
+
+/// The body was larger than allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BodyTooLarge {
+    pub limit: usize,
+}
+
+impl ApiRequest {
+    pub async fn read(request: IncomingRequest, body_limit: usize) -> Result<ApiRequest, (Lang, BodyTooLarge)> {
+        let method = request.method().to_string();
+        let path_and_query = request.path_with_query().unwrap_or_else(|| "/".to_string());
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((path, query)) => (path.to_string(), query.to_string()),
+            None => (path_and_query, String::new()),
+        };
+        let headers: Vec<(String, String)> = request
+            .headers()
+            .entries()
+            .into_iter()
+            .map(|(name, value)| (name.to_ascii_lowercase(), String::from_utf8_lossy(&value).into_owned()))
+            .collect();
+        let lang = Lang::negotiate(header(&headers, "accept-language"));
+        let too_large = (lang, BodyTooLarge { limit: body_limit });
+
+        let declared = header(&headers, "content-length").and_then(|v| v.trim().parse::<usize>().ok());
+        if declared.is_some_and(|n| n > body_limit) {
+            return Err(too_large);
+        }
+        let mut body = Vec::new();
+        let mut stream = request.into_body_stream();
+        while let Some(chunk) = stream.next().await {
+            let Ok(chunk) = chunk else { break };
+            if body.len() + chunk.len() > body_limit {
+                return Err(too_large);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let query = form_urlencoded_pairs(&query);
+        Ok(ApiRequest { method, path, query, headers, body, lang })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        header(&self.headers, name)
+    }
+
+    pub fn query(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The value of a `:name` route segment (Spin's `spin-path-match-<name>`).
+    pub fn path_param(&self, name: &str) -> Option<&str> {
+        self.header(&format!("spin-path-match-{name}"))
+    }
+
+    /// The part of the path after a wildcard route's prefix.
+    pub fn path_info(&self) -> &str {
+        self.header("spin-path-info").unwrap_or("")
+    }
+
+    /// The client's address as Spin reports it, without the port.
+    pub fn client_ip(&self) -> String {
+        let addr = self.header("spin-client-addr").unwrap_or("unknown");
+        match addr.rsplit_once(':') {
+            Some((ip, port)) if port.chars().all(|c| c.is_ascii_digit()) => ip.trim_matches(['[', ']']).to_string(),
+            _ => addr.to_string(),
+        }
+    }
+
+    /// The token of an `Authorization: Bearer ...` header.
+    pub fn bearer_token(&self) -> Option<&str> {
+        let value = self.header("authorization")?;
+        let (scheme, token) = value.trim().split_once(' ')?;
+        (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim())
+    }
+
+    /// The media type of the body, lower case, without parameters.
+    pub fn media_type(&self) -> String {
+        self.header("content-type")
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    }
+
+    /// Value of a cookie sent by the browser.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.header("cookie")?
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v)
+    }
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// Decodes `a=1&b=x+y` pairs (query strings and form bodies).
+pub fn form_urlencoded_pairs(input: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(input.as_bytes()).into_owned().collect()
+}

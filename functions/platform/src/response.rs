@@ -1,0 +1,129 @@
+//! Responses: JSON, HTML, redirects and RFC 9457 problems, and the error type
+//! handlers return.
+
+use lapor_domain::invalid::Invalid;
+use lapor_domain::lang::Lang;
+use lapor_domain::problem::{self, Problem, ProblemKind};
+use spin_sdk::http::Response;
+
+/// Why a handler did not produce its normal answer.
+#[derive(Debug)]
+pub enum ApiError {
+    /// The caller's mistake (or a rule): answered with this problem.
+    Problem(Problem, Vec<(String, String)>),
+    /// Ours: logged, answered 500 without details.
+    Internal(anyhow::Error),
+}
+
+impl ApiError {
+    pub fn new(kind: ProblemKind, lang: Lang, detail_id: &str, detail_en: &str) -> Self {
+        ApiError::Problem(Problem::new(kind, lang, detail_id, detail_en), Vec::new())
+    }
+
+    pub fn validation(lang: Lang, invalid: &[Invalid]) -> Self {
+        ApiError::Problem(Problem::validation(lang, invalid), Vec::new())
+    }
+
+    /// Adds a response header (e.g. `Retry-After`, `Allow`).
+    pub fn with_header(self, name: &str, value: impl Into<String>) -> Self {
+        match self {
+            ApiError::Problem(p, mut headers) => {
+                headers.push((name.to_string(), value.into()));
+                ApiError::Problem(p, headers)
+            }
+            other => other,
+        }
+    }
+
+    pub fn not_found(lang: Lang) -> Self {
+        Self::new(
+            ProblemKind::NotFound,
+            lang,
+            "Laporan atau alamat yang diminta tidak ada.",
+            "The requested report or resource does not exist.",
+        )
+    }
+
+    pub fn method_not_allowed(lang: Lang, allowed: &[&str]) -> Self {
+        ApiError::Problem(Problem::method_not_allowed(lang, allowed), vec![("allow".into(), allowed.join(", "))])
+    }
+
+    pub fn into_response(self, lang: Lang) -> Response {
+        match self {
+            ApiError::Problem(problem, headers) => problem_response(&problem, lang, headers),
+            ApiError::Internal(error) => {
+                eprintln!("internal error: {error:#}");
+                let problem = Problem::new(
+                    ProblemKind::Internal,
+                    lang,
+                    "Terjadi kesalahan di pihak kami. Laporan Anda tidak tersimpan; silakan coba lagi.",
+                    "Something failed on our side. Nothing was saved; please try again.",
+                );
+                problem_response(&problem, lang, Vec::new())
+            }
+        }
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(e: anyhow::Error) -> Self {
+        ApiError::Internal(e)
+    }
+}
+
+impl From<spin_sdk::sqlite3::Error> for ApiError {
+    fn from(e: spin_sdk::sqlite3::Error) -> Self {
+        ApiError::Internal(anyhow::anyhow!("sqlite: {e}"))
+    }
+}
+
+pub fn problem_response(problem: &Problem, lang: Lang, headers: Vec<(String, String)>) -> Response {
+    let mut builder = Response::builder();
+    builder
+        .status(problem.status)
+        .header("content-type", problem::CONTENT_TYPE)
+        .header("content-language", lang.tag())
+        .header("cache-control", "no-store");
+    for (name, value) in headers {
+        builder.header(name, value);
+    }
+    builder.body(problem.to_json()).build()
+}
+
+/// A JSON answer. `cache` is a Cache-Control value.
+pub fn json(status: u16, value: &serde_json::Value, cache: &str) -> Response {
+    Response::builder()
+        .status(status)
+        .header("content-type", "application/json")
+        .header("cache-control", cache)
+        .body(value.to_string())
+        .build()
+}
+
+pub fn html(status: u16, body: String, lang: Lang) -> Response {
+    Response::builder()
+        .status(status)
+        .header("content-type", "text/html; charset=utf-8")
+        .header("content-language", lang.tag())
+        .header("cache-control", "no-store")
+        .header("x-content-type-options", "nosniff")
+        .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'")
+        .body(body)
+        .build()
+}
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,347 @@
+//! Reports in SQLite: the queries every component shares.
+//!
+//! Public read paths select [`REPORT_COLUMNS`] from `reports` only; the
+//! `reporters` table (identity) is written here and read only by
+//! administrator code, so no public query can return a phone number.
+
+use anyhow::{Context, Result};
+use lapor_domain::lifecycle::{ActorRole, Status};
+use lapor_domain::privacy::Privacy;
+use lapor_domain::report::{Channel, Kind, NewReport};
+use lapor_domain::view::{EventRecord, EventVisibility, ReportRecord};
+use spin_sdk::sqlite3::{QueryResult, Value};
+
+use crate::db::{int, is_unique_violation, opt_real, opt_text, text, Db};
+
+/// Columns of `reports` that public and reporter views may read.
+const REPORT_COLUMNS: &str = "id, tracking_id, kind, title, body, category, agency, region, lat, lon, address, \
+     incident_date, privacy, status, public_reporter_name, created_at, updated_at";
+
+/// A stored report with its row id and token data.
+pub struct StoredReport {
+    pub id: i64,
+    pub record: ReportRecord,
+    pub reporter_token_hash: String,
+}
+
+fn get_text(row: &spin_sdk::sqlite3::Row<'_>, column: &str) -> Option<String> {
+    row.get::<&str>(column).map(str::to_string)
+}
+
+fn records(result: &QueryResult) -> Result<Vec<(i64, ReportRecord)>> {
+    result
+        .rows()
+        .map(|row| {
+            let id = row.get::<i64>("id").context("report id")?;
+            let record = ReportRecord {
+                tracking_id: get_text(&row, "tracking_id").context("tracking_id")?,
+                kind: Kind::from_stored(row.get::<&str>("kind").unwrap_or("")).context("kind")?,
+                title: get_text(&row, "title").unwrap_or_default(),
+                body: get_text(&row, "body").unwrap_or_default(),
+                category: get_text(&row, "category"),
+                agency: get_text(&row, "agency"),
+                region: get_text(&row, "region"),
+                lat: row.get::<f64>("lat"),
+                lon: row.get::<f64>("lon"),
+                address: get_text(&row, "address"),
+                incident_date: get_text(&row, "incident_date"),
+                privacy: match row.get::<&str>("privacy") {
+                    Some("anonymous") => Privacy::Anonymous,
+                    Some("confidential") => Privacy::Confidential,
+                    // Unknown values fail closed: treat as the most private.
+                    Some("public") => Privacy::Public,
+                    _ => Privacy::Confidential,
+                },
+                status: Status::from_stored(row.get::<&str>("status").unwrap_or("")).context("status")?,
+                public_reporter_name: get_text(&row, "public_reporter_name"),
+                created_at: get_text(&row, "created_at").unwrap_or_default(),
+                updated_at: get_text(&row, "updated_at").unwrap_or_default(),
+            };
+            Ok((id, record))
+        })
+        .collect()
+}
+
+/// What identifies a submission made with an `Idempotency-Key`.
+pub struct IdempotencyRecord {
+    pub key_hash: String,
+    pub fingerprint: String,
+    pub token_salt: String,
+}
+
+/// The earlier submission a retried `Idempotency-Key` refers to.
+pub struct PriorSubmission {
+    pub tracking_id: String,
+    pub fingerprint: String,
+    pub token_salt: String,
+    pub privacy: Privacy,
+    pub created_at: String,
+    pub reporter_token_hash: String,
+}
+
+pub fn find_by_idempotency_key(db: &Db, key_hash: &str) -> Result<Option<PriorSubmission>> {
+    let result = db.execute(
+        "SELECT tracking_id, request_hash, token_salt, privacy, created_at, reporter_token_hash
+         FROM reports WHERE idempotency_key_hash = ?",
+        &[text(key_hash)],
+    )?;
+    let prior = result.rows().next().map(|row| PriorSubmission {
+        tracking_id: get_text(&row, "tracking_id").unwrap_or_default(),
+        fingerprint: get_text(&row, "request_hash").unwrap_or_default(),
+        token_salt: get_text(&row, "token_salt").unwrap_or_default(),
+        privacy: match row.get::<&str>("privacy") {
+            Some("public") => Privacy::Public,
+            Some("anonymous") => Privacy::Anonymous,
+            _ => Privacy::Confidential,
+        },
+        created_at: get_text(&row, "created_at").unwrap_or_default(),
+        reporter_token_hash: get_text(&row, "reporter_token_hash").unwrap_or_default(),
+    });
+    Ok(prior)
+}
+
+/// Why an insert did not happen.
+pub enum InsertOutcome {
+    Inserted { id: i64 },
+    /// The random tracking ID is taken (about once in 10^13): draw again.
+    TrackingIdTaken,
+}
+
+/// Inserts a report, its reporter (if any) and its `submitted` event.
+/// Must run inside a transaction (the caller's), so all three or none land.
+pub fn insert_report(
+    db: &Db,
+    report: &NewReport,
+    channel: &Channel,
+    tracking_id: &str,
+    reporter_token_hash: &str,
+    idempotency: Option<&IdempotencyRecord>,
+    now: &str,
+) -> Result<InsertOutcome> {
+    let public_name = match report.privacy {
+        Privacy::Public => report.reporter.name.as_ref().map(|n| n.as_str().to_string()),
+        _ => None,
+    };
+    let location = report.location.as_ref();
+    let inserted = db.execute(
+        "INSERT INTO reports (tracking_id, kind, title, body, category, agency, region, lat, lon, address,
+             incident_date, privacy, public_reporter_name, status, channel, reporter_token_hash,
+             idempotency_key_hash, request_hash, token_salt, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?)",
+        &[
+            text(tracking_id),
+            text(report.kind.as_str()),
+            text(report.title.as_str()),
+            text(report.body.as_str()),
+            opt_text(report.category.as_ref().map(|c| c.as_str())),
+            opt_text(report.agency.as_ref().map(|a| a.as_str())),
+            opt_text(report.region.as_ref().map(|r| r.as_str())),
+            opt_real(location.map(|l| l.lat)),
+            opt_real(location.map(|l| l.lon)),
+            opt_text(location.and_then(|l| l.address.as_ref()).map(|a| a.as_str())),
+            opt_text(report.incident_date.map(|d| d.date().to_string())),
+            text(report.privacy.as_str()),
+            opt_text(public_name),
+            text(channel.as_string()),
+            text(reporter_token_hash),
+            opt_text(idempotency.map(|i| i.key_hash.as_str())),
+            opt_text(idempotency.map(|i| i.fingerprint.as_str())),
+            opt_text(idempotency.map(|i| i.token_salt.as_str())),
+            text(now),
+            text(now),
+        ],
+    );
+    if let Err(e) = inserted {
+        if is_unique_violation(&e, "reports.tracking_id") {
+            return Ok(InsertOutcome::TrackingIdTaken);
+        }
+        return Err(e);
+    }
+    let id = db.last_insert_rowid();
+    if !report.reporter.is_empty() {
+        db.execute(
+            "INSERT INTO reporters (report_id, name, phone, email) VALUES (?, ?, ?, ?)",
+            &[
+                int(id),
+                opt_text(report.reporter.name.as_ref().map(|n| n.as_str())),
+                opt_text(report.reporter.phone.as_ref().map(|p| p.as_str())),
+                opt_text(report.reporter.email.as_ref().map(|e| e.as_str())),
+            ],
+        )?;
+    }
+    append_event(db, id, now, "submitted", ActorRole::Reporter, None, EventVisibility::Public, None)?;
+    Ok(InsertOutcome::Inserted { id })
+}
+
+/// Appends one event to a report's history (never updated, never deleted).
+#[allow(clippy::too_many_arguments)]
+pub fn append_event(
+    db: &Db,
+    report_id: i64,
+    at: &str,
+    event_type: &str,
+    actor_role: ActorRole,
+    actor_id: Option<&str>,
+    visibility: EventVisibility,
+    event_text: Option<&str>,
+) -> Result<()> {
+    db.execute(
+        "INSERT INTO report_events (report_id, at, type, actor_role, actor_id, visibility, text)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        &[
+            int(report_id),
+            text(at),
+            text(event_type),
+            text(actor_role.as_str()),
+            opt_text(actor_id),
+            text(visibility.as_str()),
+            opt_text(event_text),
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn find_report(db: &Db, tracking_id: &str) -> Result<Option<StoredReport>> {
+    let result = db.execute(
+        &format!("SELECT {REPORT_COLUMNS}, reporter_token_hash FROM reports WHERE tracking_id = ?"),
+        &[text(tracking_id)],
+    )?;
+    let token_hash = result.rows().next().and_then(|row| get_text(&row, "reporter_token_hash"));
+    Ok(records(&result)?.into_iter().next().map(|(id, record)| StoredReport {
+        id,
+        record,
+        reporter_token_hash: token_hash.unwrap_or_default(),
+    }))
+}
+
+pub fn events(db: &Db, report_id: i64) -> Result<Vec<EventRecord>> {
+    let result = db.execute(
+        "SELECT at, type, actor_role, visibility, text FROM report_events WHERE report_id = ? ORDER BY id",
+        &[int(report_id)],
+    )?;
+    Ok(result
+        .rows()
+        .map(|row| EventRecord {
+            at: get_text(&row, "at").unwrap_or_default(),
+            event_type: get_text(&row, "type").unwrap_or_default(),
+            actor_role: get_text(&row, "actor_role").unwrap_or_default(),
+            // Unknown visibility fails closed.
+            visibility: row.get::<&str>("visibility").and_then(EventVisibility::from_stored).unwrap_or(EventVisibility::Staff),
+            text: get_text(&row, "text"),
+        })
+        .collect())
+}
+
+/// Filters of the public listing; all optional.
+#[derive(Default)]
+pub struct ListFilter {
+    pub status: Option<Status>,
+    pub agency: Option<String>,
+    pub category: Option<String>,
+    pub region: Option<String>,
+    /// Words that must all appear in the title or body.
+    pub words: Vec<String>,
+    /// Continue after this (created_at, id).
+    pub after: Option<(String, i64)>,
+}
+
+/// Public and anonymous reports, newest first, `limit` of them.
+pub fn list_public(db: &Db, filter: &ListFilter, limit: u32) -> Result<Vec<(i64, ReportRecord)>> {
+    let mut sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE privacy IN ('public', 'anonymous')");
+    let mut params: Vec<Value> = Vec::new();
+    if let Some(status) = filter.status {
+        sql.push_str(" AND status = ?");
+        params.push(text(status.as_str()));
+    }
+    for (column, value) in [("agency", &filter.agency), ("category", &filter.category)] {
+        if let Some(value) = value {
+            sql.push_str(&format!(" AND {column} = ?"));
+            params.push(text(value.as_str()));
+        }
+    }
+    if let Some(region) = &filter.region {
+        // A province or regency code also matches the regions inside it.
+        sql.push_str(" AND (region = ? OR region LIKE ? ESCAPE '\\')");
+        params.push(text(region.as_str()));
+        params.push(text(format!("{}.%", escape_like(region))));
+    }
+    for word in &filter.words {
+        sql.push_str(" AND (title LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')");
+        let pattern = format!("%{}%", escape_like(word));
+        params.push(text(pattern.clone()));
+        params.push(text(pattern));
+    }
+    if let Some((created_at, id)) = &filter.after {
+        sql.push_str(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+        params.push(text(created_at.as_str()));
+        params.push(text(created_at.as_str()));
+        params.push(int(*id));
+    }
+    sql.push_str(" ORDER BY created_at DESC, id DESC LIMIT ?");
+    params.push(int(i64::from(limit)));
+    records(&db.execute(&sql, &params)?)
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// Attachments of a report, in upload order: (public id, kind, size).
+pub fn attachments(db: &Db, report_id: i64) -> Result<Vec<(String, String, i64)>> {
+    let result = db.execute(
+        "SELECT public_id, kind, size FROM attachments WHERE report_id = ? ORDER BY id",
+        &[int(report_id)],
+    )?;
+    Ok(result
+        .rows()
+        .map(|row| {
+            (
+                get_text(&row, "public_id").unwrap_or_default(),
+                get_text(&row, "kind").unwrap_or_default(),
+                row.get::<i64>("size").unwrap_or(0),
+            )
+        })
+        .collect())
+}
+
+pub fn attachment_count(db: &Db, report_id: i64) -> Result<usize> {
+    let result = db.execute("SELECT count(*) AS n FROM attachments WHERE report_id = ?", &[int(report_id)])?;
+    let count = result.rows().next().and_then(|r| r.get::<i64>("n")).unwrap_or(0);
+    Ok(count as usize)
+}
+
+pub fn insert_attachment(
+    db: &Db,
+    report_id: i64,
+    public_id: &str,
+    kind: &str,
+    data: &[u8],
+    sha256: &str,
+    now: &str,
+) -> Result<()> {
+    db.execute(
+        "INSERT INTO attachments (public_id, report_id, kind, size, sha256, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        &[
+            text(public_id),
+            int(report_id),
+            text(kind),
+            int(data.len() as i64),
+            text(sha256),
+            Value::Blob(data.to_vec()),
+            text(now),
+        ],
+    )?;
+    Ok(())
+}
+
+/// An attachment's kind and bytes, if it belongs to `report_id`.
+pub fn attachment_data(db: &Db, report_id: i64, public_id: &str) -> Result<Option<(String, Vec<u8>)>> {
+    let result = db.execute(
+        "SELECT kind, data FROM attachments WHERE report_id = ? AND public_id = ?",
+        &[int(report_id), text(public_id)],
+    )?;
+    let found = result.rows().next().map(|row| {
+        (get_text(&row, "kind").unwrap_or_default(), row.get::<&[u8]>("data").map(<[u8]>::to_vec).unwrap_or_default())
+    });
+    Ok(found)
+}

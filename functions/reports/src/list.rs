@@ -1,0 +1,79 @@
+//! `GET /api/v1/reports`: public and anonymous reports, newest first, with
+//! keyset pagination. Confidential reports are never listed.
+
+use lapor_domain::codes::{AgencyCode, CategoryCode, RegionCode};
+use lapor_domain::cursor::{page_size, Cursor};
+use lapor_domain::lifecycle::Status;
+use lapor_domain::problem::ProblemKind;
+use lapor_domain::view::list_item;
+use lapor_platform::db::Db;
+use lapor_platform::request::ApiRequest;
+use lapor_platform::response::{self, ApiError};
+use lapor_platform::store::{self, ListFilter};
+use serde_json::json;
+use spin_sdk::http::Response;
+
+const MAX_PAGE: u32 = 100;
+const MAX_WORDS: usize = 5;
+
+fn bad_parameter(request: &ApiRequest, name: &str, id: &str, en: &str) -> ApiError {
+    ApiError::new(
+        ProblemKind::MalformedRequest,
+        request.lang,
+        &format!("Parameter `{name}` tidak valid: {id}"),
+        &format!("Invalid `{name}` parameter: {en}"),
+    )
+}
+
+fn filter_of(request: &ApiRequest) -> Result<ListFilter, ApiError> {
+    let mut filter = ListFilter::default();
+    let present = |name: &str| request.query(name).map(str::trim).filter(|v| !v.is_empty());
+    if let Some(raw) = present("status") {
+        filter.status = Some(Status::parse("status", raw).map_err(|e| bad_parameter(request, "status", &e.id, &e.en))?);
+    }
+    if let Some(raw) = present("agency") {
+        let code = AgencyCode::parse("agency", raw).map_err(|e| bad_parameter(request, "agency", &e.id, &e.en))?;
+        filter.agency = Some(code.as_str().to_string());
+    }
+    if let Some(raw) = present("category") {
+        let code = CategoryCode::parse("category", raw).map_err(|e| bad_parameter(request, "category", &e.id, &e.en))?;
+        filter.category = Some(code.as_str().to_string());
+    }
+    if let Some(raw) = present("region") {
+        let code = RegionCode::parse("region", raw).map_err(|e| bad_parameter(request, "region", &e.id, &e.en))?;
+        filter.region = Some(code.as_str().to_string());
+    }
+    if let Some(raw) = present("q") {
+        let words: Vec<String> = raw.split_whitespace().map(|w| w.chars().take(50).collect()).collect();
+        if words.len() > MAX_WORDS {
+            return Err(bad_parameter(request, "q", "paling banyak 5 kata.", "at most 5 words."));
+        }
+        filter.words = words;
+    }
+    if let Some(raw) = present("cursor") {
+        let cursor = Cursor::decode(raw).ok_or_else(|| {
+            bad_parameter(request, "cursor", "gunakan nilai next_cursor dari halaman sebelumnya.", "use the next_cursor of the previous page.")
+        })?;
+        filter.after = Some((cursor.created_at, cursor.id));
+    }
+    Ok(filter)
+}
+
+pub fn list(request: &ApiRequest) -> Result<Response, ApiError> {
+    let filter = filter_of(request)?;
+    let limit = page_size(request.query("limit"), MAX_PAGE)
+        .map_err(|_| bad_parameter(request, "limit", "angka 1 sampai 100.", "a number from 1 to 100."))?;
+    let db = Db::open()?;
+    // One more than asked tells whether another page exists.
+    let mut rows = store::list_public(&db, &filter, limit + 1)?;
+    let next_cursor = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last().map(|(id, record)| Cursor { created_at: record.created_at.clone(), id: *id }.encode())
+    } else {
+        None
+    };
+    let items: Vec<_> = rows.iter().map(|(_, record)| list_item(record)).collect();
+    let mut response = response::json(200, &json!({"items": items, "next_cursor": next_cursor}), "public, max-age=15");
+    response.set_header("vary", "accept-language");
+    Ok(response)
+}

@@ -1,0 +1,169 @@
+//! `GET /lapor/{tracking_id}`: the tracking page a citizen's browser shows.
+//!
+//! Plain server-rendered HTML, a few kilobytes, no script: it must load on a
+//! cheap phone over a slow network. Every value is HTML-escaped. The reporter
+//! token arrives only as the cookie set when the report was filed from the
+//! form; with it the reporter sees a confidential report and the token itself.
+
+use lapor_domain::lang::Lang;
+use lapor_domain::privacy::Viewer;
+use lapor_domain::token::token_matches;
+use lapor_domain::tracking_id::{TrackingId, TrackingIdError};
+use lapor_domain::view::report_view;
+use lapor_platform::db::Db;
+use lapor_platform::request::ApiRequest;
+use lapor_platform::response::{escape_html, html};
+use lapor_platform::store;
+use serde_json::Value;
+use spin_sdk::http::{IncomingRequest, Response};
+use spin_sdk::http_component;
+
+#[http_component]
+async fn handle(incoming: IncomingRequest) -> Response {
+    let request = match ApiRequest::read(incoming, 0).await {
+        Ok(request) => request,
+        Err((lang, _)) => return page(413, lang, "413", &lang.pick("Permintaan terlalu besar.", "Request too large.").to_string()),
+    };
+    let lang = request.lang;
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        let mut response = page(405, lang, "405", lang.pick("Metode tidak diizinkan.", "Method not allowed."));
+        response.set_header("allow", "GET, HEAD");
+        return response;
+    }
+    let raw_id = request.path_info().trim_matches('/').to_string();
+    if raw_id.is_empty() {
+        // Tracking IDs are letters, digits and dashes; anything else a person
+        // typed (spaces, dots) is dropped, which also keeps the redirect a
+        // plain same-site path.
+        let typed: String = request
+            .query("id")
+            .unwrap_or("")
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        return if typed.is_empty() { lookup_form(lang) } else { redirect(&format!("/lapor/{typed}")) };
+    }
+    match tracking_page(&request, &raw_id) {
+        Ok(response) => response,
+        Err(e) => {
+            eprintln!("tracking page failed: {e:#}");
+            page(500, lang, "500", lang.pick("Terjadi kesalahan. Silakan coba lagi.", "Something went wrong. Please try again."))
+        }
+    }
+}
+
+fn tracking_page(request: &ApiRequest, raw_id: &str) -> anyhow::Result<Response> {
+    let lang = request.lang;
+    let decoded = percent_encoding::percent_decode_str(raw_id).decode_utf8_lossy();
+    let id = match TrackingId::parse(&decoded) {
+        Ok(id) => id,
+        Err(TrackingIdError::ProbableTypo) => {
+            return Ok(page(400, lang, lang.pick("Salah ketik?", "A typo?"), lang.pick(
+                "Nomor pelacakan ini tidak valid: kemungkinan ada satu huruf atau angka yang salah ketik. Periksa kembali.",
+                "This tracking ID is not valid: one letter or digit is probably mistyped. Please check it.",
+            )))
+        }
+        Err(TrackingIdError::Malformed) => {
+            return Ok(page(400, lang, lang.pick("Bukan nomor pelacakan", "Not a tracking ID"), lang.pick(
+                "Nomor pelacakan terdiri dari 10 huruf dan angka, misalnya 7K3QD-M2X9C.",
+                "Tracking IDs have 10 letters and digits, such as 7K3QD-M2X9C.",
+            )))
+        }
+    };
+    let not_found = || page(404, lang, lang.pick("Laporan tidak ditemukan", "Report not found"), lang.pick(
+        "Tidak ada laporan dengan nomor ini yang dapat Anda lihat.",
+        "There is no report with this number that you can see.",
+    ));
+    let db = Db::open()?;
+    let Some(report) = store::find_report(&db, &id.to_string())? else { return Ok(not_found()) };
+    let token = request.cookie("lapor_token").filter(|t| token_matches(t, &report.reporter_token_hash));
+    let viewer = if token.is_some() { Viewer::Reporter } else { Viewer::Public };
+    let events = store::events(&db, report.id)?;
+    let Some(view) = report_view(&report.record, &events, &viewer) else { return Ok(not_found()) };
+    let mut response = html(200, render(&view, token, lang), lang);
+    if viewer == Viewer::Public {
+        response.set_header("cache-control", "public, max-age=15");
+    }
+    Ok(response)
+}
+
+fn status_label(status: &str, lang: Lang) -> &'static str {
+    match status {
+        "submitted" => lang.pick("Diterima, menunggu verifikasi", "Received, awaiting verification"),
+        "on_hold" => lang.pick("Menunggu informasi dari pelapor", "Waiting for the reporter"),
+        "dispatched" => lang.pick("Diteruskan ke instansi", "With the agency"),
+        "responded" => lang.pick("Ditanggapi instansi", "Answered by the agency"),
+        "completed" => lang.pick("Selesai", "Completed"),
+        "archived" => lang.pick("Diarsipkan", "Archived"),
+        _ => "-",
+    }
+}
+
+fn field<'a>(view: &'a Value, name: &str) -> &'a str {
+    view.get(name).and_then(Value::as_str).unwrap_or("")
+}
+
+fn render(view: &Value, token: Option<&str>, lang: Lang) -> String {
+    let tracking_id = escape_html(field(view, "tracking_id"));
+    let mut body = format!(
+        "<p class=id>{label} <strong>{tracking_id}</strong></p><h1>{title}</h1><p class=status>{status}</p>",
+        label = lang.pick("Nomor pelacakan", "Tracking ID"),
+        title = escape_html(field(view, "title")),
+        status = escape_html(status_label(field(view, "status"), lang)),
+    );
+    if let Some(token) = token {
+        body.push_str(&format!(
+            "<div class=token><p>{}</p><code>{}</code></div>",
+            lang.pick(
+                "Simpan kode rahasia ini: dengan kode ini hanya Anda yang dapat membaca laporan rahasia Anda dan menanggapinya.",
+                "Keep this secret code: with it, only you can read your confidential report and reply to it.",
+            ),
+            escape_html(token)
+        ));
+    }
+    body.push_str(&format!("<p class=body>{}</p>", escape_html(field(view, "body"))));
+    body.push_str(&format!("<h2>{}</h2><ol>", lang.pick("Riwayat", "History")));
+    for event in view.get("timeline").and_then(Value::as_array).into_iter().flatten() {
+        body.push_str(&format!(
+            "<li><time>{}</time> {}{}</li>",
+            escape_html(field(event, "at")),
+            escape_html(field(event, "type")),
+            event.get("text").and_then(Value::as_str).map(|t| format!(": {}", escape_html(t))).unwrap_or_default(),
+        ));
+    }
+    body.push_str("</ol>");
+    document(lang, &format!("{} {}", lang.pick("Laporan", "Report"), tracking_id), &body)
+}
+
+const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:0 auto;padding:1em;color:#111}\
+h1{font-size:1.4em}.status{font-weight:bold}.body{white-space:pre-wrap}.token{border:2px solid #b00;padding:.5em}\
+code{word-break:break-all}input,button{font-size:1em;padding:.4em}";
+
+fn document(lang: Lang, title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang={lang}><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\">\
+<title>{title} · LAPOR</title><style>{STYLE}</style></head><body>{body}\
+<p><a href=/lapor>{other}</a></p></body></html>",
+        lang = lang.tag(),
+        other = lang.pick("Lacak laporan lain", "Track another report"),
+    )
+}
+
+fn page(status: u16, lang: Lang, heading: &str, message: &str) -> Response {
+    let body = format!("<h1>{}</h1><p>{}</p>", escape_html(heading), escape_html(message));
+    html(status, document(lang, &escape_html(heading), &body), lang)
+}
+
+fn lookup_form(lang: Lang) -> Response {
+    let body = format!(
+        "<h1>{}</h1><form method=get action=/lapor><label>{} <input name=id required autocomplete=off placeholder=7K3QD-M2X9C></label> <button>{}</button></form>",
+        lang.pick("Lacak laporan", "Track a report"),
+        lang.pick("Nomor pelacakan", "Tracking ID"),
+        lang.pick("Lacak", "Track"),
+    );
+    html(200, document(lang, lang.pick("Lacak laporan", "Track a report"), &body), lang)
+}
+
+fn redirect(location: &str) -> Response {
+    Response::builder().status(303).header("location", location).body(Vec::new()).build()
+}
