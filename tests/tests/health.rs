@@ -53,10 +53,7 @@ async fn concurrent_health_checks_all_succeed() {
 async fn health_is_503_when_the_key_value_store_is_down() {
     let mut redis = Redis::start();
     let app = TestApp::spawn_with(AppConfig {
-        runtime_config: Some(format!(
-            "[key_value_store.default]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:{}/0\"\n",
-            redis.port
-        )),
+        runtime_config: Some(format!("[key_value_store.default]\ntype = \"redis\"\nurl = \"{}\"\n", redis.url())),
         ..AppConfig::default()
     })
     .await;

@@ -157,6 +157,18 @@ impl Fields<'_> {
         value
     }
 
+    /// A required text field, parsed.
+    fn required<T>(&mut self, name: &str, parse: impl FnOnce(&str, &str) -> Result<T, Invalid>) -> Option<T> {
+        let raw = self.required_text(name);
+        self.parsed(name, raw, parse)
+    }
+
+    /// An optional text field, parsed when present.
+    fn optional<T>(&mut self, name: &str, parse: impl FnOnce(&str, &str) -> Result<T, Invalid>) -> Option<T> {
+        let raw = self.text(name);
+        self.parsed(name, raw, parse)
+    }
+
     fn parsed<T>(&mut self, name: &str, raw: Option<String>, parse: impl FnOnce(&str, &str) -> Result<T, Invalid>) -> Option<T> {
         let raw = raw?;
         let path = self.path(name);
@@ -210,25 +222,16 @@ impl NewReport {
         let mut f = Fields { object, prefix: "", errors: &mut errors };
         f.reject_unknown(TOP_FIELDS);
 
-        let kind_raw = f.required_text("kind");
-        let kind = f.parsed("kind", kind_raw, Kind::parse);
-        let title_raw = f.required_text("title");
-        let title = f.parsed("title", title_raw, Title::parse);
-        let body_raw = f.required_text("body");
-        let body = f.parsed("body", body_raw, Body::parse);
-        let category_raw = f.text("category");
-        let category = f.parsed("category", category_raw, CategoryCode::parse);
-        let agency_raw = f.text("agency");
-        let agency = f.parsed("agency", agency_raw, AgencyCode::parse);
-        let region_raw = f.text("region");
-        let region = f.parsed("region", region_raw, RegionCode::parse);
-        let date_raw = f.text("incident_date");
-        let incident_date = f.parsed("incident_date", date_raw, |field, raw| IncidentDate::parse(field, raw, today));
-        let privacy_raw = f.text("privacy");
-        let privacy = match privacy_raw {
-            Some(raw) => f.parsed("privacy", Some(raw), Privacy::parse),
-            None => Some(Privacy::Public),
-        };
+        let kind = f.required("kind", Kind::parse);
+        let title = f.required("title", Title::parse);
+        let body = f.required("body", Body::parse);
+        let category = f.optional("category", CategoryCode::parse);
+        let agency = f.optional("agency", AgencyCode::parse);
+        let region = f.optional("region", RegionCode::parse);
+        let incident_date = f.optional("incident_date", |field, raw| IncidentDate::parse(field, raw, today));
+        // Absent means public; present but invalid is an error, not public.
+        let privacy_given = f.object.get("privacy").is_some_and(|v| !v.is_null() && v.as_str().is_none_or(|s| !s.trim().is_empty()));
+        let privacy = if privacy_given { f.optional("privacy", Privacy::parse) } else { Some(Privacy::Public) };
         let location_object = f.object("location").cloned();
         let reporter_object = f.object("reporter").cloned();
 
@@ -237,8 +240,7 @@ impl NewReport {
             f.reject_unknown(LOCATION_FIELDS);
             let lat = f.number("lat");
             let lon = f.number("lon");
-            let address_raw = f.text("address");
-            let address = f.parsed("address", address_raw, Address::parse);
+            let address = f.optional("address", Address::parse);
             match Location::parse(lat?, lon?, address) {
                 Ok(location) => Some(location),
                 Err(e) => {
@@ -253,13 +255,10 @@ impl NewReport {
             Some(o) => {
                 let mut f = Fields { object: &o, prefix: "reporter.", errors: &mut errors };
                 f.reject_unknown(REPORTER_FIELDS);
-                let name_raw = f.text("name");
-                let phone_raw = f.text("phone");
-                let email_raw = f.text("email");
                 Reporter {
-                    name: f.parsed("name", name_raw, PersonName::parse),
-                    phone: f.parsed("phone", phone_raw, PhoneNumber::parse),
-                    email: f.parsed("email", email_raw, Email::parse),
+                    name: f.optional("name", PersonName::parse),
+                    phone: f.optional("phone", PhoneNumber::parse),
+                    email: f.optional("email", Email::parse),
                 }
             }
         };
@@ -377,6 +376,16 @@ mod tests {
         assert_eq!(fields, ["kind", "title", "body"]);
         assert!(errors.iter().all(|e| e.en == "Required."));
         assert!(NewReport::parse(&json!([1, 2]), today()).is_err());
+    }
+
+    #[test]
+    fn a_privacy_of_the_wrong_type_is_an_error_not_public() {
+        let mut input = json!({"kind": "aspirasi", "title": "Taman kota", "body": "Mohon tambah bangku di taman kota."});
+        input["privacy"] = json!(3);
+        let errors = NewReport::parse(&input, today()).unwrap_err();
+        assert_eq!(errors[0].field, "privacy");
+        input["privacy"] = json!("secret");
+        assert!(NewReport::parse(&input, today()).is_err());
     }
 
     #[test]

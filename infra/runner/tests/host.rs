@@ -160,16 +160,13 @@ async fn key_value_and_atomics_on_the_sqlite_backend() {
 async fn key_value_and_atomics_on_the_redis_backend() {
     let redis = Redis::start();
     let app = Spawn {
-        runtime_config: Some(format!(
-            "[key_value_store.default]\ntype = \"redis\"\nurl = \"redis://127.0.0.1:{}/0\"\n",
-            redis.port
-        )),
+        runtime_config: Some(format!("[key_value_store.default]\ntype = \"redis\"\nurl = \"{}\"\n", redis.url())),
         ..Spawn::default()
     }
     .start()
     .await;
     exercise_key_value(&app).await;
-    let client = redis::Client::open(format!("redis://127.0.0.1:{}/0", redis.port)).unwrap();
+    let client = redis::Client::open(redis.url()).unwrap();
     let mut conn = client.get_connection().unwrap();
     let hits: i64 = redis::cmd("GET").arg("hits").query(&mut conn).unwrap();
     assert_eq!(hits, 42, "counters are Redis integers (INCRBY)");
