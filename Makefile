@@ -7,13 +7,13 @@ STATE_DIR ?= .spin
 RUNNER := target/release/runner
 
 # Application components (functions/*), built for wasm32-wasip2.
-COMPONENTS := health reports web
+COMPONENTS := agencies health reports web
 # Test-only components.
 TEST_COMPONENTS := runner-probe
 
 wasm_packages = $(addprefix -p ,$(1))
 
-.PHONY: help run build build-components build-runner test bench clean
+.PHONY: help run build build-components build-runner test bench clean seed-agencies
 
 help:
 	@echo "make run    build everything and serve on $(LISTEN) (LISTEN=host:port STATE_DIR=dir)"
@@ -42,6 +42,10 @@ test:
 bench: build
 	@infra/scripts/setup.sh wrk
 	cargo run --release -p bench --
+
+# Regenerates infra/seed/agencies.tsv from the npm package idn-area-data.
+seed-agencies:
+	python3 infra/seed/generate_agencies.py
 
 clean:
 	cargo clean

@@ -29,10 +29,28 @@ impl Cursor {
     }
 }
 
+/// A cursor over a single text key (listings ordered by a unique code).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCursor(pub String);
+
+impl KeyCursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(format!("k|{}", self.0))
+    }
+
+    pub fn decode(raw: &str) -> Option<KeyCursor> {
+        let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        let key = text.strip_prefix("k|")?;
+        (!key.is_empty() && key.len() <= 128).then(|| KeyCursor(key.to_string()))
+    }
+}
+
 /// Page size: `limit` from the query, default 20, at most `max`.
 pub fn page_size(raw: Option<&str>, max: u32) -> Result<u32, ()> {
     match raw {
         None => Ok(20.min(max)),
+        Some(s) if s.trim().is_empty() => Ok(20.min(max)),
         Some(s) => match s.trim().parse::<u32>() {
             Ok(n) if (1..=max).contains(&n) => Ok(n),
             _ => Err(()),
@@ -51,6 +69,14 @@ mod tests {
         for bad in ["", "!!!", "bm9waXBl", &URL_SAFE_NO_PAD.encode("x|notanumber")] {
             assert_eq!(Cursor::decode(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn key_cursors() {
+        let c = KeyCursor("pemkot-32.73".into());
+        assert_eq!(KeyCursor::decode(&c.encode()), Some(c));
+        assert_eq!(KeyCursor::decode(&Cursor { created_at: "x".into(), id: 1 }.encode()), None);
+        assert_eq!(KeyCursor::decode("%%%"), None);
     }
 
     #[test]

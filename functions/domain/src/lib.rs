@@ -4,6 +4,7 @@
 //! Components stay thin adapters: they parse requests into these types, call
 //! these rules, and render the results.
 
+pub mod agency;
 pub mod attachment;
 pub mod codes;
 pub mod contact;

@@ -9,12 +9,24 @@
 //! agency code reads `reports` and never joins `reporters`, so a forgotten
 //! flag cannot publish a name (see `privacy`).
 
-/// `(version, statements)`, in order. Statements are run one at a time
-/// (Spin executes one statement per call).
-pub const MIGRATIONS: &[(u32, &[&str])] = &[(
+/// One step of a migration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// One SQL statement (Spin executes one statement per call).
+    Sql(&'static str),
+    /// Insert the agency directory from `agency::seed()` (skipping codes
+    /// that already exist, so a re-run changes nothing).
+    SeedAgencies,
+}
+
+use Step::Sql;
+
+/// `(version, steps)`, in order.
+pub const MIGRATIONS: &[(u32, &[Step])] = &[
+    (
     1,
     &[
-        "CREATE TABLE IF NOT EXISTS reports (
+        Sql("CREATE TABLE IF NOT EXISTS reports (
             id INTEGER PRIMARY KEY,
             tracking_id TEXT NOT NULL UNIQUE,
             kind TEXT NOT NULL CHECK (kind IN ('pengaduan', 'aspirasi', 'permintaan_informasi')),
@@ -47,25 +59,25 @@ pub const MIGRATIONS: &[(u32, &[&str])] = &[(
             response_due TEXT,
             completion_due TEXT,
             version INTEGER NOT NULL DEFAULT 1
-        )",
+        )"),
         // Public listing: newest first, filtered by status, agency, category, region.
-        "CREATE INDEX IF NOT EXISTS reports_public_newest ON reports (privacy, created_at DESC, id DESC)",
-        "CREATE INDEX IF NOT EXISTS reports_status_created ON reports (status, created_at DESC, id DESC)",
-        "CREATE INDEX IF NOT EXISTS reports_agency_status ON reports (agency, status, created_at DESC)",
-        "CREATE INDEX IF NOT EXISTS reports_category_created ON reports (category, created_at DESC)",
-        "CREATE INDEX IF NOT EXISTS reports_region_created ON reports (region, created_at DESC)",
+        Sql("CREATE INDEX IF NOT EXISTS reports_public_newest ON reports (privacy, created_at DESC, id DESC)"),
+        Sql("CREATE INDEX IF NOT EXISTS reports_status_created ON reports (status, created_at DESC, id DESC)"),
+        Sql("CREATE INDEX IF NOT EXISTS reports_agency_status ON reports (agency, status, created_at DESC)"),
+        Sql("CREATE INDEX IF NOT EXISTS reports_category_created ON reports (category, created_at DESC)"),
+        Sql("CREATE INDEX IF NOT EXISTS reports_region_created ON reports (region, created_at DESC)"),
         // The SLA sweep: open reports by their next deadline.
-        "CREATE INDEX IF NOT EXISTS reports_status_verification_due ON reports (status, verification_due)",
-        "CREATE INDEX IF NOT EXISTS reports_status_response_due ON reports (status, response_due)",
-        "CREATE INDEX IF NOT EXISTS reports_status_completion_due ON reports (status, completion_due)",
-        "CREATE TABLE IF NOT EXISTS reporters (
+        Sql("CREATE INDEX IF NOT EXISTS reports_status_verification_due ON reports (status, verification_due)"),
+        Sql("CREATE INDEX IF NOT EXISTS reports_status_response_due ON reports (status, response_due)"),
+        Sql("CREATE INDEX IF NOT EXISTS reports_status_completion_due ON reports (status, completion_due)"),
+        Sql("CREATE TABLE IF NOT EXISTS reporters (
             report_id INTEGER PRIMARY KEY REFERENCES reports (id),
             name TEXT,
             phone TEXT,
             email TEXT
-        )",
-        "CREATE INDEX IF NOT EXISTS reporters_phone ON reporters (phone)",
-        "CREATE TABLE IF NOT EXISTS report_events (
+        )"),
+        Sql("CREATE INDEX IF NOT EXISTS reporters_phone ON reporters (phone)"),
+        Sql("CREATE TABLE IF NOT EXISTS report_events (
             id INTEGER PRIMARY KEY,
             report_id INTEGER NOT NULL REFERENCES reports (id),
             at TEXT NOT NULL,
@@ -75,9 +87,9 @@ pub const MIGRATIONS: &[(u32, &[&str])] = &[(
             visibility TEXT NOT NULL CHECK (visibility IN ('public', 'participants', 'staff')),
             text TEXT,
             data TEXT
-        )",
-        "CREATE INDEX IF NOT EXISTS report_events_report ON report_events (report_id, id)",
-        "CREATE TABLE IF NOT EXISTS attachments (
+        )"),
+        Sql("CREATE INDEX IF NOT EXISTS report_events_report ON report_events (report_id, id)"),
+        Sql("CREATE TABLE IF NOT EXISTS attachments (
             id INTEGER PRIMARY KEY,
             public_id TEXT NOT NULL UNIQUE,
             report_id INTEGER NOT NULL REFERENCES reports (id),
@@ -86,10 +98,48 @@ pub const MIGRATIONS: &[(u32, &[&str])] = &[(
             sha256 TEXT NOT NULL,
             data BLOB NOT NULL,
             created_at TEXT NOT NULL
-        )",
-        "CREATE INDEX IF NOT EXISTS attachments_report ON attachments (report_id, id)",
+        )"),
+        Sql("CREATE INDEX IF NOT EXISTS attachments_report ON attachments (report_id, id)"),
     ],
-)];
+    ),
+    (
+        2,
+        &[
+            Sql("CREATE TABLE IF NOT EXISTS agencies (
+                code TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                type TEXT NOT NULL CHECK (type IN ('kementerian', 'lembaga', 'pemprov', 'pemkab', 'pemkot', 'bumn')),
+                parent TEXT REFERENCES agencies (code),
+                region TEXT,
+                timezone TEXT NOT NULL CHECK (timezone IN ('WIB', 'WITA', 'WIT')),
+                name_lower TEXT NOT NULL
+            )"),
+            Sql("CREATE INDEX IF NOT EXISTS agencies_type_code ON agencies (type, code)"),
+            Sql("CREATE INDEX IF NOT EXISTS agencies_region ON agencies (region)"),
+            Sql("CREATE TABLE IF NOT EXISTS units (
+                code TEXT PRIMARY KEY,
+                agency TEXT NOT NULL REFERENCES agencies (code),
+                name TEXT NOT NULL
+            )"),
+            Sql("CREATE INDEX IF NOT EXISTS units_agency ON units (agency, code)"),
+            Step::SeedAgencies,
+        ],
+    ),
+];
+
+/// The standard work units of every local government, as one statement.
+pub fn default_units_sql() -> String {
+    let units: Vec<String> = crate::agency::DEFAULT_LOCAL_UNITS
+        .iter()
+        .map(|(slug, name)| format!("SELECT '{slug}' AS slug, '{name}' AS name"))
+        .collect();
+    format!(
+        "INSERT OR IGNORE INTO units (code, agency, name) \
+         SELECT agencies.code || '/' || u.slug, agencies.code, u.name \
+         FROM agencies, ({}) AS u WHERE agencies.type IN ('pemprov', 'pemkab', 'pemkot')",
+        units.join(" UNION ALL ")
+    )
+}
 
 /// The schema version this build expects.
 pub fn latest_version() -> u32 {
@@ -100,6 +150,25 @@ pub fn latest_version() -> u32 {
 mod tests {
     use super::*;
 
+    /// The same steps the app's `Db` runs, on rusqlite.
+    fn apply(conn: &rusqlite::Connection, step: Step) {
+        match step {
+            Step::Sql(sql) => {
+                conn.execute(sql, []).unwrap();
+            }
+            Step::SeedAgencies => {
+                for a in crate::agency::seed() {
+                    conn.execute(
+                        "INSERT OR IGNORE INTO agencies (code, name, type, parent, region, timezone, name_lower) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        rusqlite::params![a.code, a.name, a.agency_type.as_str(), a.parent, a.region, a.timezone.as_str(), a.name.to_lowercase()],
+                    )
+                    .unwrap();
+                }
+                conn.execute(&default_units_sql(), []).unwrap();
+            }
+        }
+    }
+
     fn migrate(conn: &rusqlite::Connection) {
         let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         for (version, statements) in MIGRATIONS {
@@ -107,8 +176,8 @@ mod tests {
                 continue;
             }
             conn.execute_batch("BEGIN IMMEDIATE").unwrap();
-            for statement in *statements {
-                conn.execute(statement, []).unwrap();
+            for step in *statements {
+                apply(conn, *step);
             }
             conn.execute_batch(&format!("PRAGMA user_version = {version}; COMMIT")).unwrap();
         }
@@ -121,12 +190,17 @@ mod tests {
         migrate(&conn);
         let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(version, latest_version());
-        // Every statement is also idempotent on its own.
-        for (_, statements) in MIGRATIONS {
-            for statement in *statements {
-                conn.execute(statement, []).unwrap();
+        // Every step is also idempotent on its own.
+        let agencies: i64 = conn.query_row("SELECT count(*) FROM agencies", [], |r| r.get(0)).unwrap();
+        for (_, steps) in MIGRATIONS {
+            for step in *steps {
+                apply(&conn, *step);
             }
         }
+        let again: i64 = conn.query_row("SELECT count(*) FROM agencies", [], |r| r.get(0)).unwrap();
+        assert_eq!(agencies, again);
+        let units: i64 = conn.query_row("SELECT count(*) FROM units WHERE agency = 'pemkot-32.73'", [], |r| r.get(0)).unwrap();
+        assert_eq!(units as usize, crate::agency::DEFAULT_LOCAL_UNITS.len());
     }
 
     #[test]
@@ -157,6 +231,8 @@ mod tests {
                 "reports_public_newest",
             ),
             ("SELECT * FROM report_events WHERE report_id = 1 ORDER BY id", "report_events_report"),
+            ("SELECT code FROM agencies WHERE type = 'pemkab' AND code > 'a' ORDER BY code LIMIT 50", "agencies_type_code"),
+            ("SELECT code FROM units WHERE agency = 'pemkot-32.73' ORDER BY code", "units_agency"),
         ];
         for (sql, index) in cases {
             let p = plan(&conn, sql);

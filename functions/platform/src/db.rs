@@ -8,7 +8,8 @@
 //! cannot apply them twice.
 
 use anyhow::{Context, Result};
-use lapor_domain::schema::{latest_version, MIGRATIONS};
+use lapor_domain::agency;
+use lapor_domain::schema::{default_units_sql, latest_version, Step, MIGRATIONS};
 use spin_sdk::sqlite3::{Connection, QueryResult, Value};
 
 pub struct Db {
@@ -50,13 +51,40 @@ impl Db {
                 if *version <= current {
                     continue;
                 }
-                for statement in *statements {
-                    db.execute(statement, &[]).with_context(|| format!("migration {version}"))?;
+                for step in *statements {
+                    db.apply(*step).with_context(|| format!("migration {version}"))?;
                 }
                 db.execute(&format!("PRAGMA user_version = {version}"), &[])?;
             }
             Ok(())
         })
+    }
+
+    fn apply(&self, step: Step) -> Result<()> {
+        match step {
+            Step::Sql(sql) => {
+                self.execute(sql, &[])?;
+            }
+            Step::SeedAgencies => {
+                for a in agency::seed() {
+                    self.execute(
+                        "INSERT OR IGNORE INTO agencies (code, name, type, parent, region, timezone, name_lower)
+                         VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        &[
+                            text(a.code),
+                            text(a.name),
+                            text(a.agency_type.as_str()),
+                            opt_text(a.parent),
+                            opt_text(a.region),
+                            text(a.timezone.as_str()),
+                            text(a.name.to_lowercase()),
+                        ],
+                    )?;
+                }
+                self.execute(&default_units_sql(), &[])?;
+            }
+        }
+        Ok(())
     }
 
     pub fn execute(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {

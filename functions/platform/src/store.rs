@@ -345,3 +345,90 @@ pub fn attachment_data(db: &Db, report_id: i64, public_id: &str) -> Result<Optio
     });
     Ok(found)
 }
+
+/// One agency of the directory.
+pub struct AgencyRow {
+    pub code: String,
+    pub name: String,
+    pub agency_type: String,
+    pub parent: Option<String>,
+    pub region: Option<String>,
+    pub timezone: String,
+}
+
+impl AgencyRow {
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "code": self.code, "name": self.name, "type": self.agency_type,
+            "parent": self.parent, "region": self.region, "timezone": self.timezone,
+        })
+    }
+}
+
+fn agency_rows(result: &QueryResult) -> Vec<AgencyRow> {
+    result
+        .rows()
+        .map(|row| AgencyRow {
+            code: get_text(&row, "code").unwrap_or_default(),
+            name: get_text(&row, "name").unwrap_or_default(),
+            agency_type: get_text(&row, "type").unwrap_or_default(),
+            parent: get_text(&row, "parent"),
+            region: get_text(&row, "region"),
+            timezone: get_text(&row, "timezone").unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Filters of the agency directory; all optional.
+#[derive(Default)]
+pub struct AgencyFilter {
+    pub agency_type: Option<String>,
+    /// A region code: agencies of that region and of the regions inside it.
+    pub region: Option<String>,
+    /// Words that must all appear in the name (or the code).
+    pub words: Vec<String>,
+    /// Continue after this code.
+    pub after: Option<String>,
+}
+
+/// Agencies ordered by code, `limit` of them.
+pub fn list_agencies(db: &Db, filter: &AgencyFilter, limit: u32) -> Result<Vec<AgencyRow>> {
+    let mut sql = String::from("SELECT code, name, type, parent, region, timezone FROM agencies WHERE 1 = 1");
+    let mut params: Vec<Value> = Vec::new();
+    if let Some(agency_type) = &filter.agency_type {
+        sql.push_str(" AND type = ?");
+        params.push(text(agency_type.as_str()));
+    }
+    if let Some(region) = &filter.region {
+        sql.push_str(" AND (region = ? OR region LIKE ? ESCAPE '\\')");
+        params.push(text(region.as_str()));
+        params.push(text(format!("{}.%", escape_like(region))));
+    }
+    for word in &filter.words {
+        sql.push_str(" AND (name_lower LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')");
+        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+        params.push(text(pattern.clone()));
+        params.push(text(pattern));
+    }
+    if let Some(after) = &filter.after {
+        sql.push_str(" AND code > ?");
+        params.push(text(after.as_str()));
+    }
+    sql.push_str(" ORDER BY code LIMIT ?");
+    params.push(int(i64::from(limit)));
+    Ok(agency_rows(&db.execute(&sql, &params)?))
+}
+
+pub fn find_agency(db: &Db, code: &str) -> Result<Option<AgencyRow>> {
+    let result = db.execute("SELECT code, name, type, parent, region, timezone FROM agencies WHERE code = ?", &[text(code)])?;
+    Ok(agency_rows(&result).into_iter().next())
+}
+
+/// An agency's work units: (code, name).
+pub fn units(db: &Db, agency: &str) -> Result<Vec<(String, String)>> {
+    let result = db.execute("SELECT code, name FROM units WHERE agency = ? ORDER BY code", &[text(agency)])?;
+    Ok(result
+        .rows()
+        .map(|row| (get_text(&row, "code").unwrap_or_default(), get_text(&row, "name").unwrap_or_default()))
+        .collect())
+}

@@ -197,4 +197,5 @@ pub async fn local_http_server(body: &'static str) -> SocketAddr {
     addr
 }
 
+#[allow(unused_imports)] // not every test binary that shares this module starts Redis
 pub use test_support::Redis;

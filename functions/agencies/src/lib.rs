@@ -1,0 +1,111 @@
+//! `/api/v1/agencies`: the public directory of every institution a report
+//! can be sent to (ministries, agencies, provincial, regency and city
+//! governments, state-owned enterprises), with their work units.
+//!
+//! | method | path | answer |
+//! | --- | --- | --- |
+//! | GET | /api/v1/agencies?q=&type=&region=&limit=&cursor= | `{items, next_cursor}`, ordered by code |
+//! | GET | /api/v1/agencies/{code} | one agency with its `units` |
+
+use lapor_domain::agency::AgencyType;
+use lapor_domain::codes::{AgencyCode, RegionCode};
+use lapor_domain::cursor::{page_size, KeyCursor};
+use lapor_domain::problem::ProblemKind;
+use lapor_platform::db::Db;
+use lapor_platform::request::ApiRequest;
+use lapor_platform::response::{self, ApiError};
+use lapor_platform::store::{self, AgencyFilter};
+use serde_json::json;
+use spin_sdk::http::{IncomingRequest, Response};
+use spin_sdk::http_component;
+
+/// The whole directory fits in two pages of this size.
+const MAX_PAGE: u32 = 1000;
+const DEFAULT_PAGE: u32 = 50;
+/// The directory changes rarely; let phones and proxies keep it a while.
+const CACHE: &str = "public, max-age=3600";
+
+#[http_component]
+async fn handle(incoming: IncomingRequest) -> Response {
+    let request = match ApiRequest::read(incoming, 0).await {
+        Ok(request) => request,
+        Err((lang, too_large)) => {
+            return ApiError::new(ProblemKind::PayloadTooLarge, lang, "Permintaan ini tidak menerima isi.", &format!("This resource takes no body (limit {} bytes).", too_large.limit))
+                .into_response(lang)
+        }
+    };
+    let lang = request.lang;
+    let result = if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        Err(ApiError::method_not_allowed(lang, &["GET"]))
+    } else {
+        match request.path_info().trim_matches('/') {
+            "" => list(&request),
+            code if !code.contains('/') => read(&request, code),
+            _ => Err(ApiError::not_found(lang)),
+        }
+    };
+    result.unwrap_or_else(|e| e.into_response(lang))
+}
+
+fn bad_parameter(request: &ApiRequest, name: &str, id: &str, en: &str) -> ApiError {
+    ApiError::new(
+        ProblemKind::MalformedRequest,
+        request.lang,
+        &format!("Parameter `{name}` tidak valid: {id}"),
+        &format!("Invalid `{name}` parameter: {en}"),
+    )
+}
+
+fn list(request: &ApiRequest) -> Result<Response, ApiError> {
+    let present = |name: &str| request.query(name).map(str::trim).filter(|v| !v.is_empty());
+    let mut filter = AgencyFilter::default();
+    if let Some(raw) = present("type") {
+        let t = AgencyType::parse("type", raw).map_err(|e| bad_parameter(request, "type", &e.id, &e.en))?;
+        filter.agency_type = Some(t.as_str().to_string());
+    }
+    if let Some(raw) = present("region") {
+        let region = RegionCode::parse("region", raw).map_err(|e| bad_parameter(request, "region", &e.id, &e.en))?;
+        filter.region = Some(region.as_str().to_string());
+    }
+    if let Some(raw) = present("q") {
+        let words: Vec<String> = raw.split_whitespace().map(|w| w.chars().take(50).collect()).collect();
+        if words.len() > 5 {
+            return Err(bad_parameter(request, "q", "paling banyak 5 kata.", "at most 5 words."));
+        }
+        filter.words = words;
+    }
+    if let Some(raw) = present("cursor") {
+        let cursor = KeyCursor::decode(raw).ok_or_else(|| {
+            bad_parameter(request, "cursor", "gunakan nilai next_cursor dari halaman sebelumnya.", "use the next_cursor of the previous page.")
+        })?;
+        filter.after = Some(cursor.0);
+    }
+    let limit = match present("limit") {
+        None => DEFAULT_PAGE,
+        raw => page_size(raw, MAX_PAGE).map_err(|_| bad_parameter(request, "limit", "angka 1 sampai 1000.", "a number from 1 to 1000."))?,
+    };
+    let db = Db::open()?;
+    let mut rows = store::list_agencies(&db, &filter, limit + 1)?;
+    let next_cursor = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last().map(|row| KeyCursor(row.code.clone()).encode())
+    } else {
+        None
+    };
+    let items: Vec<_> = rows.iter().map(|row| row.to_json()).collect();
+    Ok(response::json(200, &json!({"items": items, "next_cursor": next_cursor}), CACHE))
+}
+
+fn read(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> {
+    let decoded = percent_encoding::percent_decode_str(raw_code).decode_utf8_lossy();
+    // A code that cannot exist is simply not found.
+    let Ok(code) = AgencyCode::parse("code", &decoded) else { return Err(ApiError::not_found(request.lang)) };
+    let db = Db::open()?;
+    let agency = store::find_agency(&db, code.as_str())?.ok_or_else(|| ApiError::not_found(request.lang))?;
+    let mut body = agency.to_json();
+    body["units"] = store::units(&db, &agency.code)?
+        .into_iter()
+        .map(|(code, name)| json!({"code": code, "name": name}))
+        .collect();
+    Ok(response::json(200, &body, CACHE))
+}
