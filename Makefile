@@ -7,7 +7,7 @@ STATE_DIR ?= .spin
 RUNNER := target/release/runner
 
 # Application components (functions/*), built for wasm32-wasip2.
-COMPONENTS := agencies health reports web
+COMPONENTS := agencies health reports web workflow
 # Test-only components.
 TEST_COMPONENTS := runner-probe
 

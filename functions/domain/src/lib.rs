@@ -20,6 +20,7 @@ pub mod rate_limit;
 pub mod problem;
 pub mod report;
 pub mod schema;
+pub mod staff;
 pub mod text;
 pub mod token;
 pub mod tracking_id;

@@ -30,6 +30,9 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Extension members (RFC 9457 §3.2), e.g. a report's current state on 409.
+    #[serde(flatten)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The kinds of problem the service reports, each with fixed status and title.
@@ -124,6 +127,7 @@ impl Problem {
             status: kind.status(),
             detail: lang.pick(detail_id, detail_en).to_string(),
             errors: Vec::new(),
+            extensions: serde_json::Map::new(),
         }
     }
 

@@ -78,6 +78,10 @@ text_type!(
     Body, 20, 5000, multiline: true
 );
 text_type!(
+    /// A short message between people: a hold reason, a follow-up, a reply.
+    Note, 5, 5000, multiline: true
+);
+text_type!(
     /// A reporter's name as they give it.
     PersonName, 1, 100, multiline: false
 );

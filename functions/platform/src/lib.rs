@@ -5,6 +5,7 @@
 //! Rules do not live here (they are in `lapor-domain`); this crate only
 //! moves data between Spin and those rules.
 
+pub mod auth;
 pub mod clock;
 pub mod db;
 pub mod kv;
@@ -12,6 +13,7 @@ pub mod random;
 pub mod request;
 pub mod response;
 pub mod store;
+pub mod workflow;
 
 pub use request::ApiRequest;
 pub use response::ApiError;

@@ -432,3 +432,73 @@ pub fn units(db: &Db, agency: &str) -> Result<Vec<(String, String)>> {
         .map(|row| (get_text(&row, "code").unwrap_or_default(), get_text(&row, "name").unwrap_or_default()))
         .collect())
 }
+
+/// A reporter's identity: (name, phone, email). The only read of the
+/// `reporters` table; callers must have checked
+/// `Privacy::identity_visible_to` for the viewer first.
+pub fn reporter_identity_for_entitled_staff(db: &Db, report_id: i64) -> Result<Option<(Option<String>, Option<String>, Option<String>)>> {
+    let result = db.execute("SELECT name, phone, email FROM reporters WHERE report_id = ?", &[int(report_id)])?;
+    let identity = result
+        .rows()
+        .next()
+        .map(|row| (get_text(&row, "name"), get_text(&row, "phone"), get_text(&row, "email")));
+    Ok(identity)
+}
+
+/// Records that a staff member read a reporter's identity.
+pub fn log_identity_read(db: &Db, report_id: i64, staff_id: &str, at: &str) -> Result<()> {
+    db.execute(
+        "INSERT INTO identity_reads (report_id, staff_id, at) VALUES (?, ?, ?)",
+        &[int(report_id), text(staff_id), text(at)],
+    )?;
+    Ok(())
+}
+
+/// Staff listings: reports in `statuses`, optionally of one agency and unit,
+/// oldest first (a queue is worked from its oldest end).
+pub fn list_for_staff(
+    db: &Db,
+    status: Option<Status>,
+    agency: Option<&str>,
+    unit: Option<&str>,
+    limit: u32,
+) -> Result<Vec<serde_json::Value>> {
+    let mut sql = String::from(
+        "SELECT tracking_id, kind, title, status, privacy, agency, unit, category, region, created_at, updated_at, version,
+                verification_due, response_due, completion_due
+         FROM reports WHERE 1 = 1",
+    );
+    let mut params = Vec::new();
+    if let Some(status) = status {
+        sql.push_str(" AND status = ?");
+        params.push(text(status.as_str()));
+    }
+    if let Some(agency) = agency {
+        sql.push_str(" AND agency = ?");
+        params.push(text(agency));
+    }
+    if let Some(unit) = unit {
+        sql.push_str(" AND unit = ?");
+        params.push(text(unit));
+    }
+    sql.push_str(" ORDER BY created_at, id LIMIT ?");
+    params.push(int(i64::from(limit)));
+    let result = db.execute(&sql, &params)?;
+    Ok(result
+        .rows()
+        .map(|row| {
+            let mut item = serde_json::Map::new();
+            for column in ["tracking_id", "kind", "title", "status", "privacy", "agency", "unit", "category", "region", "created_at", "updated_at", "verification_due", "response_due", "completion_due"] {
+                item.insert(column.into(), get_text(&row, column).map(serde_json::Value::String).unwrap_or(serde_json::Value::Null));
+            }
+            item.insert("version".into(), serde_json::json!(row.get::<i64>("version").unwrap_or(0)));
+            serde_json::Value::Object(item)
+        })
+        .collect())
+}
+
+pub fn unit_belongs_to(db: &Db, unit: &str, agency: &str) -> Result<bool> {
+    let result = db.execute("SELECT 1 AS ok FROM units WHERE code = ? AND agency = ?", &[text(unit), text(agency)])?;
+    let found = result.rows().next().is_some();
+    Ok(found)
+}

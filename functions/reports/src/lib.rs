@@ -7,11 +7,14 @@
 //! | GET | /api/v1/reports/{id} | [`read`] |
 //! | POST | /api/v1/reports/{id}/attachments | [`attachments::upload`] |
 //! | GET | /api/v1/reports/{id}/attachments/{attachment} | [`attachments::download`] |
+//! | POST | /api/v1/reports/{id}/replies | [`reporter::reply`] (reporter token) |
+//! | POST | /api/v1/reports/{id}/rating | [`reporter::rate`] (reporter token, once) |
 
 mod attachments;
 mod create;
 mod list;
 mod read;
+mod reporter;
 mod viewer;
 
 use lapor_domain::attachment::MAX_ATTACHMENT_BYTES;
@@ -52,6 +55,9 @@ fn route(request: &ApiRequest) -> Result<Response, ApiError> {
         ("GET" | "HEAD", [id]) => read::read(request, id),
         (_, [_]) => Err(ApiError::method_not_allowed(lang, &["GET"])),
         ("POST", [id, "attachments"]) => attachments::upload(request, id),
+        ("POST", [id, "replies"]) => reporter::reply(request, id),
+        ("POST", [id, "rating"]) => reporter::rate(request, id),
+        (_, [_, "replies" | "rating"]) => Err(ApiError::method_not_allowed(lang, &["POST"])),
         (_, [_, "attachments"]) => Err(ApiError::method_not_allowed(lang, &["POST"])),
         ("GET" | "HEAD", [id, "attachments", attachment]) => attachments::download(request, id, attachment),
         (_, [_, "attachments", _]) => Err(ApiError::method_not_allowed(lang, &["GET"])),

@@ -1,0 +1,85 @@
+//! Who is calling: staff bearer tokens, and the bootstrap admin token.
+//!
+//! The first administrator of a fresh deployment is whoever presents the
+//! secret Spin variable `bootstrap_admin_token`, so the service can be set up
+//! without touching the database. Staff tokens are stored as SHA-256 hashes,
+//! expire, and die with their account.
+
+use lapor_domain::lang::Lang;
+use lapor_domain::problem::ProblemKind;
+use lapor_domain::staff::{Principal, Role};
+use lapor_domain::token::hash_token;
+
+use crate::db::{text, Db};
+use crate::request::ApiRequest;
+use crate::response::ApiError;
+
+/// A bootstrap token shorter than this is ignored: it would be guessable.
+const MIN_BOOTSTRAP_TOKEN_LEN: usize = 32;
+
+fn bootstrap_token() -> Option<String> {
+    let token = spin_sdk::variables::get("bootstrap_admin_token").ok()?;
+    let token = token.trim().to_string();
+    if token.is_empty() {
+        return None;
+    }
+    if token.len() < MIN_BOOTSTRAP_TOKEN_LEN {
+        eprintln!("bootstrap_admin_token is shorter than {MIN_BOOTSTRAP_TOKEN_LEN} characters; it is ignored");
+        return None;
+    }
+    Some(token)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The staff member a request's bearer token belongs to, if any.
+pub fn staff_principal(db: &Db, request: &ApiRequest, now: &str) -> anyhow::Result<Option<Principal>> {
+    let Some(token) = request.bearer_token() else { return Ok(None) };
+    if let Some(bootstrap) = bootstrap_token() {
+        if constant_time_eq(token.as_bytes(), bootstrap.as_bytes()) {
+            return Ok(Some(Principal::bootstrap_admin()));
+        }
+    }
+    let result = db.execute(
+        "SELECT staff.public_id, staff.role, staff.agency, staff.unit
+         FROM staff_tokens JOIN staff ON staff.id = staff_tokens.staff_id
+         WHERE staff_tokens.token_hash = ? AND staff_tokens.revoked_at IS NULL
+           AND staff_tokens.expires_at > ? AND staff.revoked_at IS NULL",
+        &[text(hash_token(token)), text(now)],
+    )?;
+    let principal = result.rows().next().and_then(|row| {
+        Some(Principal {
+            id: row.get::<&str>("public_id")?.to_string(),
+            role: Role::from_stored(row.get::<&str>("role")?)?,
+            agency: row.get::<&str>("agency").map(str::to_string),
+            unit: row.get::<&str>("unit").map(str::to_string),
+        })
+    });
+    Ok(principal)
+}
+
+/// The caller as staff, or 401.
+pub fn require_staff(db: &Db, request: &ApiRequest, now: &str) -> Result<Principal, ApiError> {
+    staff_principal(db, request, now)?.ok_or_else(|| unauthorized(request.lang))
+}
+
+pub fn unauthorized(lang: Lang) -> ApiError {
+    ApiError::new(
+        ProblemKind::Unauthorized,
+        lang,
+        "Masuk sebagai petugas: kirim token Anda sebagai Authorization: Bearer ... (token tidak dikenal, kedaluwarsa, atau dicabut).",
+        "Sign in as staff: send your token as Authorization: Bearer ... (the token is unknown, expired or revoked).",
+    )
+    .with_header("www-authenticate", "Bearer")
+}
+
+pub fn forbidden(lang: Lang) -> ApiError {
+    ApiError::new(
+        ProblemKind::Forbidden,
+        lang,
+        "Peran Anda tidak mengizinkan tindakan ini.",
+        "Your role does not allow this action.",
+    )
+}

@@ -1,0 +1,168 @@
+//! Moving a report through its lifecycle, safely under concurrency.
+//!
+//! Every change runs inside `BEGIN IMMEDIATE` (see `Db::transaction`): the
+//! state is read and written under the write lock, the transition is checked
+//! by `lapor_domain::lifecycle`, and the UPDATE is conditional on the version
+//! read. Two staff acting at once are serialised; the second sees the first's
+//! result, and if its action no longer applies it gets 409 with the current
+//! state. A client may also send `If-Match: "<version>"` to insist on the
+//! state it last saw.
+
+use lapor_domain::lang::Lang;
+use lapor_domain::lifecycle::{Action, ActorRole, Status};
+use lapor_domain::privacy::Privacy;
+use lapor_domain::problem::ProblemKind;
+use lapor_domain::view::EventVisibility;
+use serde_json::{json, Map, Value};
+use spin_sdk::sqlite3::Value as SqlValue;
+
+use crate::db::{int, text, Db};
+use crate::request::ApiRequest;
+use crate::response::ApiError;
+use crate::store;
+
+/// What a transition needs to know about a report.
+#[derive(Debug, Clone)]
+pub struct ReportState {
+    pub id: i64,
+    pub tracking_id: String,
+    pub status: Status,
+    pub version: i64,
+    pub agency: Option<String>,
+    pub unit: Option<String>,
+    pub privacy: Privacy,
+}
+
+pub fn load_state(db: &Db, tracking_id: &str) -> anyhow::Result<Option<ReportState>> {
+    let result = db.execute(
+        "SELECT id, tracking_id, status, version, agency, unit, privacy FROM reports WHERE tracking_id = ?",
+        &[text(tracking_id)],
+    )?;
+    let state = result.rows().next().and_then(|row| {
+        Some(ReportState {
+            id: row.get::<i64>("id")?,
+            tracking_id: row.get::<&str>("tracking_id")?.to_string(),
+            status: Status::from_stored(row.get::<&str>("status")?)?,
+            version: row.get::<i64>("version")?,
+            agency: row.get::<&str>("agency").map(str::to_string),
+            unit: row.get::<&str>("unit").map(str::to_string),
+            privacy: match row.get::<&str>("privacy")? {
+                "public" => Privacy::Public,
+                "anonymous" => Privacy::Anonymous,
+                _ => Privacy::Confidential,
+            },
+        })
+    });
+    Ok(state)
+}
+
+/// One event to record with a change.
+pub struct NewEvent {
+    pub event_type: &'static str,
+    pub visibility: EventVisibility,
+    pub text: Option<String>,
+}
+
+/// A change to apply to a report.
+pub struct Change {
+    pub action: Action,
+    pub actor_role: ActorRole,
+    pub actor_id: Option<String>,
+    /// Further columns to set, e.g. `("agency", ...)`.
+    pub set: Vec<(&'static str, SqlValue)>,
+    pub events: Vec<NewEvent>,
+}
+
+/// 409 with the report's current state as extension members.
+pub fn conflict(lang: Lang, state: &ReportState, id: &str, en: &str) -> ApiError {
+    let mut error = ApiError::new(ProblemKind::Conflict, lang, id, en);
+    if let ApiError::Problem(problem, _) = &mut error {
+        problem.extensions.insert("current_status".into(), json!(state.status.as_str()));
+        problem.extensions.insert("current_version".into(), json!(state.version));
+    }
+    error
+}
+
+/// The version named by an `If-Match` header, if any (`"3"` or `3`).
+pub fn if_match(request: &ApiRequest) -> Result<Option<i64>, ApiError> {
+    match request.header("if-match") {
+        None => Ok(None),
+        Some(raw) => raw.trim().trim_start_matches("W/").trim_matches('"').parse().map(Some).map_err(|_| {
+            ApiError::new(
+                ProblemKind::MalformedRequest,
+                request.lang,
+                "If-Match harus berisi versi laporan, misalnya \"3\".",
+                "If-Match must hold the report's version, e.g. \"3\".",
+            )
+        }),
+    }
+}
+
+/// Applies `change` to the report in `state` (inside the caller's transaction).
+pub fn apply(db: &Db, state: &ReportState, expected_version: Option<i64>, change: Change, now: &str, lang: Lang) -> Result<i64, ApiError> {
+    if expected_version.is_some_and(|v| v != state.version) {
+        return Err(conflict(
+            lang,
+            state,
+            "Laporan telah berubah sejak Anda melihatnya. Muat ulang lalu coba lagi.",
+            "The report changed since you last saw it. Reload and try again.",
+        ));
+    }
+    let next = state.status.apply(&change.action).map_err(|e| {
+        conflict(
+            lang,
+            state,
+            &format!("Tindakan ini tidak berlaku untuk laporan berstatus {}.", state.status.as_str()),
+            &format!("This action does not apply: {e}."),
+        )
+    })?;
+    let mut sql = String::from("UPDATE reports SET status = ?, version = version + 1, updated_at = ?");
+    let mut params = vec![text(next.as_str()), text(now)];
+    for (column, value) in change.set {
+        sql.push_str(&format!(", {column} = ?"));
+        params.push(value);
+    }
+    sql.push_str(" WHERE id = ? AND version = ?");
+    params.push(int(state.id));
+    params.push(int(state.version));
+    db.execute(&sql, &params)?;
+    if db.changes() != 1 {
+        return Err(conflict(lang, state, "Laporan sedang diubah oleh orang lain.", "Someone else is changing this report."));
+    }
+    for event in change.events {
+        store::append_event(
+            db,
+            state.id,
+            now,
+            event.event_type,
+            change.actor_role,
+            change.actor_id.as_deref(),
+            event.visibility,
+            event.text.as_deref(),
+        )?;
+    }
+    Ok(state.version + 1)
+}
+
+/// The JSON object body of a request, or the right 4xx.
+pub fn json_object(request: &ApiRequest) -> Result<Map<String, Value>, ApiError> {
+    let lang = request.lang;
+    if request.media_type() != "application/json" {
+        return Err(ApiError::new(
+            ProblemKind::UnsupportedMediaType,
+            lang,
+            "Kirim isi sebagai application/json.",
+            "Send the body as application/json.",
+        ));
+    }
+    match serde_json::from_slice::<Value>(&request.body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(ApiError::new(ProblemKind::MalformedRequest, lang, "Isi harus berupa objek JSON.", "The body must be a JSON object.")),
+        Err(e) => Err(ApiError::new(
+            ProblemKind::MalformedRequest,
+            lang,
+            &format!("JSON tidak dapat dibaca (baris {}, kolom {}).", e.line(), e.column()),
+            &format!("The JSON could not be read (line {}, column {}).", e.line(), e.column()),
+        )),
+    }
+}

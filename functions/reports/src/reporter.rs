@@ -1,0 +1,136 @@
+//! What the reporter does after filing: reply (to a hold or a follow-up) and
+//! rate the agency's answer once. Both need the reporter token.
+
+use lapor_domain::invalid::Invalid;
+use lapor_domain::lifecycle::{Action, ActorRole, Status};
+use lapor_domain::privacy::Viewer;
+use lapor_domain::problem::ProblemKind;
+use lapor_domain::text::Note;
+use lapor_domain::view::EventVisibility;
+use lapor_platform::db::{int, opt_text, text, Db};
+use lapor_platform::request::ApiRequest;
+use lapor_platform::response::{self, ApiError};
+use lapor_platform::workflow::{self, Change, NewEvent};
+use lapor_platform::clock;
+use serde_json::{json, Value};
+use spin_sdk::http::Response;
+
+use crate::viewer::visible_report;
+
+/// The report, if the request carries its reporter token; 401/403/404 otherwise.
+fn as_reporter(db: &Db, request: &ApiRequest, raw_id: &str) -> Result<lapor_platform::store::StoredReport, ApiError> {
+    let lang = request.lang;
+    if request.bearer_token().is_none() {
+        return Err(ApiError::new(
+            ProblemKind::Unauthorized,
+            lang,
+            "Sertakan kode rahasia pelapor (Authorization: Bearer ...).",
+            "Send the reporter token (Authorization: Bearer ...).",
+        )
+        .with_header("www-authenticate", "Bearer"));
+    }
+    let (report, viewer) = visible_report(db, request, raw_id)?;
+    if viewer != Viewer::Reporter {
+        return Err(ApiError::new(
+            ProblemKind::Forbidden,
+            lang,
+            "Kode rahasia ini bukan milik pelapor laporan ini.",
+            "This token is not the reporter token of this report.",
+        ));
+    }
+    Ok(report)
+}
+
+pub fn reply(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let body = workflow::json_object(request)?;
+    let note = match body.get("body") {
+        Some(Value::String(s)) => Note::parse("body", s),
+        _ => Err(Invalid::new("body", "Wajib diisi.", "Required.")),
+    };
+    let unknown: Vec<Invalid> = body.keys().filter(|k| *k != "body").map(|k| Invalid::new(k.as_str(), "Kolom tidak dikenal.", "Unknown field.")).collect();
+    let note = match (note, unknown.is_empty()) {
+        (Ok(note), true) => note,
+        (note, _) => return Err(ApiError::validation(lang, &[unknown, note.err().into_iter().collect()].concat())),
+    };
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let report = as_reporter(&db, request, raw_id)?;
+    let (status, version) = db.transaction(|db| -> Result<_, ApiError> {
+        let state = workflow::load_state(db, &report.record.tracking_id)?.ok_or_else(|| ApiError::not_found(lang))?;
+        let change = Change {
+            action: Action::ReporterReply,
+            actor_role: ActorRole::Reporter,
+            actor_id: None,
+            set: Vec::new(),
+            events: vec![NewEvent { event_type: "reporter_reply", visibility: EventVisibility::Participants, text: Some(note.as_str().to_string()) }],
+        };
+        let next = state.status.apply(&change.action).ok();
+        let version = workflow::apply(db, &state, None, change, &now, lang)?;
+        Ok((next.unwrap_or(state.status), version))
+    })?;
+    Ok(response::json(201, &json!({"tracking_id": report.record.tracking_id, "status": status.as_str(), "version": version}), "no-store"))
+}
+
+pub fn rate(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let body = workflow::json_object(request)?;
+    let mut errors = Vec::new();
+    let score = match body.get("score") {
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(s @ 1..=5) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    };
+    if score.is_none() {
+        errors.push(Invalid::new("score", "Nilai 1 sampai 5.", "A whole number from 1 to 5."));
+    }
+    let comment = match body.get("comment") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(Value::String(s)) => match Note::parse("comment", s) {
+            Ok(note) => Some(note.as_str().to_string()),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+        Some(_) => {
+            errors.push(Invalid::new("comment", "Harus berupa teks.", "Must be a string."));
+            None
+        }
+    };
+    for key in body.keys().filter(|k| *k != "score" && *k != "comment") {
+        errors.push(Invalid::new(key.as_str(), "Kolom tidak dikenal.", "Unknown field."));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(lang, &errors));
+    }
+    let score = score.expect("checked");
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let report = as_reporter(&db, request, raw_id)?;
+    db.transaction(|db| -> Result<(), ApiError> {
+        let state = workflow::load_state(db, &report.record.tracking_id)?.ok_or_else(|| ApiError::not_found(lang))?;
+        if !matches!(state.status, Status::Responded | Status::Completed) {
+            return Err(workflow::conflict(
+                lang,
+                &state,
+                "Penilaian dapat diberikan setelah instansi menanggapi.",
+                "A rating can be given once the agency has responded.",
+            ));
+        }
+        let existing = db.execute("SELECT 1 AS x FROM ratings WHERE report_id = ?", &[int(state.id)])?;
+        if existing.rows().next().is_some() {
+            return Err(workflow::conflict(lang, &state, "Laporan ini sudah dinilai.", "This report has already been rated."));
+        }
+        db.execute(
+            "INSERT INTO ratings (report_id, score, comment, at) VALUES (?, ?, ?, ?)",
+            &[int(state.id), int(score as i64), opt_text(comment.clone()), text(&now)],
+        )?;
+        lapor_platform::store::append_event(db, state.id, &now, "rated", ActorRole::Reporter, None, EventVisibility::Public, Some(&format!("{score}/5")))?;
+        Ok(())
+    })?;
+    Ok(response::json(201, &json!({"tracking_id": report.record.tracking_id, "score": score, "comment": comment}), "no-store"))
+}

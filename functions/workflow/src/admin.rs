@@ -1,0 +1,203 @@
+//! The administrators' intake: the queue of new reports, and verify
+//! (dispatch to an agency), hold (ask the reporter) and archive.
+
+use lapor_domain::codes::{AgencyCode, CategoryCode};
+use lapor_domain::invalid::Invalid;
+use lapor_domain::lifecycle::{Action, ArchiveReason, Status};
+use lapor_domain::privacy::Privacy;
+use lapor_domain::staff::{Decision, Principal, StaffAction};
+use lapor_domain::text::Note;
+use lapor_domain::view::EventVisibility;
+use lapor_platform::auth::{forbidden, require_staff};
+use lapor_platform::db::{opt_text, text, Db};
+use lapor_platform::request::ApiRequest;
+use lapor_platform::response::{self, ApiError};
+use lapor_platform::workflow::{self, Change, NewEvent, ReportState};
+use lapor_platform::{clock, store};
+use serde_json::json;
+use spin_sdk::http::Response;
+use spin_sdk::sqlite3::Value as SqlValue;
+
+use crate::fields::{self, check, err};
+use crate::views::staff_view;
+
+fn admin(db: &Db, request: &ApiRequest, now: &str) -> Result<Principal, ApiError> {
+    let principal = require_staff(db, request, now)?;
+    match principal.may(StaffAction::Intake, None) {
+        Decision::Allow => Ok(principal),
+        _ => Err(forbidden(request.lang)),
+    }
+}
+
+pub fn queue(request: &ApiRequest) -> Result<Response, ApiError> {
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    admin(&db, request, &now)?;
+    let status = match request.query("status").filter(|s| !s.is_empty()) {
+        Some(raw) => Status::parse("status", raw).map_err(|e| ApiError::validation(request.lang, &[e]))?,
+        None => Status::Submitted,
+    };
+    let items = store::list_for_staff(&db, Some(status), None, None, 200)?;
+    Ok(response::json(200, &json!({"items": items}), "private, no-store"))
+}
+
+/// Loads a report for an intake action; unknown IDs are 404.
+fn load(db: &Db, request: &ApiRequest, raw_id: &str) -> Result<ReportState, ApiError> {
+    let id = fields::tracking_id(raw_id, request.lang)?;
+    workflow::load_state(db, &id.to_string())?.ok_or_else(|| ApiError::not_found(request.lang))
+}
+
+pub fn read(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let principal = admin(&db, request, &now)?;
+    let state = load(&db, request, raw_id)?;
+    let stored = store::find_report(&db, &state.tracking_id)?.ok_or_else(|| ApiError::not_found(request.lang))?;
+    let view = staff_view(&db, &stored, &state, &principal, &now)?;
+    let mut response = response::json(200, &view, "private, no-store");
+    response.set_header("etag", format!("\"{}\"", state.version));
+    Ok(response)
+}
+
+fn done(state: &ReportState, version: i64, status: &str) -> Response {
+    let mut response = response::json(
+        200,
+        &json!({"tracking_id": state.tracking_id, "status": status, "version": version}),
+        "no-store",
+    );
+    response.set_header("etag", format!("\"{version}\""));
+    response
+}
+
+pub fn verify(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let body = workflow::json_object(request)?;
+    let agency = fields::required(&body, "agency").and_then(|raw| AgencyCode::parse("agency", raw));
+    let category = fields::optional(&body, "category").and_then(|raw| raw.map(|r| CategoryCode::parse("category", r)).transpose());
+    let privacy = fields::optional(&body, "privacy").and_then(|raw| raw.map(|r| Privacy::parse("privacy", r)).transpose());
+    check(lang, fields::only(&body, &["agency", "category", "privacy"]), vec![err(&agency), err(&category), err(&privacy)])?;
+    let (agency, category, privacy) = (agency.unwrap(), category.unwrap(), privacy.unwrap());
+    let expected = workflow::if_match(request)?;
+
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let principal = admin(&db, request, &now)?;
+    let target = store::find_agency(&db, agency.as_str())?
+        .ok_or_else(|| ApiError::validation(lang, &[Invalid::new("agency", "Instansi tidak dikenal.", "Unknown agency.")]))?;
+    let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
+        let state = load(db, request, raw_id)?;
+        let new_privacy = privacy.unwrap_or(state.privacy);
+        if !state.privacy.may_change_to(new_privacy) {
+            return Err(ApiError::validation(lang, &[Invalid::new(
+                "privacy",
+                "Privasi hanya boleh dinaikkan, tidak diturunkan dari pilihan pelapor.",
+                "Privacy may be raised, never lowered below the reporter's choice.",
+            )]));
+        }
+        let mut set = vec![("agency", text(&target.code)), ("unit", SqlValue::Null), ("privacy", text(new_privacy.as_str()))];
+        if let Some(category) = &category {
+            set.push(("category", text(category.as_str())));
+        }
+        if new_privacy != Privacy::Public {
+            // The published name goes when the report stops being public.
+            set.push(("public_reporter_name", SqlValue::Null));
+        }
+        let change = Change {
+            action: Action::Verify,
+            actor_role: principal.role.actor_role(),
+            actor_id: Some(principal.id.clone()),
+            set,
+            events: vec![NewEvent {
+                event_type: "dispatched",
+                visibility: EventVisibility::Public,
+                text: Some(format!("Diteruskan ke {}", target.name)),
+            }],
+        };
+        let version = workflow::apply(db, &state, expected, change, &now, lang)?;
+        Ok((state, version))
+    })?;
+    Ok(done(&state, version, Status::Dispatched.as_str()))
+}
+
+pub fn hold(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let body = workflow::json_object(request)?;
+    let reason = fields::required(&body, "reason").and_then(|raw| Note::parse("reason", raw));
+    check(lang, fields::only(&body, &["reason"]), vec![err(&reason)])?;
+    let reason = reason.unwrap().as_str().to_string();
+    let expected = workflow::if_match(request)?;
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let principal = admin(&db, request, &now)?;
+    let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
+        let state = load(db, request, raw_id)?;
+        let change = Change {
+            action: Action::Hold,
+            actor_role: principal.role.actor_role(),
+            actor_id: Some(principal.id.clone()),
+            set: Vec::new(),
+            events: vec![NewEvent { event_type: "on_hold", visibility: EventVisibility::Participants, text: Some(reason.clone()) }],
+        };
+        let version = workflow::apply(db, &state, expected, change, &now, lang)?;
+        Ok((state, version))
+    })?;
+    Ok(done(&state, version, Status::OnHold.as_str()))
+}
+
+pub fn archive(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let body = workflow::json_object(request)?;
+    let reason = fields::required(&body, "reason").and_then(|raw| match raw.trim() {
+        "not_in_scope" => Ok(ArchiveReason::NotInScope),
+        "spam" => Ok(ArchiveReason::Spam),
+        "unclear" => Ok(ArchiveReason::Unclear),
+        "duplicate" => Ok(ArchiveReason::Duplicate),
+        _ => Err(Invalid::new("reason", "Alasan: not_in_scope, spam, unclear, duplicate.", "Reason: not_in_scope, spam, unclear, duplicate.")),
+    });
+    let duplicate_of = fields::optional(&body, "duplicate_of");
+    check(lang, fields::only(&body, &["reason", "duplicate_of"]), vec![err(&reason), err(&duplicate_of)])?;
+    let (reason, duplicate_of) = (reason.unwrap(), duplicate_of.unwrap());
+    if (reason == ArchiveReason::Duplicate) != duplicate_of.is_some() {
+        return Err(ApiError::validation(lang, &[Invalid::new(
+            "duplicate_of",
+            "Isi duplicate_of jika dan hanya jika alasannya duplicate.",
+            "Give duplicate_of exactly when the reason is duplicate.",
+        )]));
+    }
+    let expected = workflow::if_match(request)?;
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let principal = admin(&db, request, &now)?;
+    let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
+        let state = load(db, request, raw_id)?;
+        let original = match duplicate_of {
+            Some(raw) => {
+                let original = fields::tracking_id(raw, lang)
+                    .ok()
+                    .and_then(|id| workflow::load_state(db, &id.to_string()).ok().flatten())
+                    .filter(|o| o.id != state.id)
+                    .ok_or_else(|| ApiError::validation(lang, &[Invalid::new(
+                        "duplicate_of",
+                        "Laporan asli tidak ditemukan (atau sama dengan laporan ini).",
+                        "The original report does not exist (or is this report).",
+                    )]))?;
+                Some(original.tracking_id)
+            }
+            None => None,
+        };
+        let text_for_public = match &original {
+            Some(original) => format!("{}: {original}", reason.as_str()),
+            None => reason.as_str().to_string(),
+        };
+        let change = Change {
+            action: Action::Archive { reason, duplicate_of: original.clone() },
+            actor_role: principal.role.actor_role(),
+            actor_id: Some(principal.id.clone()),
+            set: vec![("archive_reason", text(reason.as_str())), ("duplicate_of", opt_text(original))],
+            events: vec![NewEvent { event_type: "archived", visibility: EventVisibility::Public, text: Some(text_for_public) }],
+        };
+        let version = workflow::apply(db, &state, expected, change, &now, lang)?;
+        Ok((state, version))
+    })?;
+    Ok(done(&state, version, Status::Archived.as_str()))
+}

@@ -1,0 +1,183 @@
+//! An agency's inbox: its reports, routing to units, forwarding to another
+//! agency ("no wrong door"), and follow-ups.
+
+use lapor_domain::codes::AgencyCode;
+use lapor_domain::invalid::Invalid;
+use lapor_domain::lifecycle::{Action, Status};
+use lapor_domain::staff::{Decision, Principal, Role, StaffAction};
+use lapor_domain::text::Note;
+use lapor_domain::view::EventVisibility;
+use lapor_platform::auth::{forbidden, require_staff};
+use lapor_platform::db::{text, Db};
+use lapor_platform::request::ApiRequest;
+use lapor_platform::response::{self, ApiError};
+use lapor_platform::workflow::{self, Change, NewEvent, ReportState};
+use lapor_platform::{clock, store};
+use serde_json::{json, Value};
+use spin_sdk::http::Response;
+use spin_sdk::sqlite3::Value as SqlValue;
+
+use crate::fields::{self, check, err};
+use crate::views::staff_view;
+
+/// Loads a report and checks `action` for `principal`: another agency's
+/// report is 404, a role that may not act is 403.
+fn authorized(db: &Db, request: &ApiRequest, principal: &Principal, raw_id: &str, action: StaffAction) -> Result<ReportState, ApiError> {
+    let id = fields::tracking_id(raw_id, request.lang)?;
+    let state = workflow::load_state(db, &id.to_string())?.ok_or_else(|| ApiError::not_found(request.lang))?;
+    match principal.may(action, state.agency.as_deref()) {
+        Decision::Allow => Ok(state),
+        Decision::Forbidden => Err(forbidden(request.lang)),
+        Decision::NotFound => Err(ApiError::not_found(request.lang)),
+    }
+}
+
+pub fn inbox(request: &ApiRequest) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let principal = require_staff(&db, request, &now)?;
+    // Administrators name the agency they look at; everyone else sees their own.
+    let agency = match (&principal.role, &principal.agency) {
+        (Role::Admin, _) => request.query("agency").map(str::to_string),
+        (_, agency) => agency.clone(),
+    };
+    let Some(agency) = agency else {
+        return Err(ApiError::validation(lang, &[Invalid::new("agency", "Sebutkan instansi (?agency=...).", "Name the agency (?agency=...).")]));
+    };
+    let status = match request.query("status").filter(|s| !s.is_empty()) {
+        Some(raw) => Some(Status::parse("status", raw).map_err(|e| ApiError::validation(lang, &[e]))?),
+        None => None,
+    };
+    let unit = request.query("unit").filter(|u| !u.is_empty());
+    let items = store::list_for_staff(&db, status, Some(&agency), unit, 200)?;
+    Ok(response::json(200, &json!({"agency": agency, "items": items}), "private, no-store"))
+}
+
+pub fn read(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let principal = require_staff(&db, request, &now)?;
+    let state = authorized(&db, request, &principal, raw_id, StaffAction::ReadAgencyReport)?;
+    let stored = store::find_report(&db, &state.tracking_id)?.ok_or_else(|| ApiError::not_found(request.lang))?;
+    let view = staff_view(&db, &stored, &state, &principal, &now)?;
+    let mut response = response::json(200, &view, "private, no-store");
+    response.set_header("etag", format!("\"{}\"", state.version));
+    Ok(response)
+}
+
+fn done(state: &ReportState, version: i64, status: &str, extra: Value) -> Response {
+    let mut body = json!({"tracking_id": state.tracking_id, "status": status, "version": version});
+    if let (Value::Object(target), Value::Object(more)) = (&mut body, extra) {
+        target.extend(more);
+    }
+    let mut response = response::json(200, &body, "no-store");
+    response.set_header("etag", format!("\"{version}\""));
+    response
+}
+
+pub fn assign(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let body = workflow::json_object(request)?;
+    let unit = fields::required(&body, "unit");
+    check(lang, fields::only(&body, &["unit"]), vec![err(&unit)])?;
+    let unit = unit.unwrap().trim().to_string();
+    let expected = workflow::if_match(request)?;
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let principal = require_staff(&db, request, &now)?;
+    let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
+        let state = authorized(db, request, &principal, raw_id, StaffAction::Assign)?;
+        let agency = state.agency.clone().unwrap_or_default();
+        if !store::unit_belongs_to(db, &unit, &agency)? {
+            return Err(ApiError::validation(lang, &[Invalid::new("unit", "Unit kerja ini bukan milik instansi laporan.", "This work unit does not belong to the report's agency.")]));
+        }
+        let change = Change {
+            action: Action::Assign,
+            actor_role: principal.role.actor_role(),
+            actor_id: Some(principal.id.clone()),
+            set: vec![("unit", text(&unit))],
+            events: vec![NewEvent { event_type: "assigned", visibility: EventVisibility::Staff, text: Some(unit.clone()) }],
+        };
+        let version = workflow::apply(db, &state, expected, change, &now, lang)?;
+        Ok((state, version))
+    })?;
+    Ok(done(&state, version, Status::Dispatched.as_str(), json!({"unit": unit})))
+}
+
+pub fn forward(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let body = workflow::json_object(request)?;
+    let agency = fields::required(&body, "agency").and_then(|raw| AgencyCode::parse("agency", raw));
+    let reason = fields::required(&body, "reason").and_then(|raw| Note::parse("reason", raw));
+    check(lang, fields::only(&body, &["agency", "reason"]), vec![err(&agency), err(&reason)])?;
+    let (agency, reason) = (agency.unwrap(), reason.unwrap());
+    let expected = workflow::if_match(request)?;
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let principal = require_staff(&db, request, &now)?;
+    let target = store::find_agency(&db, agency.as_str())?
+        .ok_or_else(|| ApiError::validation(lang, &[Invalid::new("agency", "Instansi tidak dikenal.", "Unknown agency.")]))?;
+    let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
+        let state = authorized(db, request, &principal, raw_id, StaffAction::Forward)?;
+        if state.agency.as_deref() == Some(target.code.as_str()) {
+            return Err(ApiError::validation(lang, &[Invalid::new("agency", "Laporan sudah berada di instansi ini.", "The report is already with this agency.")]));
+        }
+        let change = Change {
+            action: Action::Forward,
+            actor_role: principal.role.actor_role(),
+            actor_id: Some(principal.id.clone()),
+            set: vec![("agency", text(&target.code)), ("unit", SqlValue::Null)],
+            events: vec![
+                NewEvent { event_type: "forwarded", visibility: EventVisibility::Public, text: Some(format!("Diteruskan ke {}", target.name)) },
+                NewEvent { event_type: "forward_reason", visibility: EventVisibility::Staff, text: Some(reason.as_str().to_string()) },
+            ],
+        };
+        let version = workflow::apply(db, &state, expected, change, &now, lang)?;
+        Ok((state, version))
+    })?;
+    Ok(done(&state, version, Status::Dispatched.as_str(), json!({"agency": target.code})))
+}
+
+pub fn respond(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let body = workflow::json_object(request)?;
+    let text_field = fields::required(&body, "body").and_then(|raw| Note::parse("body", raw));
+    let is_final = match body.get("final") {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(Invalid::new("final", "Harus true atau false.", "Must be true or false.")),
+    };
+    check(lang, fields::only(&body, &["body", "final"]), vec![err(&text_field), err(&is_final)])?;
+    let (note, is_final) = (text_field.unwrap(), is_final.unwrap());
+    let expected = workflow::if_match(request)?;
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let principal = require_staff(&db, request, &now)?;
+    let (state, version, status) = db.transaction(|db| -> Result<_, ApiError> {
+        let state = authorized(db, request, &principal, raw_id, StaffAction::Respond)?;
+        let change = Change {
+            action: Action::Respond,
+            actor_role: principal.role.actor_role(),
+            actor_id: Some(principal.id.clone()),
+            set: Vec::new(),
+            events: vec![NewEvent { event_type: "responded", visibility: EventVisibility::Public, text: Some(note.as_str().to_string()) }],
+        };
+        let version = workflow::apply(db, &state, expected, change, &now, lang)?;
+        if !is_final {
+            return Ok((state, version, Status::Responded));
+        }
+        // A final follow-up closes the report at once, in the same transaction.
+        let current = workflow::load_state(db, &state.tracking_id)?.ok_or_else(|| ApiError::not_found(lang))?;
+        let change = Change {
+            action: Action::Complete,
+            actor_role: principal.role.actor_role(),
+            actor_id: Some(principal.id.clone()),
+            set: Vec::new(),
+            events: vec![NewEvent { event_type: "completed", visibility: EventVisibility::Public, text: None }],
+        };
+        let version = workflow::apply(db, &current, None, change, &now, lang)?;
+        Ok((state, version, Status::Completed))
+    })?;
+    Ok(done(&state, version, status.as_str(), json!({})))
+}

@@ -1,0 +1,69 @@
+//! Reading fields out of a JSON body, with bilingual field errors.
+
+use lapor_domain::invalid::Invalid;
+use lapor_domain::lang::Lang;
+use lapor_domain::tracking_id::{TrackingId, TrackingIdError};
+use lapor_domain::problem::ProblemKind;
+use lapor_platform::response::ApiError;
+use serde_json::{Map, Value};
+
+/// A required string field.
+pub fn required<'a>(body: &'a Map<String, Value>, name: &str) -> Result<&'a str, Invalid> {
+    match body.get(name) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.as_str()),
+        Some(Value::String(_)) | None | Some(Value::Null) => Err(Invalid::new(name, "Wajib diisi.", "Required.")),
+        Some(_) => Err(Invalid::new(name, "Harus berupa teks.", "Must be a string.")),
+    }
+}
+
+/// An optional string field.
+pub fn optional<'a>(body: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, Invalid> {
+    match body.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.as_str())),
+        Some(_) => Err(Invalid::new(name, "Harus berupa teks.", "Must be a string.")),
+    }
+}
+
+/// Rejects fields other than `known`.
+pub fn only(body: &Map<String, Value>, known: &[&str]) -> Vec<Invalid> {
+    body.keys()
+        .filter(|k| !known.contains(&k.as_str()))
+        .map(|k| {
+            Invalid::new(
+                k.as_str(),
+                format!("Kolom tidak dikenal. Kolom yang boleh: {}.", known.join(", ")),
+                format!("Unknown field. Allowed fields: {}.", known.join(", ")),
+            )
+        })
+        .collect()
+}
+
+/// Collects field results into one 422 listing every problem.
+pub fn check(lang: Lang, mut errors: Vec<Invalid>, results: Vec<Option<Invalid>>) -> Result<(), ApiError> {
+    errors.extend(results.into_iter().flatten());
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(lang, &errors))
+    }
+}
+
+pub fn err<T>(result: &Result<T, Invalid>) -> Option<Invalid> {
+    result.as_ref().err().cloned()
+}
+
+/// A tracking ID from the path (percent-decoded), with typo detection.
+pub fn tracking_id(raw: &str, lang: Lang) -> Result<TrackingId, ApiError> {
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    TrackingId::parse(&decoded).map_err(|e| match e {
+        TrackingIdError::ProbableTypo => ApiError::new(
+            ProblemKind::ProbableTypo,
+            lang,
+            "Nomor pelacakan ini kemungkinan salah ketik.",
+            "This tracking ID probably has a typo.",
+        ),
+        TrackingIdError::Malformed => ApiError::new(ProblemKind::MalformedRequest, lang, "Ini bukan nomor pelacakan.", "This is not a tracking ID."),
+    })
+}

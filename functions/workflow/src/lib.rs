@@ -1,0 +1,78 @@
+//! The work behind every report: staff accounts, the administrators' intake
+//! ("no wrong door") and each agency's inbox.
+//!
+//! | method | path | who |
+//! | --- | --- | --- |
+//! | POST | /api/v1/staff | admin; coordinator for its own agency |
+//! | DELETE | /api/v1/staff/{id} | admin; coordinator for its own agency |
+//! | GET | /api/v1/admin/reports?status= | admin (oldest first) |
+//! | GET | /api/v1/admin/reports/{id} | admin (with the reporter's identity, logged) |
+//! | POST | /api/v1/admin/reports/{id}/verify, /hold, /archive | admin |
+//! | GET | /api/v1/agency/reports?status=&unit= | the agency's staff |
+//! | GET | /api/v1/agency/reports/{id} | the agency's staff |
+//! | POST | /api/v1/agency/reports/{id}/assign, /forward | coordinator |
+//! | POST | /api/v1/agency/reports/{id}/responses | coordinator, officer |
+//!
+//! `{id}` is always a report's tracking ID.
+
+mod admin;
+mod agency;
+mod fields;
+mod staff;
+mod views;
+
+use lapor_platform::request::ApiRequest;
+use lapor_platform::response::ApiError;
+use spin_sdk::http::{IncomingRequest, Response};
+use spin_sdk::http_component;
+
+const BODY_LIMIT: usize = 64 * 1024;
+
+#[http_component]
+async fn handle(incoming: IncomingRequest) -> Response {
+    let request = match ApiRequest::read(incoming, BODY_LIMIT).await {
+        Ok(request) => request,
+        Err((lang, _)) => {
+            return ApiError::new(
+                lapor_domain::problem::ProblemKind::PayloadTooLarge,
+                lang,
+                "Isi permintaan melebihi 64 KB.",
+                "The request body exceeds 64 KB.",
+            )
+            .into_response(lang)
+        }
+    };
+    let lang = request.lang;
+    route(&request).unwrap_or_else(|e| e.into_response(lang))
+}
+
+fn route(request: &ApiRequest) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let path = request.path.trim_end_matches('/').to_string();
+    let parts: Vec<&str> = path.trim_start_matches("/api/v1/").split('/').collect();
+    let method = request.method.as_str();
+    match (parts.as_slice(), method) {
+        (["staff"], "POST") => staff::create(request),
+        (["staff"], _) => Err(ApiError::method_not_allowed(lang, &["POST"])),
+        (["staff", id], "DELETE") => staff::revoke(request, id),
+        (["staff", _], _) => Err(ApiError::method_not_allowed(lang, &["DELETE"])),
+
+        (["admin", "reports"], "GET") => admin::queue(request),
+        (["admin", "reports", id], "GET") => admin::read(request, id),
+        (["admin", "reports", id, "verify"], "POST") => admin::verify(request, id),
+        (["admin", "reports", id, "hold"], "POST") => admin::hold(request, id),
+        (["admin", "reports", id, "archive"], "POST") => admin::archive(request, id),
+
+        (["agency", "reports"], "GET") => agency::inbox(request),
+        (["agency", "reports", id], "GET") => agency::read(request, id),
+        (["agency", "reports", id, "assign"], "POST") => agency::assign(request, id),
+        (["agency", "reports", id, "forward"], "POST") => agency::forward(request, id),
+        (["agency", "reports", id, "responses"], "POST") => agency::respond(request, id),
+
+        (["admin" | "agency", "reports"], _) | (["admin" | "agency", "reports", _], _) => {
+            Err(ApiError::method_not_allowed(lang, &["GET"]))
+        }
+        (["admin" | "agency", "reports", _, _], _) => Err(ApiError::method_not_allowed(lang, &["POST"])),
+        _ => Err(ApiError::not_found(lang)),
+    }
+}
