@@ -131,6 +131,17 @@ async fn only_the_reporter_uploads_and_only_known_types_are_taken() {
 }
 
 #[tokio::test]
+async fn anonymous_reports_take_photos_but_not_pdfs() {
+    let app = TestApp::spawn().await;
+    let (id, token) = file_report(&app, "anonymous").await;
+    let pdf = b"%PDF-1.4\n1 0 obj << /Author (Nama Asli Pelapor) >> endobj\n%%EOF\n".to_vec();
+    let refused = upload(&app, &id, Some(&token), pdf, "application/pdf").await;
+    assert_eq!(refused.status(), 415, "PDF metadata could name an anonymous reporter");
+    assert_eq!(upload(&app, &id, Some(&token), jpeg_with_gps(), "image/jpeg").await.status(), 201);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn attachments_of_confidential_reports_need_the_token() {
     let app = TestApp::spawn().await;
     let (id, token) = file_report(&app, "confidential").await;

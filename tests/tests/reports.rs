@@ -10,7 +10,7 @@ fn report(privacy: &str) -> Value {
         "title": "Jalan berlubang di Jl. Merdeka",
         "body": "Lubang besar di depan SD Negeri 3 sudah dua bulan tidak diperbaiki.",
         "category": "infrastruktur-jalan",
-        "agency": "pemkot-3273",
+        "agency": "pemkot-32.73",
         "region": "32.73",
         "location": {"lat": -6.9147, "lon": 107.6098, "address": "Jl. Merdeka No. 1"},
         "incident_date": "2026-11-01",
@@ -56,7 +56,11 @@ async fn filing_a_report_returns_its_tracking_id_and_a_token_once() {
     assert_eq!(view["kind"], "pengaduan");
     assert_eq!(view["title"], "Jalan berlubang di Jl. Merdeka");
     assert_eq!(view["category"], "infrastruktur-jalan");
-    assert_eq!(view["agency"], "pemkot-3273");
+    // The reporter's agency is a suggestion until an administrator dispatches.
+    assert_eq!(view["agency"], Value::Null);
+    assert_eq!(view["suggested_agency"], "pemkot-32.73");
+    assert_eq!(view["deadlines"].as_object().unwrap().keys().collect::<Vec<_>>(), ["verification_due"]);
+    assert!(view["deadlines"]["verification_due"].as_str().unwrap().ends_with("T23:59:59+07:00"));
     assert_eq!(view["region"], "32.73");
     assert_eq!(view["status"], "submitted");
     assert_eq!(view["privacy"], "public");
@@ -245,6 +249,20 @@ async fn bad_input_gets_a_clear_problem_and_writes_nothing() {
     let response = app.client.post(app.url("/api/v1/reports")).header("idempotency-key", "short").json(&report("public")).send().await.unwrap();
     assert_eq!(response.status(), 400);
 
+    let mut unknown_agency = report("public");
+    unknown_agency["agency"] = json!("pemkot-99.99");
+    assert_eq!(app.post_json("/api/v1/reports", &unknown_agency).await.status(), 422);
+
+    // A body with thousands of unknown fields gets a short answer.
+    let mut noisy = serde_json::Map::new();
+    for i in 0..2000 {
+        noisy.insert(format!("x{i}"), json!(1));
+    }
+    let response = app.post_json("/api/v1/reports", &Value::Object(noisy)).await;
+    assert_eq!(response.status(), 422);
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 20);
+
     let response = app.client.put(app.url("/api/v1/reports")).send().await.unwrap();
     assert_eq!(response.status(), 405);
     assert_eq!(response.headers()["allow"], "GET, POST");
@@ -377,7 +395,7 @@ async fn the_listing_is_public_newest_first_filtered_and_paginated() {
     assert_eq!(region["items"].as_array().unwrap().len(), 3, "a regency code matches its districts");
     let words: Value = app.get("/api/v1/reports?q=banjir%20JEMBATAN").await.json().await.unwrap();
     assert_eq!(words["items"].as_array().unwrap().len(), 1);
-    let status: Value = app.get("/api/v1/reports?status=dispatched&agency=pemkot-3273&category=infrastruktur-jalan").await.json().await.unwrap();
+    let status: Value = app.get("/api/v1/reports?status=dispatched&agency=pemkot-32.73&category=infrastruktur-jalan").await.json().await.unwrap();
     assert_eq!(status["items"], json!([]));
 
     for bad in ["status=open", "limit=0", "limit=101", "cursor=garbage", "region=3", "agency=Bad%20Code"] {

@@ -146,6 +146,11 @@ async fn forwarding_moves_the_report_with_its_history() {
 
     let public: Value = app.get(&format!("/api/v1/reports/{id}")).await.json().await.unwrap();
     assert_eq!(timeline_types(&public), ["submitted", "dispatched", "forwarded"]);
+    // Staff of an agency that no longer holds it see only what the public sees.
+    let (_, seen_by_old) = call(&app, Method::GET, &format!("/api/v1/reports/{id}"), Some(&staff.coordinator_a), None).await;
+    assert_eq!(timeline_types(&seen_by_old), ["submitted", "dispatched", "forwarded"]);
+    let (_, seen_by_new) = call(&app, Method::GET, &format!("/api/v1/reports/{id}"), Some(&staff.coordinator_b), None).await;
+    assert!(timeline_types(&seen_by_new).contains(&"forward_reason".to_string()));
     assert_eq!(public["timeline"][2]["text"], "Diteruskan ke Pemerintah Kabupaten Bandung");
     app.stop().await;
 }

@@ -29,10 +29,7 @@ const CACHE: &str = "public, max-age=3600";
 async fn handle(incoming: IncomingRequest) -> Response {
     let request = match ApiRequest::read(incoming, 0).await {
         Ok(request) => request,
-        Err((lang, too_large)) => {
-            return ApiError::new(ProblemKind::PayloadTooLarge, lang, "Permintaan ini tidak menerima isi.", &format!("This resource takes no body (limit {} bytes).", too_large.limit))
-                .into_response(lang)
-        }
+        Err((lang, error)) => return error.into_api_error(lang).into_response(lang),
     };
     let lang = request.lang;
     let result = if !matches!(request.method.as_str(), "GET" | "HEAD") {

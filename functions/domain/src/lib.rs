@@ -6,6 +6,7 @@
 
 pub mod agency;
 pub mod attachment;
+pub mod calendar;
 pub mod codes;
 pub mod contact;
 pub mod cursor;
@@ -20,6 +21,7 @@ pub mod rate_limit;
 pub mod problem;
 pub mod report;
 pub mod schema;
+pub mod sla;
 pub mod staff;
 pub mod text;
 pub mod token;

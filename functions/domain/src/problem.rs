@@ -13,6 +13,9 @@ pub const CONTENT_TYPE: &str = "application/problem+json";
 /// Relative, so it resolves against whichever host serves the API.
 pub const TYPE_BASE: &str = "/problems/";
 
+/// At most this many field errors are listed in one answer.
+pub const MAX_FIELD_ERRORS: usize = 20;
+
 /// One invalid field in a validation problem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
@@ -150,7 +153,9 @@ impl Problem {
             "Beberapa isian belum benar. Perbaiki lalu kirim lagi.",
             "Some fields are not valid. Correct them and send again.",
         );
-        problem.errors = invalid.iter().map(|i| i.render(lang)).collect();
+        // A hostile body can hold thousands of bad fields; the first few are
+        // enough to fix a form, and the answer stays small.
+        problem.errors = invalid.iter().take(MAX_FIELD_ERRORS).map(|i| i.render(lang)).collect();
         problem
     }
 

@@ -230,8 +230,12 @@ impl NewReport {
         let region = f.optional("region", RegionCode::parse);
         let incident_date = f.optional("incident_date", |field, raw| IncidentDate::parse(field, raw, today));
         // Absent means public; present but invalid is an error, not public.
-        let privacy_given = f.object.get("privacy").is_some_and(|v| !v.is_null() && v.as_str().is_none_or(|s| !s.trim().is_empty()));
-        let privacy = if privacy_given { f.optional("privacy", Privacy::parse) } else { Some(Privacy::Public) };
+        let privacy = match f.object.get("privacy") {
+            None | Some(Value::Null) => Some(Privacy::Public),
+            // Present but empty or invalid is an error: never public by accident.
+            Some(Value::String(raw)) => f.parsed("privacy", Some(raw.clone()), Privacy::parse),
+            Some(_) => f.optional("privacy", Privacy::parse),
+        };
         let location_object = f.object("location").cloned();
         let reporter_object = f.object("reporter").cloned();
 
@@ -386,6 +390,8 @@ mod tests {
         assert_eq!(errors[0].field, "privacy");
         input["privacy"] = json!("secret");
         assert!(NewReport::parse(&input, today()).is_err());
+        input["privacy"] = json!("");
+        assert!(NewReport::parse(&input, today()).is_err(), "an empty privacy is not public");
     }
 
     #[test]

@@ -17,6 +17,11 @@ pub enum Step {
     /// Insert the agency directory from `agency::seed()` (skipping codes
     /// that already exist, so a re-run changes nothing).
     SeedAgencies,
+    /// Insert the non-working dates from `calendar::seed()` (skipping dates
+    /// that exist, so an administrator's correction survives).
+    SeedHolidays,
+    /// `ALTER TABLE table ADD COLUMN column definition`, unless it exists.
+    AddColumn(&'static str, &'static str, &'static str),
 }
 
 use Step::Sql;
@@ -167,6 +172,45 @@ pub const MIGRATIONS: &[(u32, &[Step])] = &[
             Sql("CREATE INDEX IF NOT EXISTS reports_agency_unit_status ON reports (agency, unit, status)"),
         ],
     ),
+    (
+        4,
+        &[
+            Sql("CREATE TABLE IF NOT EXISTS holidays (
+                date TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('holiday', 'cuti_bersama'))
+            )"),
+            Step::SeedHolidays,
+            // The running SLA clock of a report (see lapor_domain::sla).
+            Step::AddColumn("reports", "clock", "TEXT CHECK (clock IN ('verification', 'response', 'completion'))"),
+            Step::AddColumn("reports", "clock_due", "TEXT"),
+            Step::AddColumn("reports", "clock_remind_at", "TEXT"),
+            Step::AddColumn("reports", "clock_reminded", "INTEGER NOT NULL DEFAULT 0"),
+            Step::AddColumn("reports", "clock_escalated", "INTEGER NOT NULL DEFAULT 0"),
+            Step::AddColumn("reports", "held_at", "TEXT"),
+            Step::AddColumn("reports", "paused_due", "TEXT"),
+            // The agency a reporter suggested; `agency` is set only when an
+            // administrator dispatches (it decides who may see a confidential report).
+            Step::AddColumn("reports", "suggested_agency", "TEXT"),
+            Sql("UPDATE reports SET suggested_agency = agency, agency = NULL WHERE status IN ('submitted', 'on_hold') AND suggested_agency IS NULL"),
+            // The sweep's work lists: only rows still owed an action are indexed.
+            Sql("CREATE INDEX IF NOT EXISTS reports_clock_due_open ON reports (clock_due) WHERE clock_escalated = 0 AND clock_due IS NOT NULL"),
+            Sql("CREATE INDEX IF NOT EXISTS reports_clock_remind_open ON reports (clock_remind_at) WHERE clock_reminded = 0 AND clock_remind_at IS NOT NULL"),
+            // Notifications produced with events, delivered by the channels work.
+            Sql("CREATE TABLE IF NOT EXISTS outbox (
+                id INTEGER PRIMARY KEY,
+                report_id INTEGER NOT NULL REFERENCES reports (id),
+                event_type TEXT NOT NULL,
+                audience TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT
+            )"),
+            Sql("CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (next_attempt_at) WHERE state = 'pending'"),
+        ],
+    ),
 ];
 
 /// The standard work units of every local government, as one statement.
@@ -207,6 +251,24 @@ mod tests {
                     .unwrap();
                 }
                 conn.execute(&default_units_sql(), []).unwrap();
+            }
+            Step::SeedHolidays => {
+                for h in crate::calendar::seed() {
+                    conn.execute(
+                        "INSERT OR IGNORE INTO holidays (date, name, kind) VALUES (?, ?, ?)",
+                        rusqlite::params![h.date.to_string(), h.name, h.kind.as_str()],
+                    )
+                    .unwrap();
+                }
+            }
+            Step::AddColumn(table, column, definition) => {
+                let exists: bool = conn
+                    .query_row(&format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE name = ?"), [column], |r| r.get::<_, i64>(0))
+                    .unwrap()
+                    > 0;
+                if !exists {
+                    conn.execute(&format!("ALTER TABLE {table} ADD COLUMN {column} {definition}"), []).unwrap();
+                }
             }
         }
     }
@@ -275,6 +337,8 @@ mod tests {
             ("SELECT * FROM report_events WHERE report_id = 1 ORDER BY id", "report_events_report"),
             ("SELECT code FROM agencies WHERE type = 'pemkab' AND code > 'a' ORDER BY code LIMIT 50", "agencies_type_code"),
             ("SELECT code FROM units WHERE agency = 'pemkot-32.73' ORDER BY code", "units_agency"),
+            ("SELECT id FROM reports WHERE clock_escalated = 0 AND clock_due IS NOT NULL AND clock_due <= '2026' ORDER BY clock_due LIMIT 100", "reports_clock_due_open"),
+            ("SELECT id FROM reports WHERE clock_reminded = 0 AND clock_remind_at IS NOT NULL AND clock_remind_at <= '2026' ORDER BY clock_remind_at LIMIT 100", "reports_clock_remind_open"),
         ];
         for (sql, index) in cases {
             let p = plan(&conn, sql);

@@ -29,6 +29,12 @@ pub struct ReportRecord {
     pub public_reporter_name: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// The agency the reporter suggested (a hint for administrators).
+    pub suggested_agency: Option<String>,
+    /// The running SLA deadline (at most one is set), RFC 3339 local time.
+    pub verification_due: Option<String>,
+    pub response_due: Option<String>,
+    pub completion_due: Option<String>,
 }
 
 /// Who may see an event of the timeline.
@@ -80,6 +86,13 @@ fn put(map: &mut Map<String, Value>, key: &str, value: &Option<String>) {
 /// The report as `viewer` may see it, or `None` when they may not see it at
 /// all (answered exactly like an unknown tracking ID).
 pub fn report_view(record: &ReportRecord, events: &[EventRecord], viewer: &Viewer) -> Option<Value> {
+    // Staff of an agency that does not hold the report are the public here:
+    // staff-only events are for the agency handling it.
+    let public = Viewer::Public;
+    let viewer = match viewer {
+        Viewer::Agency(agency) if record.agency.as_deref() != Some(agency.as_str()) => &public,
+        other => other,
+    };
     if !record.privacy.report_visible_to(viewer, record.agency.as_deref()) {
         return None;
     }
@@ -90,6 +103,9 @@ pub fn report_view(record: &ReportRecord, events: &[EventRecord], viewer: &Viewe
     map.insert("body".into(), json!(record.body));
     put(&mut map, "category", &record.category);
     put(&mut map, "agency", &record.agency);
+    if record.suggested_agency.is_some() && record.agency.is_none() {
+        put(&mut map, "suggested_agency", &record.suggested_agency);
+    }
     put(&mut map, "region", &record.region);
     map.insert("status".into(), json!(record.status.as_str()));
     map.insert("privacy".into(), json!(record.privacy.as_str()));
@@ -108,6 +124,17 @@ pub fn report_view(record: &ReportRecord, events: &[EventRecord], viewer: &Viewe
     }
     map.insert("created_at".into(), json!(record.created_at));
     map.insert("updated_at".into(), json!(record.updated_at));
+    let mut deadlines = Map::new();
+    for (key, value) in [
+        ("verification_due", &record.verification_due),
+        ("response_due", &record.response_due),
+        ("completion_due", &record.completion_due),
+    ] {
+        if let Some(value) = value {
+            deadlines.insert(key.into(), json!(value));
+        }
+    }
+    map.insert("deadlines".into(), Value::Object(deadlines));
     let timeline: Vec<Value> = events
         .iter()
         .filter(|e| e.visibility.visible_to(viewer))
@@ -163,6 +190,10 @@ mod tests {
             public_reporter_name: (privacy == Privacy::Public).then(|| "Siti".to_string()),
             created_at: "2026-11-23T01:00:00.000Z".into(),
             updated_at: "2026-11-23T01:00:00.000Z".into(),
+            suggested_agency: None,
+            verification_due: Some("2026-11-26T23:59:59+07:00".into()),
+            response_due: None,
+            completion_due: None,
         }
     }
 
@@ -180,6 +211,7 @@ mod tests {
         assert_eq!(v["reporter"], json!({"name": "Siti"}));
         assert_eq!(v["timeline"].as_array().unwrap().len(), 1);
         assert_eq!(v["location"], json!({"lat": -6.9, "lon": 107.6}));
+        assert_eq!(v["deadlines"], json!({"verification_due": "2026-11-26T23:59:59+07:00"}));
     }
 
     #[test]
@@ -197,6 +229,16 @@ mod tests {
         let types: Vec<&str> = v["timeline"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
         assert_eq!(types, ["submitted", "on_hold"], "the reporter sees participant events, not staff notes");
         assert!(report_view(&record(Privacy::Confidential), &events(), &Viewer::Agency("other".into())).is_none());
+    }
+
+    #[test]
+    fn staff_of_another_agency_see_what_the_public_sees() {
+        let other = Viewer::Agency("kemenkes".into());
+        let v = report_view(&record(Privacy::Public), &events(), &other).unwrap();
+        let types: Vec<&str> = v["timeline"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+        assert_eq!(types, ["submitted"]);
+        let own = report_view(&record(Privacy::Public), &events(), &Viewer::Agency("pemkot-3273".into())).unwrap();
+        assert_eq!(own["timeline"].as_array().unwrap().len(), 3);
     }
 
     #[test]

@@ -83,6 +83,21 @@ impl Db {
                 }
                 self.execute(&default_units_sql(), &[])?;
             }
+            Step::SeedHolidays => {
+                for h in lapor_domain::calendar::seed() {
+                    self.execute(
+                        "INSERT OR IGNORE INTO holidays (date, name, kind) VALUES (?, ?, ?)",
+                        &[text(h.date.to_string()), text(h.name), text(h.kind.as_str())],
+                    )?;
+                }
+            }
+            Step::AddColumn(table, column, definition) => {
+                let existing = self.execute(&format!("SELECT count(*) AS n FROM pragma_table_info('{table}') WHERE name = ?"), &[text(column)])?;
+                let exists = matches!(existing.rows.first().and_then(|r| r.values.first()), Some(Value::Integer(n)) if *n > 0);
+                if !exists {
+                    self.execute(&format!("ALTER TABLE {table} ADD COLUMN {column} {definition}"), &[])?;
+                }
+            }
         }
         Ok(())
     }

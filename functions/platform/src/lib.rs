@@ -12,6 +12,7 @@ pub mod kv;
 pub mod random;
 pub mod request;
 pub mod response;
+pub mod sla;
 pub mod store;
 pub mod workflow;
 

@@ -21,14 +21,37 @@ pub struct ApiRequest {
     pub lang: Lang,
 }
 
-/// The body was larger than allowed.
+/// Why a body could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BodyTooLarge {
-    pub limit: usize,
+pub enum ReadError {
+    /// Larger than `limit` bytes: 413.
+    TooLarge { limit: usize },
+    /// The connection broke off mid-body: 400, never a partial file.
+    Incomplete,
+}
+
+impl ReadError {
+    pub fn into_api_error(self, lang: Lang) -> crate::response::ApiError {
+        use lapor_domain::problem::ProblemKind;
+        match self {
+            ReadError::TooLarge { limit } => crate::response::ApiError::new(
+                ProblemKind::PayloadTooLarge,
+                lang,
+                &format!("Isi permintaan melebihi batas {} KB.", limit / 1024),
+                &format!("The request body exceeds the {} KB limit.", limit / 1024),
+            ),
+            ReadError::Incomplete => crate::response::ApiError::new(
+                ProblemKind::MalformedRequest,
+                lang,
+                "Isi permintaan terputus sebelum selesai. Kirim ulang.",
+                "The request body was cut off. Please send it again.",
+            ),
+        }
+    }
 }
 
 impl ApiRequest {
-    pub async fn read(request: IncomingRequest, body_limit: usize) -> Result<ApiRequest, (Lang, BodyTooLarge)> {
+    pub async fn read(request: IncomingRequest, body_limit: usize) -> Result<ApiRequest, (Lang, ReadError)> {
         let method = request.method().to_string();
         let path_and_query = request.path_with_query().unwrap_or_else(|| "/".to_string());
         let (path, query) = match path_and_query.split_once('?') {
@@ -42,7 +65,7 @@ impl ApiRequest {
             .map(|(name, value)| (name.to_ascii_lowercase(), String::from_utf8_lossy(&value).into_owned()))
             .collect();
         let lang = Lang::negotiate(header(&headers, "accept-language"));
-        let too_large = (lang, BodyTooLarge { limit: body_limit });
+        let too_large = (lang, ReadError::TooLarge { limit: body_limit });
 
         let declared = header(&headers, "content-length").and_then(|v| v.trim().parse::<usize>().ok());
         if declared.is_some_and(|n| n > body_limit) {
@@ -51,7 +74,7 @@ impl ApiRequest {
         let mut body = Vec::new();
         let mut stream = request.into_body_stream();
         while let Some(chunk) = stream.next().await {
-            let Ok(chunk) = chunk else { break };
+            let Ok(chunk) = chunk else { return Err((lang, ReadError::Incomplete)) };
             if body.len() + chunk.len() > body_limit {
                 return Err(too_large);
             }

@@ -15,7 +15,8 @@ use crate::db::{int, is_unique_violation, opt_real, opt_text, text, Db};
 
 /// Columns of `reports` that public and reporter views may read.
 const REPORT_COLUMNS: &str = "id, tracking_id, kind, title, body, category, agency, region, lat, lon, address, \
-     incident_date, privacy, status, public_reporter_name, created_at, updated_at";
+     incident_date, privacy, status, public_reporter_name, created_at, updated_at, verification_due, response_due, completion_due, \
+     suggested_agency";
 
 /// A stored report with its row id and token data.
 pub struct StoredReport {
@@ -56,6 +57,10 @@ fn records(result: &QueryResult) -> Result<Vec<(i64, ReportRecord)>> {
                 public_reporter_name: get_text(&row, "public_reporter_name"),
                 created_at: get_text(&row, "created_at").unwrap_or_default(),
                 updated_at: get_text(&row, "updated_at").unwrap_or_default(),
+                suggested_agency: get_text(&row, "suggested_agency"),
+                verification_due: get_text(&row, "verification_due"),
+                response_due: get_text(&row, "response_due"),
+                completion_due: get_text(&row, "completion_due"),
             };
             Ok((id, record))
         })
@@ -116,6 +121,7 @@ pub fn insert_report(
     tracking_id: &str,
     reporter_token_hash: &str,
     idempotency: Option<&IdempotencyRecord>,
+    clock: &lapor_domain::sla::Clock,
     now: &str,
 ) -> Result<InsertOutcome> {
     let public_name = match report.privacy {
@@ -123,8 +129,9 @@ pub fn insert_report(
         _ => None,
     };
     let location = report.location.as_ref();
+    // The reporter's agency is a suggestion until an administrator dispatches.
     let inserted = db.execute(
-        "INSERT INTO reports (tracking_id, kind, title, body, category, agency, region, lat, lon, address,
+        "INSERT INTO reports (tracking_id, kind, title, body, category, suggested_agency, region, lat, lon, address,
              incident_date, privacy, public_reporter_name, status, channel, reporter_token_hash,
              idempotency_key_hash, request_hash, token_salt, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?)",
@@ -158,6 +165,11 @@ pub fn insert_report(
         return Err(e);
     }
     let id = db.last_insert_rowid();
+    let columns = crate::sla::clock_columns(Some(clock));
+    let assignments: Vec<String> = columns.iter().map(|(c, _)| format!("{c} = ?")).collect();
+    let mut params: Vec<Value> = columns.into_iter().map(|(_, v)| v).collect();
+    params.push(int(id));
+    db.execute(&format!("UPDATE reports SET {} WHERE id = ?", assignments.join(", ")), &params)?;
     if !report.reporter.is_empty() {
         db.execute(
             "INSERT INTO reporters (report_id, name, phone, email) VALUES (?, ?, ?, ?)",

@@ -31,11 +31,16 @@ pub struct ReportState {
     pub agency: Option<String>,
     pub unit: Option<String>,
     pub privacy: Privacy,
+    /// The running clock's due time (UTC), if a clock runs.
+    pub clock_due: Option<String>,
+    /// When an `on_hold` started, and the verification due it paused.
+    pub held_at: Option<String>,
+    pub paused_due: Option<String>,
 }
 
 pub fn load_state(db: &Db, tracking_id: &str) -> anyhow::Result<Option<ReportState>> {
     let result = db.execute(
-        "SELECT id, tracking_id, status, version, agency, unit, privacy FROM reports WHERE tracking_id = ?",
+        "SELECT id, tracking_id, status, version, agency, unit, privacy, clock_due, held_at, paused_due FROM reports WHERE tracking_id = ?",
         &[text(tracking_id)],
     )?;
     let state = result.rows().next().and_then(|row| {
@@ -51,6 +56,9 @@ pub fn load_state(db: &Db, tracking_id: &str) -> anyhow::Result<Option<ReportSta
                 "anonymous" => Privacy::Anonymous,
                 _ => Privacy::Confidential,
             },
+            clock_due: row.get::<&str>("clock_due").map(str::to_string),
+            held_at: row.get::<&str>("held_at").map(str::to_string),
+            paused_due: row.get::<&str>("paused_due").map(str::to_string),
         })
     });
     Ok(state)

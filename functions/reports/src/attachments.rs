@@ -55,6 +55,14 @@ pub fn upload(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
             &format!("This {kind} file is damaged."),
         ),
     })?;
+    if clean.kind == AttachmentKind::Pdf && report.record.privacy == lapor_domain::privacy::Privacy::Anonymous {
+        return Err(ApiError::new(
+            ProblemKind::UnsupportedMediaType,
+            lang,
+            "PDF tidak dapat dilampirkan pada laporan anonim: metadata PDF dapat mengungkap identitas Anda. Kirim foto (metadatanya dihapus) atau isi teks laporan.",
+            "PDFs cannot be attached to anonymous reports: their metadata can reveal who you are. Send photos (their metadata is removed) or text instead.",
+        ));
+    }
     let public_id = random::hex_id()?;
     let digest = hex::encode(Sha256::digest(&clean.bytes));
     let now = clock::timestamp(clock::now());
@@ -102,7 +110,9 @@ pub fn download(request: &ApiRequest, raw_id: &str, attachment_id: &str) -> Resu
     // Images display inline; PDFs download, so a crafted PDF never runs in
     // the service's origin. Nothing here may be sniffed into HTML.
     let disposition = if extension == "pdf" { "attachment" } else { "inline" };
-    let cache = if viewer == Viewer::Public { "public, max-age=3600" } else { "private, no-store" };
+    // `no-cache`: a shared cache must revalidate, so a report raised to
+    // confidential stops being served from caches at once.
+    let cache = if viewer == Viewer::Public { "public, no-cache" } else { "private, no-store" };
     Ok(Response::builder()
         .status(200)
         .header("content-type", content_type)

@@ -91,6 +91,15 @@ pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
         .map_err(|invalid| ApiError::validation(lang, &invalid))?;
 
     let db = Db::open()?;
+    if let Some(agency) = &report.agency {
+        if store::find_agency(&db, agency.as_str())?.is_none() {
+            return Err(ApiError::validation(lang, &[lapor_domain::invalid::Invalid::new(
+                "agency",
+                "Instansi tidak dikenal: lihat /api/v1/agencies.",
+                "Unknown agency: see /api/v1/agencies.",
+            )]));
+        }
+    }
     let fingerprint = request_fingerprint(&request.media_type(), &request.body);
     if let Some(key) = &idempotency_key {
         if let Some(prior) = store::find_by_idempotency_key(&db, &key.storage_hash())? {
@@ -101,6 +110,14 @@ pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
     enforce_rate_limits(request, &report, now)?;
 
     let created_at = clock::timestamp(now);
+    let calendar = lapor_platform::sla::calendar(&db)?;
+    // Verification is the platform administrators' work: counted in WIB.
+    let verification = lapor_domain::sla::Clock::start(
+        lapor_domain::sla::ClockKind::Verification,
+        now,
+        lapor_domain::agency::TimeZone::Wib,
+        &calendar,
+    );
     // The insert re-checks the key inside the write transaction: of two
     // concurrent retries, the second waits for the first and replays it.
     let outcome = db.transaction(|db| -> Result<Created, ApiError> {
@@ -126,6 +143,7 @@ pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
                 &tracking_id,
                 &token.hash(),
                 idempotency.as_ref(),
+                &verification,
                 &created_at,
             )? {
                 InsertOutcome::Inserted { .. } => return Ok(Created::New { tracking_id, token }),
@@ -185,7 +203,7 @@ fn answer(tracking_id: &str, privacy: &str, token: &SecretToken, created_at: &st
             .header("cache-control", "no-store")
             .header(
                 "set-cookie",
-                format!("lapor_token={}; Path={html}; Max-Age=86400; HttpOnly; SameSite=Strict", token.as_str()),
+                format!("lapor_token={}; Path={html}; Max-Age=86400; HttpOnly; Secure; SameSite=Strict", token.as_str()),
             )
             .body(Vec::new())
             .build();

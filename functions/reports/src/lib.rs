@@ -29,12 +29,13 @@ const REPORT_BODY_LIMIT: usize = 64 * 1024;
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
-    let is_upload = incoming.path_with_query().unwrap_or_default().contains("/attachments")
-        && incoming.method().to_string() == "POST";
+    let path = incoming.path_with_query().unwrap_or_default();
+    let path = path.split('?').next().unwrap_or("");
+    let is_upload = incoming.method().to_string() == "POST" && path.trim_end_matches('/').ends_with("/attachments");
     let limit = if is_upload { MAX_ATTACHMENT_BYTES } else { REPORT_BODY_LIMIT };
     let request = match ApiRequest::read(incoming, limit).await {
         Ok(request) => request,
-        Err((lang, too_large)) => return create::too_large(lang, too_large.limit).into_response(lang),
+        Err((lang, error)) => return error.into_api_error(lang).into_response(lang),
     };
     let lang = request.lang;
     match route(&request) {

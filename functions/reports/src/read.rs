@@ -26,7 +26,7 @@ pub fn read(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     view["links"] = json!({"self": format!("/api/v1/reports/{tracking_id}"), "html": format!("/lapor/{tracking_id}")});
     // What only the reporter may see must never sit in a shared cache.
     let cache = match viewer {
-        Viewer::Public => "public, max-age=15",
+        Viewer::Public => "public, no-cache",
         _ => "private, no-store",
     };
     let mut response = response::json(200, &view, cache);

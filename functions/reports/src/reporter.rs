@@ -11,7 +11,9 @@ use lapor_platform::db::{int, opt_text, text, Db};
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::{self, Change, NewEvent};
-use lapor_platform::clock;
+use lapor_domain::agency::TimeZone;
+use lapor_domain::sla::{Clock, ClockKind};
+use lapor_platform::{clock, sla};
 use serde_json::{json, Value};
 use spin_sdk::http::Response;
 
@@ -53,16 +55,32 @@ pub fn reply(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
         (Ok(note), true) => note,
         (note, _) => return Err(ApiError::validation(lang, &[unknown, note.err().into_iter().collect()].concat())),
     };
-    let now = clock::timestamp(clock::now());
+    let now_at = clock::now();
+    let now = clock::timestamp(now_at);
     let db = Db::open()?;
     let report = as_reporter(&db, request, raw_id)?;
     let (status, version) = db.transaction(|db| -> Result<_, ApiError> {
         let state = workflow::load_state(db, &report.record.tracking_id)?.ok_or_else(|| ApiError::not_found(lang))?;
+        let calendar = sla::calendar(db)?;
+        // A reply to a hold resumes verification with the days that were
+        // left; a reply to a follow-up stops the completion clock and gives
+        // the agency a fresh response clock.
+        let clock = match state.status {
+            Status::OnHold => {
+                let paused = state.paused_due.as_deref().and_then(sla::parse_time);
+                let held = state.held_at.as_deref().and_then(sla::parse_time);
+                Some(match (paused, held) {
+                    (Some(paused), Some(held)) => Clock::resume_verification(paused, held, now_at, &calendar),
+                    _ => Clock::start(ClockKind::Verification, now_at, TimeZone::Wib, &calendar),
+                })
+            }
+            _ => Some(Clock::start(ClockKind::Response, now_at, sla::zone_of(db, state.agency.as_deref())?, &calendar)),
+        };
         let change = Change {
             action: Action::ReporterReply,
             actor_role: ActorRole::Reporter,
             actor_id: None,
-            set: Vec::new(),
+            set: sla::clock_columns(clock.as_ref()),
             events: vec![NewEvent { event_type: "reporter_reply", visibility: EventVisibility::Participants, text: Some(note.as_str().to_string()) }],
         };
         let next = state.status.apply(&change.action).ok();

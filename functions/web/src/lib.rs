@@ -81,8 +81,9 @@ fn tracking_page(request: &ApiRequest, raw_id: &str) -> anyhow::Result<Response>
     let events = store::events(&db, report.id)?;
     let Some(view) = report_view(&report.record, &events, &viewer) else { return Ok(not_found()) };
     let mut response = html(200, render(&view, token, lang), lang);
+    response.set_header("vary", "cookie, accept-language");
     if viewer == Viewer::Public {
-        response.set_header("cache-control", "public, max-age=15");
+        response.set_header("cache-control", "public, no-cache");
     }
     Ok(response)
 }

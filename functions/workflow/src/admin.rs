@@ -13,6 +13,8 @@ use lapor_platform::db::{opt_text, text, Db};
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::{self, Change, NewEvent, ReportState};
+use lapor_domain::sla::{Clock, ClockKind};
+use lapor_platform::sla::{calendar, clock_columns, zone_of};
 use lapor_platform::{clock, store};
 use serde_json::json;
 use spin_sdk::http::Response;
@@ -30,7 +32,8 @@ fn admin(db: &Db, request: &ApiRequest, now: &str) -> Result<Principal, ApiError
 }
 
 pub fn queue(request: &ApiRequest) -> Result<Response, ApiError> {
-    let now = clock::timestamp(clock::now());
+    let now_at = clock::now();
+    let now = clock::timestamp(now_at);
     let db = Db::open()?;
     admin(&db, request, &now)?;
     let status = match request.query("status").filter(|s| !s.is_empty()) {
@@ -48,7 +51,8 @@ fn load(db: &Db, request: &ApiRequest, raw_id: &str) -> Result<ReportState, ApiE
 }
 
 pub fn read(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
-    let now = clock::timestamp(clock::now());
+    let now_at = clock::now();
+    let now = clock::timestamp(now_at);
     let db = Db::open()?;
     let principal = admin(&db, request, &now)?;
     let state = load(&db, request, raw_id)?;
@@ -79,7 +83,8 @@ pub fn verify(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
     let (agency, category, privacy) = (agency.unwrap(), category.unwrap(), privacy.unwrap());
     let expected = workflow::if_match(request)?;
 
-    let now = clock::timestamp(clock::now());
+    let now_at = clock::now();
+    let now = clock::timestamp(now_at);
     let db = Db::open()?;
     let principal = admin(&db, request, &now)?;
     let target = store::find_agency(&db, agency.as_str())?
@@ -102,6 +107,8 @@ pub fn verify(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
             // The published name goes when the report stops being public.
             set.push(("public_reporter_name", SqlValue::Null));
         }
+        let response = Clock::start(ClockKind::Response, now_at, zone_of(db, Some(&target.code))?, &calendar(db)?);
+        set.extend(clock_columns(Some(&response)));
         let change = Change {
             action: Action::Verify,
             actor_role: principal.role.actor_role(),
@@ -126,16 +133,21 @@ pub fn hold(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     check(lang, fields::only(&body, &["reason"]), vec![err(&reason)])?;
     let reason = reason.unwrap().as_str().to_string();
     let expected = workflow::if_match(request)?;
-    let now = clock::timestamp(clock::now());
+    let now_at = clock::now();
+    let now = clock::timestamp(now_at);
     let db = Db::open()?;
     let principal = admin(&db, request, &now)?;
     let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
         let state = load(db, request, raw_id)?;
+        // The verification clock pauses; what it was due is kept to resume it.
+        let mut set = clock_columns(None);
+        set.push(("held_at", text(&now)));
+        set.push(("paused_due", opt_text(state.clock_due.clone())));
         let change = Change {
             action: Action::Hold,
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
-            set: Vec::new(),
+            set,
             events: vec![NewEvent { event_type: "on_hold", visibility: EventVisibility::Participants, text: Some(reason.clone()) }],
         };
         let version = workflow::apply(db, &state, expected, change, &now, lang)?;
@@ -165,7 +177,8 @@ pub fn archive(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
         )]));
     }
     let expected = workflow::if_match(request)?;
-    let now = clock::timestamp(clock::now());
+    let now_at = clock::now();
+    let now = clock::timestamp(now_at);
     let db = Db::open()?;
     let principal = admin(&db, request, &now)?;
     let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
@@ -181,19 +194,22 @@ pub fn archive(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
                         "Laporan asli tidak ditemukan (atau sama dengan laporan ini).",
                         "The original report does not exist (or is this report).",
                     )]))?;
-                Some(original.tracking_id)
+                let shown = matches!(original.privacy, Privacy::Public | Privacy::Anonymous);
+                Some((original.tracking_id, shown))
             }
             None => None,
         };
+        // A confidential original's ID must not appear on a public timeline.
         let text_for_public = match &original {
-            Some(original) => format!("{}: {original}", reason.as_str()),
-            None => reason.as_str().to_string(),
+            Some((original, true)) => format!("{}: {original}", reason.as_str()),
+            _ => reason.as_str().to_string(),
         };
+        let original = original.map(|(id, _)| id);
         let change = Change {
             action: Action::Archive { reason, duplicate_of: original.clone() },
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
-            set: vec![("archive_reason", text(reason.as_str())), ("duplicate_of", opt_text(original))],
+            set: [vec![("archive_reason", text(reason.as_str())), ("duplicate_of", opt_text(original))], clock_columns(None)].concat(),
             events: vec![NewEvent { event_type: "archived", visibility: EventVisibility::Public, text: Some(text_for_public) }],
         };
         let version = workflow::apply(db, &state, expected, change, &now, lang)?;

@@ -12,6 +12,8 @@ use lapor_platform::db::{text, Db};
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::{self, Change, NewEvent, ReportState};
+use lapor_domain::sla::{Clock, ClockKind};
+use lapor_platform::sla::{calendar, clock_columns, zone_of};
 use lapor_platform::{clock, store};
 use serde_json::{json, Value};
 use spin_sdk::http::Response;
@@ -34,7 +36,8 @@ fn authorized(db: &Db, request: &ApiRequest, principal: &Principal, raw_id: &str
 
 pub fn inbox(request: &ApiRequest) -> Result<Response, ApiError> {
     let lang = request.lang;
-    let now = clock::timestamp(clock::now());
+    let now_at = clock::now();
+    let now = clock::timestamp(now_at);
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
     // Administrators name the agency they look at; everyone else sees their own.
@@ -55,7 +58,8 @@ pub fn inbox(request: &ApiRequest) -> Result<Response, ApiError> {
 }
 
 pub fn read(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
-    let now = clock::timestamp(clock::now());
+    let now_at = clock::now();
+    let now = clock::timestamp(now_at);
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
     let state = authorized(&db, request, &principal, raw_id, StaffAction::ReadAgencyReport)?;
@@ -83,7 +87,8 @@ pub fn assign(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
     check(lang, fields::only(&body, &["unit"]), vec![err(&unit)])?;
     let unit = unit.unwrap().trim().to_string();
     let expected = workflow::if_match(request)?;
-    let now = clock::timestamp(clock::now());
+    let now_at = clock::now();
+    let now = clock::timestamp(now_at);
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
     let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
@@ -113,7 +118,8 @@ pub fn forward(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
     check(lang, fields::only(&body, &["agency", "reason"]), vec![err(&agency), err(&reason)])?;
     let (agency, reason) = (agency.unwrap(), reason.unwrap());
     let expected = workflow::if_match(request)?;
-    let now = clock::timestamp(clock::now());
+    let now_at = clock::now();
+    let now = clock::timestamp(now_at);
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
     let target = store::find_agency(&db, agency.as_str())?
@@ -127,7 +133,12 @@ pub fn forward(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
             action: Action::Forward,
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
-            set: vec![("agency", text(&target.code)), ("unit", SqlValue::Null)],
+            // The new agency gets a fresh response clock, in its own zone.
+            set: [
+                vec![("agency", text(&target.code)), ("unit", SqlValue::Null)],
+                clock_columns(Some(&Clock::start(ClockKind::Response, now_at, zone_of(db, Some(&target.code))?, &calendar(db)?))),
+            ]
+            .concat(),
             events: vec![
                 NewEvent { event_type: "forwarded", visibility: EventVisibility::Public, text: Some(format!("Diteruskan ke {}", target.name)) },
                 NewEvent { event_type: "forward_reason", visibility: EventVisibility::Staff, text: Some(reason.as_str().to_string()) },
@@ -151,16 +162,18 @@ pub fn respond(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
     check(lang, fields::only(&body, &["body", "final"]), vec![err(&text_field), err(&is_final)])?;
     let (note, is_final) = (text_field.unwrap(), is_final.unwrap());
     let expected = workflow::if_match(request)?;
-    let now = clock::timestamp(clock::now());
+    let now_at = clock::now();
+    let now = clock::timestamp(now_at);
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
     let (state, version, status) = db.transaction(|db| -> Result<_, ApiError> {
         let state = authorized(db, request, &principal, raw_id, StaffAction::Respond)?;
+        let completion = Clock::start(ClockKind::Completion, now_at, zone_of(db, state.agency.as_deref())?, &calendar(db)?);
         let change = Change {
             action: Action::Respond,
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
-            set: Vec::new(),
+            set: clock_columns(Some(&completion)),
             events: vec![NewEvent { event_type: "responded", visibility: EventVisibility::Public, text: Some(note.as_str().to_string()) }],
         };
         let version = workflow::apply(db, &state, expected, change, &now, lang)?;
@@ -173,7 +186,7 @@ pub fn respond(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
             action: Action::Complete,
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
-            set: Vec::new(),
+            set: clock_columns(None),
             events: vec![NewEvent { event_type: "completed", visibility: EventVisibility::Public, text: None }],
         };
         let version = workflow::apply(db, &current, None, change, &now, lang)?;

@@ -32,15 +32,7 @@ const BODY_LIMIT: usize = 64 * 1024;
 async fn handle(incoming: IncomingRequest) -> Response {
     let request = match ApiRequest::read(incoming, BODY_LIMIT).await {
         Ok(request) => request,
-        Err((lang, _)) => {
-            return ApiError::new(
-                lapor_domain::problem::ProblemKind::PayloadTooLarge,
-                lang,
-                "Isi permintaan melebihi 64 KB.",
-                "The request body exceeds 64 KB.",
-            )
-            .into_response(lang)
-        }
+        Err((lang, error)) => return error.into_api_error(lang).into_response(lang),
     };
     let lang = request.lang;
     route(&request).unwrap_or_else(|e| e.into_response(lang))

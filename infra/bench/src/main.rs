@@ -231,7 +231,7 @@ async fn main() -> Result<()> {
 const REPORT_BODY: &str = concat!(
     r#"{"kind":"pengaduan","title":"Jalan berlubang di depan SD Negeri 3 Bandung","#,
     r#""body":"Lubang besar di depan sekolah sudah dua bulan tidak diperbaiki. Setiap pagi anak-anak harus berjalan ke tengah jalan untuk menghindarinya, dan saat hujan lubang tertutup air sehingga pengendara motor sering terjatuh. Warga sudah menimbun dengan batu tetapi kembali rusak setelah beberapa hari. Mohon dinas terkait segera memperbaiki jalan ini sebelum ada korban. Lokasi tepat di depan gerbang sekolah, dekat warung Bu Sri, di sisi kiri jalan dari arah alun-alun. Lubang selebar kira-kira satu meter dan dalam sekitar dua puluh sentimeter. Foto dapat dikirim menyusul bila diperlukan. Terima kasih atas perhatiannya.","#,
-    r#""category":"infrastruktur-jalan","agency":"pemkot-3273","region":"32.73.01","#,
+    r#""category":"infrastruktur-jalan","agency":"pemkot-32.73","region":"32.73.01","#,
     r#""location":{"lat":-6.9147,"lon":107.6098,"address":"Jl. Merdeka No. 1, Bandung"},"incident_date":"2026-11-01","#,
     r#""privacy":"public","reporter":{"name":"Siti Aminah","phone":"0812-3456-7890","email":"siti@example.id"}}"#
 );

@@ -1,0 +1,137 @@
+//! The service levels of LAPOR!/SP4N as clocks on a report.
+//!
+//! - verification: a submitted report is verified and dispatched within 3
+//!   working days (counted in WIB, where the platform's administrators are);
+//!   `on_hold` pauses it, and it resumes with the working days that were left.
+//! - response: the agency posts a follow-up within 5 working days of
+//!   dispatch, in its own time zone; a forward restarts it for the new agency,
+//!   and a reporter's reply to a follow-up starts it again.
+//! - completion: a responded report completes after 10 working days with no
+//!   reply; a reply stops it.
+//!
+//! A reminder is due when 80% of a clock's time has elapsed; on breach the
+//! report is escalated (or, for completion, completed). Each at most once
+//! per deadline.
+
+use chrono::{DateTime, FixedOffset, Utc};
+
+use crate::agency::TimeZone;
+use crate::calendar::{fraction_elapsed_at, offset_of, Calendar};
+
+pub const VERIFICATION_WORKING_DAYS: u32 = 3;
+pub const RESPONSE_WORKING_DAYS: u32 = 5;
+pub const COMPLETION_WORKING_DAYS: u32 = 10;
+pub const REMINDER_FRACTION: f64 = 0.8;
+
+/// Which clock runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockKind {
+    Verification,
+    Response,
+    Completion,
+}
+
+impl ClockKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockKind::Verification => "verification",
+            ClockKind::Response => "response",
+            ClockKind::Completion => "completion",
+        }
+    }
+
+    pub fn from_stored(raw: &str) -> Option<Self> {
+        [ClockKind::Verification, ClockKind::Response, ClockKind::Completion].into_iter().find(|c| c.as_str() == raw)
+    }
+
+    /// The column of `reports` that shows this deadline publicly.
+    pub fn due_column(self) -> &'static str {
+        match self {
+            ClockKind::Verification => "verification_due",
+            ClockKind::Response => "response_due",
+            ClockKind::Completion => "completion_due",
+        }
+    }
+
+    pub fn working_days(self) -> u32 {
+        match self {
+            ClockKind::Verification => VERIFICATION_WORKING_DAYS,
+            ClockKind::Response => RESPONSE_WORKING_DAYS,
+            ClockKind::Completion => COMPLETION_WORKING_DAYS,
+        }
+    }
+}
+
+/// A running clock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clock {
+    pub kind: ClockKind,
+    /// In the responsible zone, for people.
+    pub due_local: DateTime<FixedOffset>,
+    /// For comparisons.
+    pub due: DateTime<Utc>,
+    pub remind_at: DateTime<Utc>,
+}
+
+impl Clock {
+    /// Starts `kind` at `now`, counted in `zone`.
+    pub fn start(kind: ClockKind, now: DateTime<Utc>, zone: TimeZone, calendar: &Calendar) -> Clock {
+        Self::with_working_days(kind, now, kind.working_days(), zone, calendar)
+    }
+
+    fn with_working_days(kind: ClockKind, now: DateTime<Utc>, days: u32, zone: TimeZone, calendar: &Calendar) -> Clock {
+        let due_local = calendar.deadline(now, days.max(1), zone);
+        let due = due_local.with_timezone(&Utc);
+        Clock { kind, due_local, due, remind_at: fraction_elapsed_at(now, due, REMINDER_FRACTION) }
+    }
+
+    /// The verification clock after a hold: the working days that were left
+    /// when it was paused (at least one), counted from the resumption.
+    pub fn resume_verification(paused_due: DateTime<Utc>, held_at: DateTime<Utc>, now: DateTime<Utc>, calendar: &Calendar) -> Clock {
+        let zone = TimeZone::Wib;
+        let offset = offset_of(zone);
+        let held_date = held_at.with_timezone(&offset).date_naive();
+        let due_date = paused_due.with_timezone(&offset).date_naive();
+        let left = calendar.working_days_between(held_date, due_date);
+        Self::with_working_days(ClockKind::Verification, now, left, zone, calendar)
+    }
+}
+
+/// RFC 3339 with the zone's offset, e.g. `2026-11-26T23:59:59+08:00`.
+pub fn local_rfc3339(at: DateTime<FixedOffset>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn clocks_start_in_their_zone() {
+        let cal = Calendar::default();
+        // Monday 23 Nov 2026, 10:00 WIB.
+        let now = utc("2026-11-23T03:00:00Z");
+        let verification = Clock::start(ClockKind::Verification, now, TimeZone::Wib, &cal);
+        assert_eq!(local_rfc3339(verification.due_local), "2026-11-26T23:59:59+07:00");
+        let response = Clock::start(ClockKind::Response, now, TimeZone::Wita, &cal);
+        assert_eq!(local_rfc3339(response.due_local), "2026-11-30T23:59:59+08:00");
+        let completion = Clock::start(ClockKind::Completion, now, TimeZone::Wit, &cal);
+        assert_eq!(local_rfc3339(completion.due_local), "2026-12-07T23:59:59+09:00");
+        assert!(verification.remind_at > now && verification.remind_at < verification.due);
+    }
+
+    #[test]
+    fn a_hold_keeps_the_working_days_that_were_left() {
+        let cal = Calendar::default();
+        let filed = utc("2026-11-23T03:00:00Z"); // Mon: due Thu 26
+        let clock = Clock::start(ClockKind::Verification, filed, TimeZone::Wib, &cal);
+        let held = utc("2026-11-24T03:00:00Z"); // Tue: 2 working days left (Wed, Thu)
+        let resumed = utc("2026-12-01T03:00:00Z"); // the next Tuesday
+        let resumed_clock = Clock::resume_verification(clock.due, held, resumed, &cal);
+        assert_eq!(local_rfc3339(resumed_clock.due_local), "2026-12-03T23:59:59+07:00");
+    }
+}
