@@ -4,16 +4,19 @@ SHELL := /bin/bash
 
 LISTEN ?= 127.0.0.1:3000
 STATE_DIR ?= .spin
+# The SLA sweep's bearer token: a fresh random one per `make run` unless set.
+SPIN_VARIABLE_SLA_SWEEP_TOKEN ?= $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export SPIN_VARIABLE_SLA_SWEEP_TOKEN
 RUNNER := target/release/runner
 
 # Application components (functions/*), built for wasm32-wasip2.
-COMPONENTS := agencies health reports web workflow
+COMPONENTS := agencies calendar health reports sla-sweep web workflow
 # Test-only components.
 TEST_COMPONENTS := runner-probe
 
 wasm_packages = $(addprefix -p ,$(1))
 
-.PHONY: help run build build-components build-runner test bench clean seed-agencies
+.PHONY: help run build build-components build-runner test bench clean seed-agencies seed-holidays
 
 help:
 	@echo "make run    build everything and serve on $(LISTEN) (LISTEN=host:port STATE_DIR=dir)"
@@ -32,7 +35,7 @@ build-runner:
 
 run: build
 	$(RUNNER) --from spin.toml --listen $(LISTEN) --state-dir $(STATE_DIR) \
-		--sqlite @infra/seed/dev.sql
+		--sqlite @infra/seed/dev.sql --schedule-file infra/schedule.toml
 
 test:
 	@infra/scripts/setup.sh redis
@@ -46,6 +49,10 @@ bench: build
 # Regenerates infra/seed/agencies.tsv from the npm package idn-area-data.
 seed-agencies:
 	python3 infra/seed/generate_agencies.py
+
+# Regenerates infra/seed/holidays.tsv from the PyPI package holidays.
+seed-holidays:
+	python3 infra/seed/generate_holidays.py
 
 clean:
 	cargo clean

@@ -30,12 +30,16 @@ pub struct AppConfig {
     pub runtime_config: Option<String>,
 }
 
+/// The sweep token every test app is started with.
+pub const SLA_SWEEP_TOKEN: &str = "sla-sweep-token-for-tests-0123456789";
+
 impl AppConfig {
     /// Rate limits off (every test client is 127.0.0.1), as benchmarks run.
     pub fn without_rate_limits() -> Self {
         let mut env = HashMap::new();
         env.insert("SPIN_VARIABLE_REPORT_RATE_LIMIT_PER_ADDRESS".into(), "0".into());
         env.insert("SPIN_VARIABLE_REPORT_RATE_LIMIT_PER_PHONE".into(), "0".into());
+        env.insert("SPIN_VARIABLE_SLA_SWEEP_TOKEN".into(), SLA_SWEEP_TOKEN.into());
         Self { env, runtime_config: None }
     }
 }
@@ -47,7 +51,7 @@ impl TestApp {
 
     pub async fn spawn_with(config: AppConfig) -> TestApp {
         let root = workspace_root();
-        for component in ["agencies", "health", "reports", "web", "workflow"] {
+        for component in ["agencies", "calendar", "health", "reports", "sla_sweep", "web", "workflow"] {
             let wasm = root.join(format!("target/wasm32-wasip2/release/{component}.wasm"));
             assert!(wasm.exists(), "{} is missing: run `make test`, which builds the components", wasm.display());
         }

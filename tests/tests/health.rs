@@ -54,7 +54,7 @@ async fn health_is_503_when_the_key_value_store_is_down() {
     let mut redis = Redis::start();
     let app = TestApp::spawn_with(AppConfig {
         runtime_config: Some(format!("[key_value_store.default]\ntype = \"redis\"\nurl = \"{}\"\n", redis.url())),
-        ..AppConfig::default()
+        ..AppConfig::without_rate_limits()
     })
     .await;
     let ok = app.client.get(app.url("/api/v1/health")).send().await.unwrap();

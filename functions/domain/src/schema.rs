@@ -194,8 +194,8 @@ pub const MIGRATIONS: &[(u32, &[Step])] = &[
             Step::AddColumn("reports", "suggested_agency", "TEXT"),
             Sql("UPDATE reports SET suggested_agency = agency, agency = NULL WHERE status IN ('submitted', 'on_hold') AND suggested_agency IS NULL"),
             // The sweep's work lists: only rows still owed an action are indexed.
-            Sql("CREATE INDEX IF NOT EXISTS reports_clock_due_open ON reports (clock_due) WHERE clock_escalated = 0 AND clock_due IS NOT NULL"),
-            Sql("CREATE INDEX IF NOT EXISTS reports_clock_remind_open ON reports (clock_remind_at) WHERE clock_reminded = 0 AND clock_remind_at IS NOT NULL"),
+            Sql("CREATE INDEX IF NOT EXISTS reports_clock_due_open ON reports (clock, clock_due) WHERE clock_escalated = 0 AND clock_due IS NOT NULL"),
+            Sql("CREATE INDEX IF NOT EXISTS reports_clock_remind_open ON reports (clock, clock_remind_at) WHERE clock_reminded = 0 AND clock_remind_at IS NOT NULL"),
             // Notifications produced with events, delivered by the channels work.
             Sql("CREATE TABLE IF NOT EXISTS outbox (
                 id INTEGER PRIMARY KEY,
@@ -337,8 +337,18 @@ mod tests {
             ("SELECT * FROM report_events WHERE report_id = 1 ORDER BY id", "report_events_report"),
             ("SELECT code FROM agencies WHERE type = 'pemkab' AND code > 'a' ORDER BY code LIMIT 50", "agencies_type_code"),
             ("SELECT code FROM units WHERE agency = 'pemkot-32.73' ORDER BY code", "units_agency"),
-            ("SELECT id FROM reports WHERE clock_escalated = 0 AND clock_due IS NOT NULL AND clock_due <= '2026' ORDER BY clock_due LIMIT 100", "reports_clock_due_open"),
-            ("SELECT id FROM reports WHERE clock_reminded = 0 AND clock_remind_at IS NOT NULL AND clock_remind_at <= '2026' ORDER BY clock_remind_at LIMIT 100", "reports_clock_remind_open"),
+            (
+                "SELECT id FROM reports WHERE clock_escalated = 0 AND clock_due IS NOT NULL AND clock_due <= '2026' AND clock = 'completion' AND status = 'responded' LIMIT 100",
+                "reports_clock_due_open",
+            ),
+            (
+                "SELECT id FROM reports WHERE clock_escalated = 0 AND clock_due IS NOT NULL AND clock_due <= '2026' AND clock IN ('verification', 'response') LIMIT 100",
+                "reports_clock_due_open",
+            ),
+            (
+                "SELECT id FROM reports WHERE clock_reminded = 0 AND clock_remind_at IS NOT NULL AND clock_remind_at <= '2026' AND clock_due > '2026' AND clock IN ('verification', 'response') LIMIT 100",
+                "reports_clock_remind_open",
+            ),
         ];
         for (sql, index) in cases {
             let p = plan(&conn, sql);

@@ -97,6 +97,44 @@ impl Clock {
     }
 }
 
+/// What the sweep owes a report at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepAction {
+    /// 80% of the clock's time has passed: remind the responsible people.
+    Remind(ClockKind),
+    /// The deadline passed: escalate (verification and response clocks).
+    Escalate(ClockKind),
+    /// The completion clock ran out with no reply: complete the report.
+    Complete,
+}
+
+/// The marks a report carries for its running clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockState {
+    pub kind: ClockKind,
+    pub due: DateTime<Utc>,
+    pub remind_at: DateTime<Utc>,
+    pub reminded: bool,
+    pub escalated: bool,
+}
+
+/// The one action owed at `now`, if any. Each is owed at most once per
+/// deadline: the sweep records `reminded`/`escalated`, and a new deadline
+/// clears them. A breach that was never reminded is only escalated.
+pub fn due_action(clock: &ClockState, now: DateTime<Utc>) -> Option<SweepAction> {
+    if now >= clock.due {
+        return match clock.kind {
+            ClockKind::Completion => Some(SweepAction::Complete),
+            kind if !clock.escalated => Some(SweepAction::Escalate(kind)),
+            _ => None,
+        };
+    }
+    if now >= clock.remind_at && !clock.reminded && clock.kind != ClockKind::Completion {
+        return Some(SweepAction::Remind(clock.kind));
+    }
+    None
+}
+
 /// RFC 3339 with the zone's offset, e.g. `2026-11-26T23:59:59+08:00`.
 pub fn local_rfc3339(at: DateTime<FixedOffset>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
@@ -122,6 +160,69 @@ mod tests {
         let completion = Clock::start(ClockKind::Completion, now, TimeZone::Wit, &cal);
         assert_eq!(local_rfc3339(completion.due_local), "2026-12-07T23:59:59+09:00");
         assert!(verification.remind_at > now && verification.remind_at < verification.due);
+    }
+
+    /// Runs a report through every rule with a simulated clock that steps
+    /// an hour at a time, applying what the sweep would apply.
+    #[test]
+    fn a_simulated_clock_through_every_rule() {
+        let cal = Calendar::default();
+        let hour = chrono::Duration::hours(1);
+        let mut now = utc("2026-11-23T03:00:00Z"); // Monday 10:00 WIB
+        let mut log: Vec<(String, SweepAction)> = Vec::new();
+
+        let run = |clock: Clock, until: DateTime<Utc>, now: &mut DateTime<Utc>, log: &mut Vec<(String, SweepAction)>| {
+            let mut state = ClockState { kind: clock.kind, due: clock.due, remind_at: clock.remind_at, reminded: false, escalated: false };
+            while *now < until {
+                if let Some(action) = due_action(&state, *now) {
+                    log.push((now.to_rfc3339(), action));
+                    match action {
+                        SweepAction::Remind(_) => state.reminded = true,
+                        SweepAction::Escalate(_) => {
+                            state.escalated = true;
+                            state.reminded = true;
+                        }
+                        SweepAction::Complete => break,
+                    }
+                }
+                *now += hour;
+            }
+        };
+
+        // Verification runs late: a reminder, then one escalation, nothing more.
+        let verification = Clock::start(ClockKind::Verification, now, TimeZone::Wib, &cal);
+        run(verification.clone(), verification.due + chrono::Duration::days(3), &mut now, &mut log);
+        // Dispatched: the agency answers in time, so only a reminder.
+        let response = Clock::start(ClockKind::Response, now, TimeZone::Wita, &cal);
+        run(response.clone(), response.due - hour, &mut now, &mut log);
+        // Responded: ten working days of silence complete it.
+        let completion = Clock::start(ClockKind::Completion, now, TimeZone::Wita, &cal);
+        run(completion.clone(), completion.due + chrono::Duration::days(2), &mut now, &mut log);
+
+        let actions: Vec<SweepAction> = log.iter().map(|(_, a)| *a).collect();
+        assert_eq!(
+            actions,
+            [
+                SweepAction::Remind(ClockKind::Verification),
+                SweepAction::Escalate(ClockKind::Verification),
+                SweepAction::Remind(ClockKind::Response),
+                SweepAction::Complete,
+            ],
+            "{log:?}"
+        );
+        // The escalation came right after the deadline, not before.
+        let escalated_at = DateTime::parse_from_rfc3339(&log[1].0).unwrap().with_timezone(&Utc);
+        assert!(escalated_at >= verification.due && escalated_at < verification.due + hour);
+    }
+
+    #[test]
+    fn a_breach_that_was_never_reminded_is_only_escalated_once() {
+        let due = utc("2026-11-26T16:59:59Z");
+        let state = ClockState { kind: ClockKind::Response, due, remind_at: utc("2026-11-26T00:00:00Z"), reminded: false, escalated: false };
+        assert_eq!(due_action(&state, due + chrono::Duration::hours(5)), Some(SweepAction::Escalate(ClockKind::Response)));
+        let escalated = ClockState { escalated: true, reminded: true, ..state };
+        assert_eq!(due_action(&escalated, due + chrono::Duration::days(9)), None);
+        assert_eq!(due_action(&state, utc("2026-11-25T00:00:00Z")), None, "before 80%");
     }
 
     #[test]

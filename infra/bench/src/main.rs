@@ -5,6 +5,10 @@
 //! - report intake, `POST /api/v1/reports` with a 1 KB JSON body;
 //! - tracking lookups, `GET /api/v1/reports/{id}`.
 //!
+//! - the SLA sweep over a backlog of open reports (BENCH_SWEEP_REPORTS,
+//!   default 1,000,000, loaded straight into the database): total time to
+//!   sweep them all and the p99 of one sweep call.
+//!
 //! Rate limits are switched off (`0`) for the run, as every request comes
 //! from one address.
 //!
@@ -51,6 +55,8 @@ fn start_runner(state_dir: &std::path::Path) -> Result<(Child, SocketAddr)> {
         .env("RUNNER_LOG", "warn")
         .env("SPIN_VARIABLE_REPORT_RATE_LIMIT_PER_ADDRESS", "0")
         .env("SPIN_VARIABLE_REPORT_RATE_LIMIT_PER_PHONE", "0")
+        .env("SPIN_VARIABLE_SLA_SWEEP_TOKEN", BENCH_SWEEP_TOKEN)
+        .env("SPIN_VARIABLE_SLA_SWEEP_BATCH", env_or("BENCH_SWEEP_BATCH", 2000).to_string())
         .stdout(Stdio::piped())
         .spawn()
         .context("cannot start target/release/runner (run `make build` first)")?;
@@ -208,6 +214,7 @@ async fn main() -> Result<()> {
         if lookup.non_2xx > 0 {
             bail!("{} lookups failed", lookup.non_2xx);
         }
+        let sweep = bench_sweep(runner_addr, &state_dir.join("sqlite_db.db"), env_or("BENCH_SWEEP_REPORTS", 1_000_000)).await?;
         println!("{:<16} {:>12.0} {:>10.2}", "intake (1 KB)", intake.requests_per_second, intake.p99_ms);
         println!("{:<16} {:>12.0} {:>10.2}", "lookup", lookup.requests_per_second, lookup.p99_ms);
         println!(
@@ -218,6 +225,21 @@ async fn main() -> Result<()> {
                 "lookup": {"rps": lookup.requests_per_second, "p99_ms": lookup.p99_ms},
             })
         );
+        println!(
+            "SLA sweep: {} open reports swept in {:.1} s over {} calls; one call p99 {:.1} ms, max {:.1} ms",
+            sweep.reports, sweep.total_seconds, sweep.calls, sweep.p99_ms, sweep.max_ms
+        );
+        println!(
+            "{}",
+            serde_json::json!({
+                "benchmark": "sla-sweep",
+                "open_reports": sweep.reports,
+                "total_seconds": sweep.total_seconds,
+                "calls": sweep.calls,
+                "call_p99_ms": sweep.p99_ms,
+                "acted_on": sweep.acted_on,
+            })
+        );
         Ok(())
     }
     .await;
@@ -226,6 +248,8 @@ async fn main() -> Result<()> {
     let _ = std::fs::remove_dir_all(&state_dir);
     result
 }
+
+const BENCH_SWEEP_TOKEN: &str = "bench-sweep-token-0123456789abcdef";
 
 /// A report of about 1 KB, as a citizen on a phone would send it.
 const REPORT_BODY: &str = concat!(
@@ -256,6 +280,78 @@ async fn file_one_report(addr: SocketAddr) -> Result<String> {
     let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
     let json: serde_json::Value = serde_json::from_str(body).with_context(|| format!("filing a report failed: {text}"))?;
     json["tracking_id"].as_str().map(str::to_string).context("no tracking_id in the answer")
+}
+
+struct SweepResult {
+    reports: u64,
+    total_seconds: f64,
+    calls: usize,
+    p99_ms: f64,
+    max_ms: f64,
+    acted_on: i64,
+}
+
+/// Loads `count` open reports whose clocks are all due (a third each to be
+/// reminded, escalated and completed), then sweeps until nothing is left.
+async fn bench_sweep(addr: SocketAddr, database: &std::path::Path, count: u64) -> Result<SweepResult> {
+    // The app creates its schema on first use.
+    fetch_body(addr, "/api/v1/reports?limit=1").await?;
+    {
+        let mut conn = rusqlite::Connection::open(database)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        let tx = conn.transaction()?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO reports (tracking_id, kind, title, body, privacy, status, channel, reporter_token_hash,
+                     created_at, updated_at, agency, clock, clock_due, clock_remind_at)
+                 VALUES (?1, 'pengaduan', 'Laporan uji beban', 'Isi laporan untuk uji beban sapuan SLA.', 'public', ?2, 'api', 'x',
+                     '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', ?3, ?4, ?5, '2026-01-02T00:00:00.000Z')",
+            )?;
+            for i in 0..count {
+                let (status, agency, clock, due) = match i % 3 {
+                    0 => ("submitted", None, "verification", "2099-01-01T00:00:00.000Z"), // remind only
+                    1 => ("dispatched", Some("pemkot-32.73"), "response", "2026-01-03T00:00:00.000Z"), // escalate
+                    _ => ("responded", Some("pemkot-32.73"), "completion", "2026-01-03T00:00:00.000Z"), // complete
+                };
+                insert.execute(rusqlite::params![format!("BENCH{i:010}"), status, agency, clock, due])?;
+            }
+        }
+        tx.commit()?;
+    }
+    let started = std::time::Instant::now();
+    let mut durations = Vec::new();
+    let mut acted_on = 0;
+    loop {
+        let call_started = std::time::Instant::now();
+        let body = post_with_bearer(addr, "/internal/sla/sweep", BENCH_SWEEP_TOKEN).await?;
+        durations.push(call_started.elapsed().as_secs_f64() * 1000.0);
+        let answer: serde_json::Value = serde_json::from_slice(&body).with_context(|| String::from_utf8_lossy(&body).into_owned())?;
+        acted_on += answer["examined"].as_i64().unwrap_or(0);
+        if answer["more"] != serde_json::Value::Bool(true) {
+            break;
+        }
+    }
+    let total_seconds = started.elapsed().as_secs_f64();
+    durations.sort_by(|a, b| a.total_cmp(b));
+    let p99 = durations[((durations.len() as f64 * 0.99).ceil() as usize).saturating_sub(1).min(durations.len() - 1)];
+    if acted_on < count as i64 {
+        bail!("the sweep acted on {acted_on} of {count} reports");
+    }
+    Ok(SweepResult { reports: count, total_seconds, calls: durations.len(), p99_ms: p99, max_ms: *durations.last().unwrap(), acted_on })
+}
+
+async fn post_with_bearer(addr: SocketAddr, path: &str, token: &str) -> Result<Bytes> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    let request = format!("POST {path} HTTP/1.0\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Length: 0\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await?;
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").context("no HTTP body")?;
+    if !response.starts_with(b"HTTP/1.0 200") && !response.starts_with(b"HTTP/1.1 200") {
+        bail!("sweep failed: {}", String::from_utf8_lossy(&response));
+    }
+    Ok(Bytes::copy_from_slice(&response[split + 4..]))
 }
 
 /// Fetches one response body with a bare HTTP/1.0 request.

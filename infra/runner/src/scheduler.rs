@@ -8,7 +8,9 @@
 //! e.g. `"* * * * * POST /internal/sla/sweep bearer=sla_sweep_token"`. The
 //! expression has 5 fields (minute precision, as in Kubernetes) or 6 (with
 //! seconds first). `bearer=` names an application variable whose value is
-//! sent as `Authorization: Bearer ...`.
+//! sent as `Authorization: Bearer ...`. `repeat=more` calls again at once
+//! while the JSON answer says `"more": true` (bounded), as a CronJob's
+//! loop would.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -29,7 +31,12 @@ pub struct Job {
     pub method: http::Method,
     pub path: String,
     pub bearer_variable: Option<String>,
+    /// Call again while the answer's JSON has `"more": true`.
+    pub repeat_while_more: bool,
 }
+
+/// A bound on `repeat=more`, so a route that always says "more" cannot spin.
+const MAX_REPEATS: usize = 100;
 
 impl Job {
     pub fn parse(spec: &str) -> Result<Self> {
@@ -52,13 +59,15 @@ impl Job {
             .ok_or_else(|| anyhow!("schedule {spec:?}: expected a path starting with '/' after {method}"))?
             .to_string();
         let mut bearer_variable = None;
+        let mut repeat_while_more = false;
         for extra in &tokens[method_at + 2..] {
-            match extra.strip_prefix("bearer=") {
-                Some(name) if crate::manifest::is_snake_case(name) => bearer_variable = Some(name.to_string()),
-                _ => bail!("schedule {spec:?}: unexpected {extra:?} (allowed: bearer=<variable_name>)"),
+            match (extra.strip_prefix("bearer="), *extra) {
+                (Some(name), _) if crate::manifest::is_snake_case(name) => bearer_variable = Some(name.to_string()),
+                (_, "repeat=more") => repeat_while_more = true,
+                _ => bail!("schedule {spec:?}: unexpected {extra:?} (allowed: bearer=<variable_name>, repeat=more)"),
             }
         }
-        Ok(Self { spec: spec.to_string(), cron, method, path, bearer_variable })
+        Ok(Self { spec: spec.to_string(), cron, method, path, bearer_variable, repeat_while_more })
     }
 
     /// Reads jobs from a schedule file: `[[job]] schedule = "..."` entries.
@@ -119,14 +128,27 @@ async fn run_job(job: Job, target: SocketAddr, bearer: Option<String>) {
         };
         let wait = (next - now).to_std().unwrap_or_default();
         tokio::time::sleep(wait).await;
-        match call(target, &job.method, &job.path, bearer.as_deref()).await {
-            Ok((status, body)) => tracing::info!(
-                target: "scheduler",
-                path = %job.path,
-                status = status.as_u16(),
-                body = %String::from_utf8_lossy(&body[..body.len().min(200)]),
-            ),
-            Err(e) => tracing::warn!(target: "scheduler", path = %job.path, error = %e, "scheduled call failed"),
+        for _ in 0..MAX_REPEATS {
+            match call(target, &job.method, &job.path, bearer.as_deref()).await {
+                Ok((status, body)) => {
+                    tracing::info!(
+                        target: "scheduler",
+                        path = %job.path,
+                        status = status.as_u16(),
+                        body = %String::from_utf8_lossy(&body[..body.len().min(200)]),
+                    );
+                    let more = serde_json::from_slice::<serde_json::Value>(&body)
+                        .map(|v| v["more"] == serde_json::Value::Bool(true))
+                        .unwrap_or(false);
+                    if !(job.repeat_while_more && status.is_success() && more) {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(target: "scheduler", path = %job.path, error = %e, "scheduled call failed");
+                    break;
+                }
+            }
         }
     }
 }
@@ -161,6 +183,8 @@ mod tests {
         assert_eq!(job.method, http::Method::POST);
         assert_eq!(job.path, "/internal/sla/sweep");
         assert_eq!(job.bearer_variable.as_deref(), Some("sla_sweep_token"));
+        assert!(!job.repeat_while_more);
+        assert!(Job::parse("* * * * * POST /x repeat=more").unwrap().repeat_while_more);
         let start = chrono::Utc.with_ymd_and_hms(2026, 1, 1, 10, 0, 30).unwrap();
         assert_eq!(job.next_after(start).unwrap(), chrono::Utc.with_ymd_and_hms(2026, 1, 1, 10, 1, 0).unwrap());
 

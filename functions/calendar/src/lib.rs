@@ -1,0 +1,119 @@
+//! `/api/v1/calendar/holidays`: the non-working days the SLA clocks skip
+//! (weekends are implied and never listed).
+//!
+//! | method | path | who |
+//! | --- | --- | --- |
+//! | GET | /api/v1/calendar/holidays?year=YYYY | anyone |
+//! | PUT | /api/v1/calendar/holidays/{YYYY-MM-DD} `{name, kind}` | admin |
+//! | DELETE | /api/v1/calendar/holidays/{YYYY-MM-DD} | admin |
+//!
+//! A change applies to deadlines computed after it; deadlines already set
+//! keep their value (a report's promise does not move under it).
+
+use chrono::{Datelike, NaiveDate};
+use lapor_domain::calendar::HolidayKind;
+use lapor_domain::invalid::Invalid;
+use lapor_domain::problem::ProblemKind;
+use lapor_domain::staff::{Decision, StaffAction};
+use lapor_domain::text::Title;
+use lapor_platform::auth::{forbidden, require_staff};
+use lapor_platform::db::{text, Db};
+use lapor_platform::request::ApiRequest;
+use lapor_platform::response::{self, ApiError};
+use lapor_platform::{clock, workflow};
+use serde_json::{json, Value};
+use spin_sdk::http::{IncomingRequest, Response};
+use spin_sdk::http_component;
+
+#[http_component]
+async fn handle(incoming: IncomingRequest) -> Response {
+    let request = match ApiRequest::read(incoming, 8 * 1024).await {
+        Ok(request) => request,
+        Err((lang, error)) => return error.into_api_error(lang).into_response(lang),
+    };
+    let lang = request.lang;
+    let date = request.path_info().trim_matches('/').to_string();
+    let result = match (request.method.as_str(), date.is_empty()) {
+        ("GET" | "HEAD", true) => list(&request),
+        (_, true) => Err(ApiError::method_not_allowed(lang, &["GET"])),
+        ("PUT", false) => put(&request, &date),
+        ("DELETE", false) => delete(&request, &date),
+        (_, false) => Err(ApiError::method_not_allowed(lang, &["PUT", "DELETE"])),
+    };
+    result.unwrap_or_else(|e| e.into_response(lang))
+}
+
+fn list(request: &ApiRequest) -> Result<Response, ApiError> {
+    let year: i32 = match request.query("year").filter(|y| !y.is_empty()) {
+        None => clock::latest_indonesian_date(clock::now()).year(),
+        Some(raw) => raw.trim().parse().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| {
+            ApiError::new(ProblemKind::MalformedRequest, request.lang, "Parameter `year` harus tahun 2000-2100.", "The `year` parameter must be a year from 2000 to 2100.")
+        })?,
+    };
+    let db = Db::open()?;
+    let result = db.execute(
+        "SELECT date, name, kind FROM holidays WHERE date >= ? AND date <= ? ORDER BY date",
+        &[text(format!("{year}-01-01")), text(format!("{year}-12-31"))],
+    )?;
+    let items: Vec<Value> = result
+        .rows()
+        .map(|row| json!({"date": row.get::<&str>("date"), "name": row.get::<&str>("name"), "kind": row.get::<&str>("kind")}))
+        .collect();
+    Ok(response::json(200, &json!({"year": year, "items": items}), "public, max-age=3600"))
+}
+
+fn parse_date(request: &ApiRequest, raw: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map_err(|_| ApiError::new(ProblemKind::MalformedRequest, request.lang, "Tanggal harus berbentuk YYYY-MM-DD.", "The date must be YYYY-MM-DD."))
+}
+
+fn admin(db: &Db, request: &ApiRequest) -> Result<String, ApiError> {
+    let principal = require_staff(db, request, &clock::timestamp(clock::now()))?;
+    match principal.may(StaffAction::Intake, None) {
+        Decision::Allow => Ok(principal.id),
+        _ => Err(forbidden(request.lang)),
+    }
+}
+
+fn put(request: &ApiRequest, raw_date: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let date = parse_date(request, raw_date)?;
+    let body = workflow::json_object(request)?;
+    let name = match body.get("name") {
+        Some(Value::String(s)) => Title::parse("name", s).map(|t| t.as_str().to_string()),
+        _ => Err(Invalid::new("name", "Wajib diisi.", "Required.")),
+    };
+    let kind = match body.get("kind") {
+        Some(Value::String(s)) => HolidayKind::parse("kind", s),
+        _ => Err(Invalid::new("kind", "Wajib diisi: holiday atau cuti_bersama.", "Required: holiday or cuti_bersama.")),
+    };
+    let errors: Vec<Invalid> = [name.as_ref().err(), kind.as_ref().err()].into_iter().flatten().cloned().collect();
+    if !errors.is_empty() {
+        return Err(ApiError::validation(lang, &errors));
+    }
+    let (name, kind) = (name.unwrap(), kind.unwrap());
+    let db = Db::open()?;
+    admin(&db, request)?;
+    let existed = db.transaction(|db| -> Result<bool, ApiError> {
+        let found = db.execute("SELECT 1 AS x FROM holidays WHERE date = ?", &[text(date.to_string())])?;
+        let existed = found.rows().next().is_some();
+        db.execute(
+            "INSERT INTO holidays (date, name, kind) VALUES (?, ?, ?)
+             ON CONFLICT (date) DO UPDATE SET name = excluded.name, kind = excluded.kind",
+            &[text(date.to_string()), text(&name), text(kind.as_str())],
+        )?;
+        Ok(existed)
+    })?;
+    Ok(response::json(if existed { 200 } else { 201 }, &json!({"date": date.to_string(), "name": name, "kind": kind.as_str()}), "no-store"))
+}
+
+fn delete(request: &ApiRequest, raw_date: &str) -> Result<Response, ApiError> {
+    let date = parse_date(request, raw_date)?;
+    let db = Db::open()?;
+    admin(&db, request)?;
+    db.execute("DELETE FROM holidays WHERE date = ?", &[text(date.to_string())])?;
+    if db.changes() == 0 {
+        return Err(ApiError::not_found(request.lang));
+    }
+    Ok(Response::builder().status(204).header("cache-control", "no-store").body(Vec::new()).build())
+}
