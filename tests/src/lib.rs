@@ -94,6 +94,22 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
+    /// Sends `method path` with an optional bearer token and JSON body;
+    /// returns the status and the body (JSON, or a JSON string if not JSON).
+    pub async fn call(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+    }
+
     /// Files a report and returns the 201 body.
     pub async fn file(&self, report: &serde_json::Value) -> serde_json::Value {
         let response = self.post_json("/api/v1/reports", report).await;

@@ -10,7 +10,6 @@
 use lapor_domain::agency::AgencyType;
 use lapor_domain::codes::{AgencyCode, RegionCode};
 use lapor_domain::cursor::{page_size, KeyCursor};
-use lapor_domain::problem::ProblemKind;
 use lapor_platform::db::Db;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
@@ -45,12 +44,7 @@ async fn handle(incoming: IncomingRequest) -> Response {
 }
 
 fn bad_parameter(request: &ApiRequest, name: &str, id: &str, en: &str) -> ApiError {
-    ApiError::new(
-        ProblemKind::MalformedRequest,
-        request.lang,
-        &format!("Parameter `{name}` tidak valid: {id}"),
-        &format!("Invalid `{name}` parameter: {en}"),
-    )
+    lapor_platform::request::bad_parameter(request.lang, name, id, en)
 }
 
 fn list(request: &ApiRequest) -> Result<Response, ApiError> {
@@ -65,11 +59,7 @@ fn list(request: &ApiRequest) -> Result<Response, ApiError> {
         filter.region = Some(region.as_str().to_string());
     }
     if let Some(raw) = present("q") {
-        let words: Vec<String> = raw.split_whitespace().map(|w| w.chars().take(50).collect()).collect();
-        if words.len() > 5 {
-            return Err(bad_parameter(request, "q", "paling banyak 5 kata.", "at most 5 words."));
-        }
-        filter.words = words;
+        filter.words = lapor_platform::request::search_words(request.lang, raw)?;
     }
     if let Some(raw) = present("cursor") {
         let cursor = KeyCursor::decode(raw).ok_or_else(|| {

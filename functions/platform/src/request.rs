@@ -147,3 +147,44 @@ fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
 pub fn form_urlencoded_pairs(input: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(input.as_bytes()).into_owned().collect()
 }
+
+/// A tracking ID from a path segment (percent-decoded), telling a typo
+/// (400 probable-typo) from something that is no tracking ID at all.
+pub fn tracking_id_from_path(raw: &str, lang: Lang) -> Result<lapor_domain::tracking_id::TrackingId, crate::response::ApiError> {
+    use lapor_domain::problem::ProblemKind;
+    use lapor_domain::tracking_id::{TrackingId, TrackingIdError};
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
+    TrackingId::parse(&decoded).map_err(|e| match e {
+        TrackingIdError::ProbableTypo => crate::response::ApiError::new(
+            ProblemKind::ProbableTypo,
+            lang,
+            "Nomor pelacakan ini tidak cocok dengan simbol pemeriksanya: kemungkinan ada salah ketik. Periksa kembali.",
+            "This tracking ID's check symbol does not match: it probably has a typo. Please check it.",
+        ),
+        TrackingIdError::Malformed => crate::response::ApiError::new(
+            ProblemKind::MalformedRequest,
+            lang,
+            "Ini bukan nomor pelacakan. Nomor pelacakan terdiri dari 10 huruf dan angka, misalnya 7K3QD-M2X9C.",
+            "This is not a tracking ID. Tracking IDs have 10 letters and digits, such as 7K3QD-M2X9C.",
+        ),
+    })
+}
+
+/// 400 for a query parameter that cannot be understood.
+pub fn bad_parameter(lang: Lang, name: &str, id: &str, en: &str) -> crate::response::ApiError {
+    crate::response::ApiError::new(
+        lapor_domain::problem::ProblemKind::MalformedRequest,
+        lang,
+        &format!("Parameter `{name}` tidak valid: {id}"),
+        &format!("Invalid `{name}` parameter: {en}"),
+    )
+}
+
+/// The words of a `q` search parameter: at most 5, each cut to 50 characters.
+pub fn search_words(lang: Lang, raw: &str) -> Result<Vec<String>, crate::response::ApiError> {
+    let words: Vec<String> = raw.split_whitespace().map(|w| w.chars().take(50).collect()).collect();
+    if words.len() > 5 {
+        return Err(bad_parameter(lang, "q", "paling banyak 5 kata.", "at most 5 words."));
+    }
+    Ok(words)
+}

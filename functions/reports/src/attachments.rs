@@ -20,25 +20,8 @@ use crate::viewer::visible_report;
 
 pub fn upload(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
-    if request.bearer_token().is_none() {
-        return Err(ApiError::new(
-            ProblemKind::Unauthorized,
-            lang,
-            "Lampiran hanya dapat ditambahkan oleh pelapor: sertakan kode rahasia pelapor (Authorization: Bearer ...).",
-            "Only the reporter can add attachments: send the reporter token (Authorization: Bearer ...).",
-        )
-        .with_header("www-authenticate", "Bearer"));
-    }
     let db = Db::open()?;
-    let (report, viewer) = visible_report(&db, request, raw_id)?;
-    if viewer != Viewer::Reporter {
-        return Err(ApiError::new(
-            ProblemKind::Forbidden,
-            lang,
-            "Kode rahasia ini bukan milik pelapor laporan ini.",
-            "This token is not the reporter token of this report.",
-        ));
-    }
+    let report = crate::reporter::as_reporter(&db, request, raw_id)?;
     let clean = CleanAttachment::parse(&request.body).map_err(|e| match e {
         AttachmentError::Empty => ApiError::new(ProblemKind::MalformedRequest, lang, "Berkas kosong.", "The file is empty."),
         AttachmentError::TooLarge { limit, .. } => crate::create::too_large(lang, limit),

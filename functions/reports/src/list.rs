@@ -4,7 +4,6 @@
 use lapor_domain::codes::{AgencyCode, CategoryCode, RegionCode};
 use lapor_domain::cursor::{page_size, Cursor};
 use lapor_domain::lifecycle::Status;
-use lapor_domain::problem::ProblemKind;
 use lapor_domain::view::list_item;
 use lapor_platform::db::Db;
 use lapor_platform::request::ApiRequest;
@@ -14,15 +13,9 @@ use serde_json::json;
 use spin_sdk::http::Response;
 
 const MAX_PAGE: u32 = 100;
-const MAX_WORDS: usize = 5;
 
 fn bad_parameter(request: &ApiRequest, name: &str, id: &str, en: &str) -> ApiError {
-    ApiError::new(
-        ProblemKind::MalformedRequest,
-        request.lang,
-        &format!("Parameter `{name}` tidak valid: {id}"),
-        &format!("Invalid `{name}` parameter: {en}"),
-    )
+    lapor_platform::request::bad_parameter(request.lang, name, id, en)
 }
 
 fn filter_of(request: &ApiRequest) -> Result<ListFilter, ApiError> {
@@ -44,11 +37,7 @@ fn filter_of(request: &ApiRequest) -> Result<ListFilter, ApiError> {
         filter.region = Some(code.as_str().to_string());
     }
     if let Some(raw) = present("q") {
-        let words: Vec<String> = raw.split_whitespace().map(|w| w.chars().take(50).collect()).collect();
-        if words.len() > MAX_WORDS {
-            return Err(bad_parameter(request, "q", "paling banyak 5 kata.", "at most 5 words."));
-        }
-        filter.words = words;
+        filter.words = lapor_platform::request::search_words(request.lang, raw)?;
     }
     if let Some(raw) = present("cursor") {
         let cursor = Cursor::decode(raw).ok_or_else(|| {

@@ -20,7 +20,7 @@ use spin_sdk::http::Response;
 use crate::viewer::visible_report;
 
 /// The report, if the request carries its reporter token; 401/403/404 otherwise.
-fn as_reporter(db: &Db, request: &ApiRequest, raw_id: &str) -> Result<lapor_platform::store::StoredReport, ApiError> {
+pub fn as_reporter(db: &Db, request: &ApiRequest, raw_id: &str) -> Result<lapor_platform::store::StoredReport, ApiError> {
     let lang = request.lang;
     if request.bearer_token().is_none() {
         return Err(ApiError::new(

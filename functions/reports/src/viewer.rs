@@ -1,34 +1,11 @@
 //! Who is asking about a report, decided once for every read path.
 
-use lapor_domain::lang::Lang;
 use lapor_domain::privacy::Viewer;
-use lapor_domain::problem::ProblemKind;
 use lapor_domain::token::token_matches;
-use lapor_domain::tracking_id::{TrackingId, TrackingIdError};
 use lapor_platform::db::Db;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::ApiError;
 use lapor_platform::store::{self, StoredReport};
-
-/// Parses a tracking ID from a path, telling a typo from garbage.
-pub fn parse_tracking_id(raw: &str, lang: Lang) -> Result<TrackingId, ApiError> {
-    // Path segments arrive percent-encoded (`7K3QD%20M2X9C`).
-    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
-    TrackingId::parse(&decoded).map_err(|e| match e {
-        TrackingIdError::ProbableTypo => ApiError::new(
-            ProblemKind::ProbableTypo,
-            lang,
-            "Nomor pelacakan ini tidak cocok dengan simbol pemeriksanya: kemungkinan ada salah ketik. Periksa kembali.",
-            "This tracking ID's check symbol does not match: it probably has a typo. Please check it.",
-        ),
-        TrackingIdError::Malformed => ApiError::new(
-            ProblemKind::MalformedRequest,
-            lang,
-            "Ini bukan nomor pelacakan. Nomor pelacakan terdiri dari 10 huruf dan angka, misalnya 7K3QD-M2X9C.",
-            "This is not a tracking ID. Tracking IDs have 10 letters and digits, such as 7K3QD-M2X9C.",
-        ),
-    })
-}
 
 /// The viewer a request proves to be: the reporter when it carries the
 /// report's reporter token, an administrator or agency when it carries a
@@ -50,7 +27,7 @@ pub fn viewer_of(db: &Db, request: &ApiRequest, report: &StoredReport) -> Result
 /// exactly like unknown ones.
 pub fn visible_report(db: &Db, request: &ApiRequest, raw_id: &str) -> Result<(StoredReport, Viewer), ApiError> {
     let lang = request.lang;
-    let id = parse_tracking_id(raw_id, lang)?;
+    let id = lapor_platform::request::tracking_id_from_path(raw_id, lang)?;
     let report = store::find_report(db, &id.to_string())?.ok_or_else(|| ApiError::not_found(lang))?;
     let viewer = viewer_of(db, request, &report)?;
     if !report.record.privacy.report_visible_to(&viewer, report.record.agency.as_deref()) {

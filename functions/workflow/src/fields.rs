@@ -2,8 +2,6 @@
 
 use lapor_domain::invalid::Invalid;
 use lapor_domain::lang::Lang;
-use lapor_domain::tracking_id::{TrackingId, TrackingIdError};
-use lapor_domain::problem::ProblemKind;
 use lapor_platform::response::ApiError;
 use serde_json::{Map, Value};
 
@@ -54,16 +52,4 @@ pub fn err<T>(result: &Result<T, Invalid>) -> Option<Invalid> {
     result.as_ref().err().cloned()
 }
 
-/// A tracking ID from the path (percent-decoded), with typo detection.
-pub fn tracking_id(raw: &str, lang: Lang) -> Result<TrackingId, ApiError> {
-    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8_lossy();
-    TrackingId::parse(&decoded).map_err(|e| match e {
-        TrackingIdError::ProbableTypo => ApiError::new(
-            ProblemKind::ProbableTypo,
-            lang,
-            "Nomor pelacakan ini kemungkinan salah ketik.",
-            "This tracking ID probably has a typo.",
-        ),
-        TrackingIdError::Malformed => ApiError::new(ProblemKind::MalformedRequest, lang, "Ini bukan nomor pelacakan.", "This is not a tracking ID."),
-    })
-}
+pub use lapor_platform::request::tracking_id_from_path as tracking_id;
