@@ -17,13 +17,16 @@ pub struct Db {
 }
 
 /// How long a statement waits for another writer before failing.
-const BUSY_TIMEOUT_MS: u32 = 5000;
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Db {
     pub fn open() -> Result<Db> {
         let conn = Connection::open_default().context("open the default database")?;
         let db = Db { conn };
-        db.execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"), &[])?;
+        // No SQLite busy handler: its back-off grows to 100 ms sleeps, so a
+        // writer that waited long keeps sleeping after the lock is free.
+        // `execute` retries with short random waits instead (see below).
+        db.execute("PRAGMA busy_timeout = 0", &[])?;
         db.execute("PRAGMA foreign_keys = ON", &[])?;
         if db.user_version()? < latest_version() {
             db.migrate()?;
@@ -102,8 +105,25 @@ impl Db {
         Ok(())
     }
 
+    /// Runs one statement. While another connection holds the write lock
+    /// (SQLITE_BUSY), it retries after 1-4 ms for up to five seconds.
     pub fn execute(&self, sql: &str, params: &[Value]) -> Result<QueryResult> {
-        self.conn.execute(sql, params).map_err(|e| anyhow::anyhow!(DbError(e.to_string())))
+        let started = std::time::Instant::now();
+        loop {
+            match self.conn.execute(sql, params) {
+                Ok(result) => return Ok(result),
+                Err(e) => {
+                    let message = e.to_string();
+                    let busy = message.contains("database is locked") || message.contains("SQLITE_BUSY");
+                    if !busy || started.elapsed() >= BUSY_WAIT {
+                        return Err(anyhow::anyhow!(DbError(message)));
+                    }
+                    let mut jitter = [0u8; 1];
+                    let _ = getrandom::fill(&mut jitter);
+                    std::thread::sleep(std::time::Duration::from_micros(1000 + u64::from(jitter[0]) * 12));
+                }
+            }
+        }
     }
 
     /// Runs `f` inside `BEGIN IMMEDIATE` ... `COMMIT`, rolling back on error.
