@@ -14,9 +14,8 @@ use chrono::{Datelike, NaiveDate};
 use lapor_domain::calendar::HolidayKind;
 use lapor_domain::invalid::Invalid;
 use lapor_domain::problem::ProblemKind;
-use lapor_domain::staff::{Decision, StaffAction};
 use lapor_domain::text::Title;
-use lapor_platform::auth::{forbidden, require_staff};
+use lapor_platform::auth::require_admin;
 use lapor_platform::db::{text, Db};
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
@@ -67,14 +66,6 @@ fn parse_date(request: &ApiRequest, raw: &str) -> Result<NaiveDate, ApiError> {
         .map_err(|_| ApiError::new(ProblemKind::MalformedRequest, request.lang, "Tanggal harus berbentuk YYYY-MM-DD.", "The date must be YYYY-MM-DD."))
 }
 
-fn admin(db: &Db, request: &ApiRequest) -> Result<String, ApiError> {
-    let principal = require_staff(db, request, &clock::timestamp(clock::now()))?;
-    match principal.may(StaffAction::Intake, None) {
-        Decision::Allow => Ok(principal.id),
-        _ => Err(forbidden(request.lang)),
-    }
-}
-
 fn put(request: &ApiRequest, raw_date: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let date = parse_date(request, raw_date)?;
@@ -93,7 +84,7 @@ fn put(request: &ApiRequest, raw_date: &str) -> Result<Response, ApiError> {
     }
     let (name, kind) = (name.unwrap(), kind.unwrap());
     let db = Db::open()?;
-    admin(&db, request)?;
+    require_admin(&db, request, &clock::timestamp(clock::now()))?;
     let existed = db.transaction(|db| -> Result<bool, ApiError> {
         let found = db.execute("SELECT 1 AS x FROM holidays WHERE date = ?", &[text(date.to_string())])?;
         let existed = found.rows().next().is_some();
@@ -110,7 +101,7 @@ fn put(request: &ApiRequest, raw_date: &str) -> Result<Response, ApiError> {
 fn delete(request: &ApiRequest, raw_date: &str) -> Result<Response, ApiError> {
     let date = parse_date(request, raw_date)?;
     let db = Db::open()?;
-    admin(&db, request)?;
+    require_admin(&db, request, &clock::timestamp(clock::now()))?;
     db.execute("DELETE FROM holidays WHERE date = ?", &[text(date.to_string())])?;
     if db.changes() == 0 {
         return Err(ApiError::not_found(request.lang));

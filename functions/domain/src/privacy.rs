@@ -45,6 +45,12 @@ impl Privacy {
         }
     }
 
+    /// A stored value back into a privacy. Anything unexpected fails closed,
+    /// as the most private mode.
+    pub fn from_stored(raw: &str) -> Self {
+        Self::ALL.into_iter().find(|p| p.as_str() == raw).unwrap_or(Privacy::Confidential)
+    }
+
     pub fn parse(field: &str, raw: &str) -> Result<Self, Invalid> {
         Self::ALL.into_iter().find(|p| p.as_str() == raw.trim()).ok_or_else(|| {
             Invalid::new(
@@ -130,5 +136,7 @@ mod tests {
     fn parse() {
         assert_eq!(Privacy::parse("privacy", "anonymous").unwrap(), Privacy::Anonymous);
         assert!(Privacy::parse("privacy", "secret").is_err());
+        assert_eq!(Privacy::from_stored("anonymous"), Privacy::Anonymous);
+        assert_eq!(Privacy::from_stored("bogus"), Privacy::Confidential, "fails closed");
     }
 }

@@ -58,12 +58,13 @@ pub fn hash_token(token: &str) -> String {
 /// Whether `presented` is the token whose hash is `stored_hash`, in time
 /// independent of where they differ.
 pub fn token_matches(presented: &str, stored_hash: &str) -> bool {
-    let presented = hash_token(presented);
-    let (a, b) = (presented.as_bytes(), stored_hash.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    constant_time_eq(hash_token(presented).as_bytes(), stored_hash.as_bytes())
+}
+
+/// Equality whose time does not depend on where the inputs differ (only on
+/// their length), for comparing secrets.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]

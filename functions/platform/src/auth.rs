@@ -7,8 +7,8 @@
 
 use lapor_domain::lang::Lang;
 use lapor_domain::problem::ProblemKind;
-use lapor_domain::staff::{Principal, Role};
-use lapor_domain::token::hash_token;
+use lapor_domain::staff::{Decision, Principal, Role, StaffAction};
+use lapor_domain::token::{constant_time_eq, hash_token};
 
 use crate::db::{text, Db};
 use crate::request::ApiRequest;
@@ -28,10 +28,6 @@ fn bootstrap_token() -> Option<String> {
         return None;
     }
     Some(token)
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The staff member a request's bearer token belongs to, if any.
@@ -63,6 +59,16 @@ pub fn staff_principal(db: &Db, request: &ApiRequest, now: &str) -> anyhow::Resu
 /// The caller as staff, or 401.
 pub fn require_staff(db: &Db, request: &ApiRequest, now: &str) -> Result<Principal, ApiError> {
     staff_principal(db, request, now)?.ok_or_else(|| unauthorized(request.lang))
+}
+
+/// The caller as a platform administrator: 401 without a valid token, 403
+/// for any other role.
+pub fn require_admin(db: &Db, request: &ApiRequest, now: &str) -> Result<Principal, ApiError> {
+    let principal = require_staff(db, request, now)?;
+    match principal.may(StaffAction::Intake, None) {
+        Decision::Allow => Ok(principal),
+        _ => Err(forbidden(request.lang)),
+    }
 }
 
 pub fn unauthorized(lang: Lang) -> ApiError {

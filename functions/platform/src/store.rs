@@ -46,13 +46,7 @@ fn records(result: &QueryResult) -> Result<Vec<(i64, ReportRecord)>> {
                 lon: row.get::<f64>("lon"),
                 address: get_text(&row, "address"),
                 incident_date: get_text(&row, "incident_date"),
-                privacy: match row.get::<&str>("privacy") {
-                    Some("anonymous") => Privacy::Anonymous,
-                    Some("confidential") => Privacy::Confidential,
-                    // Unknown values fail closed: treat as the most private.
-                    Some("public") => Privacy::Public,
-                    _ => Privacy::Confidential,
-                },
+                privacy: Privacy::from_stored(row.get::<&str>("privacy").unwrap_or("")),
                 status: Status::from_stored(row.get::<&str>("status").unwrap_or("")).context("status")?,
                 public_reporter_name: get_text(&row, "public_reporter_name"),
                 created_at: get_text(&row, "created_at").unwrap_or_default(),
@@ -94,11 +88,7 @@ pub fn find_by_idempotency_key(db: &Db, key_hash: &str) -> Result<Option<PriorSu
         tracking_id: get_text(&row, "tracking_id").unwrap_or_default(),
         fingerprint: get_text(&row, "request_hash").unwrap_or_default(),
         token_salt: get_text(&row, "token_salt").unwrap_or_default(),
-        privacy: match row.get::<&str>("privacy") {
-            Some("public") => Privacy::Public,
-            Some("anonymous") => Privacy::Anonymous,
-            _ => Privacy::Confidential,
-        },
+        privacy: Privacy::from_stored(row.get::<&str>("privacy").unwrap_or("")),
         created_at: get_text(&row, "created_at").unwrap_or_default(),
         reporter_token_hash: get_text(&row, "reporter_token_hash").unwrap_or_default(),
     });

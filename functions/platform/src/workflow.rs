@@ -51,11 +51,7 @@ pub fn load_state(db: &Db, tracking_id: &str) -> anyhow::Result<Option<ReportSta
             version: row.get::<i64>("version")?,
             agency: row.get::<&str>("agency").map(str::to_string),
             unit: row.get::<&str>("unit").map(str::to_string),
-            privacy: match row.get::<&str>("privacy")? {
-                "public" => Privacy::Public,
-                "anonymous" => Privacy::Anonymous,
-                _ => Privacy::Confidential,
-            },
+            privacy: Privacy::from_stored(row.get::<&str>("privacy")?),
             clock_due: row.get::<&str>("clock_due").map(str::to_string),
             held_at: row.get::<&str>("held_at").map(str::to_string),
             paused_due: row.get::<&str>("paused_due").map(str::to_string),

@@ -25,6 +25,7 @@
 
 use lapor_domain::lang::Lang;
 use lapor_domain::problem::ProblemKind;
+use lapor_domain::token::constant_time_eq;
 use lapor_platform::clock;
 use lapor_platform::db::{int, text, Db};
 use lapor_platform::response::{self, ApiError};
@@ -56,10 +57,6 @@ fn handle(request: IncomingRequest) -> Response {
         Ok(outcome) => response::json(200, &outcome, "no-store"),
         Err(error) => error.into_response(lang),
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// An empty or unset token disables the route rather than opening it.

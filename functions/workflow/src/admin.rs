@@ -5,10 +5,9 @@ use lapor_domain::codes::{AgencyCode, CategoryCode};
 use lapor_domain::invalid::Invalid;
 use lapor_domain::lifecycle::{Action, ArchiveReason, Status};
 use lapor_domain::privacy::Privacy;
-use lapor_domain::staff::{Decision, Principal, StaffAction};
 use lapor_domain::text::Note;
 use lapor_domain::view::EventVisibility;
-use lapor_platform::auth::{forbidden, require_staff};
+use lapor_platform::auth::require_admin;
 use lapor_platform::db::{opt_text, text, Db};
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
@@ -21,21 +20,13 @@ use spin_sdk::http::Response;
 use spin_sdk::sqlite3::Value as SqlValue;
 
 use crate::fields::{self, check, err};
-use crate::views::staff_view;
-
-fn admin(db: &Db, request: &ApiRequest, now: &str) -> Result<Principal, ApiError> {
-    let principal = require_staff(db, request, now)?;
-    match principal.may(StaffAction::Intake, None) {
-        Decision::Allow => Ok(principal),
-        _ => Err(forbidden(request.lang)),
-    }
-}
+use crate::views::{done, staff_view};
 
 pub fn queue(request: &ApiRequest) -> Result<Response, ApiError> {
     let now_at = clock::now();
     let now = clock::timestamp(now_at);
     let db = Db::open()?;
-    admin(&db, request, &now)?;
+    require_admin(&db, request, &now)?;
     let status = match request.query("status").filter(|s| !s.is_empty()) {
         Some(raw) => Status::parse("status", raw).map_err(|e| ApiError::validation(request.lang, &[e]))?,
         None => Status::Submitted,
@@ -54,23 +45,13 @@ pub fn read(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let now_at = clock::now();
     let now = clock::timestamp(now_at);
     let db = Db::open()?;
-    let principal = admin(&db, request, &now)?;
+    let principal = require_admin(&db, request, &now)?;
     let state = load(&db, request, raw_id)?;
     let stored = store::find_report(&db, &state.tracking_id)?.ok_or_else(|| ApiError::not_found(request.lang))?;
     let view = staff_view(&db, &stored, &state, &principal, &now)?;
     let mut response = response::json(200, &view, "private, no-store");
     response.set_header("etag", format!("\"{}\"", state.version));
     Ok(response)
-}
-
-fn done(state: &ReportState, version: i64, status: &str) -> Response {
-    let mut response = response::json(
-        200,
-        &json!({"tracking_id": state.tracking_id, "status": status, "version": version}),
-        "no-store",
-    );
-    response.set_header("etag", format!("\"{version}\""));
-    response
 }
 
 pub fn verify(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
@@ -86,7 +67,7 @@ pub fn verify(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
     let now_at = clock::now();
     let now = clock::timestamp(now_at);
     let db = Db::open()?;
-    let principal = admin(&db, request, &now)?;
+    let principal = require_admin(&db, request, &now)?;
     let target = store::find_agency(&db, agency.as_str())?
         .ok_or_else(|| ApiError::validation(lang, &[Invalid::new("agency", "Instansi tidak dikenal.", "Unknown agency.")]))?;
     let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
@@ -123,7 +104,7 @@ pub fn verify(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
         let version = workflow::apply(db, &state, expected, change, &now, lang)?;
         Ok((state, version))
     })?;
-    Ok(done(&state, version, Status::Dispatched.as_str()))
+    Ok(done(&state, version, Status::Dispatched.as_str(), json!({})))
 }
 
 pub fn hold(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
@@ -136,7 +117,7 @@ pub fn hold(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let now_at = clock::now();
     let now = clock::timestamp(now_at);
     let db = Db::open()?;
-    let principal = admin(&db, request, &now)?;
+    let principal = require_admin(&db, request, &now)?;
     let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
         let state = load(db, request, raw_id)?;
         // The verification clock pauses; what it was due is kept to resume it.
@@ -153,7 +134,7 @@ pub fn hold(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
         let version = workflow::apply(db, &state, expected, change, &now, lang)?;
         Ok((state, version))
     })?;
-    Ok(done(&state, version, Status::OnHold.as_str()))
+    Ok(done(&state, version, Status::OnHold.as_str(), json!({})))
 }
 
 pub fn archive(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
@@ -180,7 +161,7 @@ pub fn archive(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
     let now_at = clock::now();
     let now = clock::timestamp(now_at);
     let db = Db::open()?;
-    let principal = admin(&db, request, &now)?;
+    let principal = require_admin(&db, request, &now)?;
     let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
         let state = load(db, request, raw_id)?;
         let original = match duplicate_of {
@@ -215,5 +196,5 @@ pub fn archive(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
         let version = workflow::apply(db, &state, expected, change, &now, lang)?;
         Ok((state, version))
     })?;
-    Ok(done(&state, version, Status::Archived.as_str()))
+    Ok(done(&state, version, Status::Archived.as_str(), json!({})))
 }

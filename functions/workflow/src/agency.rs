@@ -20,7 +20,7 @@ use spin_sdk::http::Response;
 use spin_sdk::sqlite3::Value as SqlValue;
 
 use crate::fields::{self, check, err};
-use crate::views::staff_view;
+use crate::views::{done, staff_view};
 
 /// Loads a report and checks `action` for `principal`: another agency's
 /// report is 404, a role that may not act is 403.
@@ -68,16 +68,6 @@ pub fn read(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let mut response = response::json(200, &view, "private, no-store");
     response.set_header("etag", format!("\"{}\"", state.version));
     Ok(response)
-}
-
-fn done(state: &ReportState, version: i64, status: &str, extra: Value) -> Response {
-    let mut body = json!({"tracking_id": state.tracking_id, "status": status, "version": version});
-    if let (Value::Object(target), Value::Object(more)) = (&mut body, extra) {
-        target.extend(more);
-    }
-    let mut response = response::json(200, &body, "no-store");
-    response.set_header("etag", format!("\"{version}\""));
-    response
 }
 
 pub fn assign(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {

@@ -9,6 +9,7 @@ use lapor_platform::response::ApiError;
 use lapor_platform::store::{self, StoredReport};
 use lapor_platform::workflow::ReportState;
 use serde_json::{json, Value};
+use spin_sdk::http::Response;
 
 pub fn staff_view(db: &Db, stored: &StoredReport, state: &ReportState, principal: &Principal, now: &str) -> Result<Value, ApiError> {
     let viewer = principal.viewer();
@@ -25,4 +26,16 @@ pub fn staff_view(db: &Db, stored: &StoredReport, state: &ReportState, principal
         }
     }
     Ok(view)
+}
+
+/// The answer to a successful action: the report's new status and version
+/// (also as ETag, for If-Match), plus any `extra` fields.
+pub fn done(state: &ReportState, version: i64, status: &str, extra: Value) -> Response {
+    let mut body = json!({"tracking_id": state.tracking_id, "status": status, "version": version});
+    if let (Value::Object(target), Value::Object(more)) = (&mut body, extra) {
+        target.extend(more);
+    }
+    let mut response = lapor_platform::response::json(200, &body, "no-store");
+    response.set_header("etag", format!("\"{version}\""));
+    response
 }
