@@ -7,10 +7,13 @@ STATE_DIR ?= .spin
 # The SLA sweep's bearer token: a fresh random one per `make run` unless set.
 SPIN_VARIABLE_SLA_SWEEP_TOKEN ?= $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export SPIN_VARIABLE_SLA_SWEEP_TOKEN
+# The notification delivery route's bearer token, likewise.
+SPIN_VARIABLE_NOTIFY_TOKEN ?= $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export SPIN_VARIABLE_NOTIFY_TOKEN
 RUNNER := target/release/runner
 
 # Application components (functions/*), built for wasm32-wasip2.
-COMPONENTS := agencies calendar health reports sla-sweep web workflow
+COMPONENTS := agencies calendar engagement health notify reports sla-sweep web workflow
 # Test-only components.
 TEST_COMPONENTS := runner-probe
 
@@ -40,6 +43,7 @@ run: build
 test:
 	@infra/scripts/setup.sh redis
 	cargo build --release --target wasm32-wasip2 $(call wasm_packages,$(COMPONENTS) $(TEST_COMPONENTS))
+	cargo build --release -p runner
 	cargo test --release --no-fail-fast
 
 bench: build

@@ -54,8 +54,57 @@ pub const REPORT_RATE_BY_PHONE: KeyFamily = KeyFamily {
     if_lost: "as rl:report:addr:",
 };
 
+/// Engagement writes (supports, comments, flags, follows) per identity in one hour.
+pub const ENGAGEMENT_RATE_BY_IDENTITY: KeyFamily = KeyFamily {
+    prefix: "rl:engage:id:",
+    value_encoding: "counter, written only with atomic increment (never set)",
+    written_by: "engagement (POST supports, comments, flags, follows)",
+    read_by: "engagement",
+    expiry: "as rl:report:addr:",
+    if_lost: "as rl:report:addr:",
+};
+
+/// Engagement writes per client address in one hour.
+pub const ENGAGEMENT_RATE_BY_ADDRESS: KeyFamily = KeyFamily {
+    prefix: "rl:engage:addr:",
+    value_encoding: "counter, written only with atomic increment (never set)",
+    written_by: "engagement",
+    read_by: "engagement",
+    expiry: "as rl:report:addr:",
+    if_lost: "as rl:report:addr:",
+};
+
+/// Citizen tokens issued per client address in one hour.
+pub const CITIZEN_RATE_BY_ADDRESS: KeyFamily = KeyFamily {
+    prefix: "rl:citizen:addr:",
+    value_encoding: "counter, written only with atomic increment (never set)",
+    written_by: "engagement (POST /api/v1/citizens)",
+    read_by: "engagement",
+    expiry: "as rl:report:addr:",
+    if_lost: "as rl:report:addr:",
+};
+
+/// Sign-in codes sent per phone number in one hour: SMS costs money and
+/// must not become a way to flood someone's phone.
+pub const SIGN_IN_CODE_RATE_BY_PHONE: KeyFamily = KeyFamily {
+    prefix: "rl:code:phone:",
+    value_encoding: "counter, written only with atomic increment (never set)",
+    written_by: "engagement (citizen phone verification)",
+    read_by: "engagement",
+    expiry: "as rl:report:addr:",
+    if_lost: "as rl:report:addr: (at most one extra hour of codes per number)",
+};
+
 /// All families, for documentation and tests.
-pub const FAMILIES: &[KeyFamily] = &[HEALTH_PROBE, REPORT_RATE_BY_ADDRESS, REPORT_RATE_BY_PHONE];
+pub const FAMILIES: &[KeyFamily] = &[
+    HEALTH_PROBE,
+    REPORT_RATE_BY_ADDRESS,
+    REPORT_RATE_BY_PHONE,
+    ENGAGEMENT_RATE_BY_IDENTITY,
+    ENGAGEMENT_RATE_BY_ADDRESS,
+    CITIZEN_RATE_BY_ADDRESS,
+    SIGN_IN_CODE_RATE_BY_PHONE,
+];
 
 /// Personal data (addresses, phone numbers) never appears in keys: only a
 /// truncated SHA-256 of it, enough to tell subjects apart.
@@ -72,6 +121,26 @@ pub fn report_rate_by_address_key(ip: &str, window: u64) -> String {
 /// The counter of reports with reporter phone `e164` in window `window`.
 pub fn report_rate_by_phone_key(e164: &str, window: u64) -> String {
     format!("{}{}:{window}", REPORT_RATE_BY_PHONE.prefix, subject_hash(e164))
+}
+
+/// The counter of engagement writes by identity key `identity` in `window`.
+pub fn engagement_rate_by_identity_key(identity: &str, window: u64) -> String {
+    format!("{}{}:{window}", ENGAGEMENT_RATE_BY_IDENTITY.prefix, subject_hash(identity))
+}
+
+/// The counter of engagement writes from client address `ip` in `window`.
+pub fn engagement_rate_by_address_key(ip: &str, window: u64) -> String {
+    format!("{}{}:{window}", ENGAGEMENT_RATE_BY_ADDRESS.prefix, subject_hash(ip))
+}
+
+/// The counter of citizen tokens issued to client address `ip` in `window`.
+pub fn citizen_rate_by_address_key(ip: &str, window: u64) -> String {
+    format!("{}{}:{window}", CITIZEN_RATE_BY_ADDRESS.prefix, subject_hash(ip))
+}
+
+/// The counter of sign-in codes sent to phone `e164` in `window`.
+pub fn sign_in_code_rate_by_phone_key(e164: &str, window: u64) -> String {
+    format!("{}{}:{window}", SIGN_IN_CODE_RATE_BY_PHONE.prefix, subject_hash(e164))
 }
 
 /// The probe key of one health check; `nonce` is random hex.

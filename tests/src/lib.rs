@@ -19,6 +19,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state_dir: tempfile::TempDir,
     server: Option<RunningServer>,
+    env: HashMap<String, String>,
 }
 
 /// How to start the application; `TestApp::spawn()` takes the defaults.
@@ -32,6 +33,8 @@ pub struct AppConfig {
 
 /// The sweep token every test app is started with.
 pub const SLA_SWEEP_TOKEN: &str = "sla-sweep-token-for-tests-0123456789";
+/// The notification delivery token every test app is started with.
+pub const NOTIFY_TOKEN: &str = "notify-token-for-tests-0123456789";
 
 impl AppConfig {
     /// Rate limits off (every test client is 127.0.0.1), as benchmarks run.
@@ -39,8 +42,43 @@ impl AppConfig {
         let mut env = HashMap::new();
         env.insert("SPIN_VARIABLE_REPORT_RATE_LIMIT_PER_ADDRESS".into(), "0".into());
         env.insert("SPIN_VARIABLE_REPORT_RATE_LIMIT_PER_PHONE".into(), "0".into());
+        for limit in [
+            "ENGAGEMENT_RATE_LIMIT_PER_IDENTITY",
+            "ENGAGEMENT_RATE_LIMIT_PER_ADDRESS",
+            "CITIZEN_RATE_LIMIT_PER_ADDRESS",
+            "SIGN_IN_CODE_RATE_LIMIT_PER_PHONE",
+        ] {
+            env.insert(format!("SPIN_VARIABLE_{limit}"), "0".into());
+        }
         env.insert("SPIN_VARIABLE_SLA_SWEEP_TOKEN".into(), SLA_SWEEP_TOKEN.into());
+        env.insert("SPIN_VARIABLE_NOTIFY_TOKEN".into(), NOTIFY_TOKEN.into());
         Self { env, runtime_config: None }
+    }
+
+    /// Sets a Spin variable (by its manifest name).
+    pub fn var(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.env.insert(format!("SPIN_VARIABLE_{}", name.to_ascii_uppercase()), value.into());
+        self
+    }
+
+    /// Every messaging provider pointed at the local stand-ins, with their
+    /// test credentials, webhooks allowed to loopback, and no retry delay.
+    pub fn with_providers(self, providers: &test_support::Providers) -> Self {
+        use test_support::Providers as P;
+        let origin = providers.origin();
+        self.var("twilio_api_base", &origin)
+            .var("twilio_account_sid", P::TWILIO_ACCOUNT_SID)
+            .var("twilio_auth_token", P::TWILIO_AUTH_TOKEN)
+            .var("twilio_from", "1708")
+            .var("whatsapp_api_base", &origin)
+            .var("whatsapp_phone_number_id", P::WHATSAPP_PHONE_NUMBER_ID)
+            .var("whatsapp_access_token", P::WHATSAPP_TOKEN)
+            .var("email_api_base", &origin)
+            .var("email_api_key", P::EMAIL_API_KEY)
+            .var("email_from", "noreply@lapor.test")
+            .var("webhook_outbound_hosts", "http://127.0.0.1:*")
+            .var("webhook_allow_private_hosts", "true")
+            .var("notify_retry_base_seconds", "0")
     }
 }
 
@@ -51,13 +89,14 @@ impl TestApp {
 
     pub async fn spawn_with(config: AppConfig) -> TestApp {
         let root = workspace_root();
-        for component in ["agencies", "calendar", "health", "reports", "sla_sweep", "web", "workflow"] {
+        for component in ["agencies", "calendar", "engagement", "health", "notify", "reports", "sla_sweep", "web", "workflow"] {
             let wasm = root.join(format!("target/wasm32-wasip2/release/{component}.wasm"));
             assert!(wasm.exists(), "{} is missing: run `make test`, which builds the components", wasm.display());
         }
         let state_dir = tempfile::tempdir().unwrap();
         let mut options = RunnerOptions::for_tests(root.join("spin.toml"), state_dir.path().join(".spin"));
         let env = config.env;
+        let kept_env = env.clone();
         options.load.env = Arc::new(move |name| env.get(name).cloned());
         // One compiled-component cache for the whole suite (keyed by the
         // .wasm contents, so a rebuilt component is recompiled once).
@@ -70,7 +109,7 @@ impl TestApp {
         let server = runner::start(options).await.expect("the application starts");
         // Redirects are part of what is tested, so they are never followed.
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        TestApp { addr: server.addr, client, state_dir, server: Some(server) }
+        TestApp { addr: server.addr, client, state_dir, server: Some(server), env: kept_env }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -117,6 +156,47 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// Runs the delivery step once, as the scheduler would; returns its answer.
+    pub async fn deliver(&self) -> serde_json::Value {
+        let (status, body) = self.call(reqwest::Method::POST, "/internal/notifications/deliver", Some(NOTIFY_TOKEN), None).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// A second runner *process* serving the same spin.toml on the same state
+    /// directory (the same SQLite and key-value files), as a second replica
+    /// would. Killed on drop.
+    pub fn spawn_second_process(&self) -> RunnerProcess {
+        let root = workspace_root();
+        let binary = root.join("target/release/runner");
+        assert!(binary.exists(), "{} is missing: `make test` builds it", binary.display());
+        // Seed its compiled-component cache from the suite's, so it starts
+        // without compiling every component again.
+        let cache = self.state_dir.path().join(".spin/component-cache");
+        std::fs::create_dir_all(&cache).unwrap();
+        for entry in std::fs::read_dir(root.join("target/test-component-cache")).into_iter().flatten().flatten() {
+            let _ = std::fs::copy(entry.path(), cache.join(entry.file_name()));
+        }
+        let mut command = std::process::Command::new(binary);
+        command
+            .arg("--from")
+            .arg(root.join("spin.toml"))
+            .args(["--listen", "127.0.0.1:0", "--state-dir"])
+            .arg(self.state_dir.path().join(".spin"))
+            .env_clear()
+            .envs(&self.env)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        let mut child = command.spawn().unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut banner = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut banner).unwrap();
+        let addr = banner.trim().strip_prefix("Serving http://").unwrap_or_else(|| panic!("banner: {banner:?}")).parse().unwrap();
+        // Keep draining stdout so the child never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        RunnerProcess { child, addr }
+    }
+
     pub async fn stop(mut self) {
         if let Some(server) = self.server.take() {
             server.shutdown().await.unwrap();
@@ -124,4 +204,23 @@ impl TestApp {
     }
 }
 
-pub use test_support::Redis;
+/// A runner process started by [`TestApp::spawn_second_process`].
+pub struct RunnerProcess {
+    child: std::process::Child,
+    pub addr: SocketAddr,
+}
+
+impl RunnerProcess {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+impl Drop for RunnerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub use test_support::{Providers, Redis};

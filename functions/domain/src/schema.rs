@@ -211,6 +211,109 @@ pub const MIGRATIONS: &[(u32, &[Step])] = &[
             Sql("CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (next_attempt_at) WHERE state = 'pending'"),
         ],
     ),
+    (
+        5,
+        &[
+            // Engagement identities: tokens as hashes; a phone only once proved by SMS code.
+            Sql("CREATE TABLE IF NOT EXISTS citizens (
+                id INTEGER PRIMARY KEY,
+                token_hash TEXT NOT NULL UNIQUE,
+                phone TEXT,
+                phone_verified_at TEXT,
+                created_at TEXT NOT NULL
+            )"),
+            Sql("CREATE TABLE IF NOT EXISTS citizen_codes (
+                citizen_id INTEGER PRIMARY KEY REFERENCES citizens (id),
+                phone TEXT NOT NULL,
+                code_hash TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                tries_left INTEGER NOT NULL,
+                created_at TEXT NOT NULL
+            )"),
+            // A reporter token is an identity too: find its report by hash.
+            Sql("CREATE INDEX IF NOT EXISTS reports_reporter_token ON reports (reporter_token_hash)"),
+            // One support per identity per report; the count on the report
+            // row changes in the same transaction, so it is always exact.
+            Sql("CREATE TABLE IF NOT EXISTS supports (
+                report_id INTEGER NOT NULL REFERENCES reports (id),
+                identity TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (report_id, identity)
+            ) WITHOUT ROWID"),
+            Step::AddColumn("reports", "support_count", "INTEGER NOT NULL DEFAULT 0"),
+            Step::AddColumn("reports", "comment_count", "INTEGER NOT NULL DEFAULT 0"),
+            Sql("CREATE TABLE IF NOT EXISTS comments (
+                id INTEGER PRIMARY KEY,
+                public_id TEXT NOT NULL UNIQUE,
+                report_id INTEGER NOT NULL REFERENCES reports (id),
+                identity TEXT NOT NULL,
+                display_name TEXT,
+                body TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'visible' CHECK (state IN ('visible', 'hidden_by_flags', 'hidden_by_staff')),
+                -- Flags since staff last reviewed it (a restore starts again at 0).
+                open_flags INTEGER NOT NULL DEFAULT 0
+            )"),
+            Sql("CREATE INDEX IF NOT EXISTS comments_report_visible ON comments (report_id, id) WHERE state = 'visible'"),
+            Sql("CREATE INDEX IF NOT EXISTS comments_hidden ON comments (state, id) WHERE state <> 'visible'"),
+            Sql("CREATE TABLE IF NOT EXISTS comment_flags (
+                comment_id INTEGER NOT NULL REFERENCES comments (id),
+                identity TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (comment_id, identity)
+            ) WITHOUT ROWID"),
+            // The audit trail of moderation: never updated, never deleted.
+            Sql("CREATE TABLE IF NOT EXISTS comment_moderation (
+                id INTEGER PRIMARY KEY,
+                comment_id INTEGER NOT NULL REFERENCES comments (id),
+                at TEXT NOT NULL,
+                action TEXT NOT NULL CHECK (action IN ('hidden_by_flags', 'hidden', 'restored')),
+                actor TEXT NOT NULL,
+                reason TEXT
+            )"),
+            Sql("CREATE INDEX IF NOT EXISTS comment_moderation_comment ON comment_moderation (comment_id, id)"),
+            // Followers and where to tell them. `secret` signs webhook deliveries.
+            Sql("CREATE TABLE IF NOT EXISTS follows (
+                id INTEGER PRIMARY KEY,
+                report_id INTEGER NOT NULL REFERENCES reports (id),
+                identity TEXT NOT NULL,
+                channel TEXT NOT NULL CHECK (channel IN ('sms', 'whatsapp', 'email', 'webhook')),
+                address TEXT NOT NULL,
+                secret TEXT,
+                is_reporter INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                UNIQUE (report_id, channel, address)
+            )"),
+            Sql("CREATE INDEX IF NOT EXISTS follows_identity ON follows (identity, report_id)"),
+            // What we owe followers (one row per event and follower) and
+            // one-off messages (sign-in codes), delivered by the `notify`
+            // component with retries. The v4 `outbox` keeps staff alerts.
+            Sql("CREATE TABLE IF NOT EXISTS notification_outbox (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('event', 'sign_in_code')),
+                report_id INTEGER REFERENCES reports (id),
+                event_id INTEGER REFERENCES report_events (id),
+                -- No foreign key: an unfollow deletes its pending rows but
+                -- keeps the sent ones as the record of what went out.
+                follow_id INTEGER,
+                channel TEXT NOT NULL CHECK (channel IN ('sms', 'whatsapp', 'email', 'webhook')),
+                address TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dead')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TEXT NOT NULL,
+                last_error TEXT,
+                sent_at TEXT,
+                provider_ref TEXT,
+                created_at TEXT NOT NULL
+            )"),
+            // At most one notification per (event, follower), whatever retries.
+            Sql("CREATE UNIQUE INDEX IF NOT EXISTS notification_outbox_event_follow ON notification_outbox (event_id, follow_id) WHERE follow_id IS NOT NULL"),
+            Sql("CREATE INDEX IF NOT EXISTS notification_outbox_due ON notification_outbox (next_attempt_at) WHERE state = 'pending'"),
+            Sql("CREATE INDEX IF NOT EXISTS notification_outbox_dead ON notification_outbox (id) WHERE state = 'dead'"),
+        ],
+    ),
 ];
 
 /// The standard work units of every local government, as one statement.
@@ -349,6 +452,11 @@ mod tests {
                 "SELECT id FROM reports WHERE clock_reminded = 0 AND clock_remind_at IS NOT NULL AND clock_remind_at <= '2026' AND clock_due > '2026' AND clock IN ('verification', 'response') LIMIT 100",
                 "reports_clock_remind_open",
             ),
+            ("SELECT count(*) FROM supports WHERE report_id = 1", "PRIMARY KEY"),
+            ("SELECT id FROM comments WHERE report_id = 1 AND state = 'visible' AND id > 5 ORDER BY id LIMIT 20", "comments_report_visible"),
+            ("SELECT id FROM notification_outbox WHERE state = 'pending' AND next_attempt_at <= '2026' LIMIT 50", "notification_outbox_due"),
+            ("SELECT id FROM reports WHERE reporter_token_hash = 'x'", "reports_reporter_token"),
+            ("SELECT id FROM follows WHERE report_id = 1", "sqlite_autoindex_follows_1"),
         ];
         for (sql, index) in cases {
             let p = plan(&conn, sql);

@@ -80,6 +80,8 @@ pub enum StaffAction {
     Respond,
     /// Read an anonymous or other reporter's identity.
     ReadIdentity,
+    /// Hide or restore public comments on a report.
+    Moderate,
 }
 
 /// The answer to "may this principal do that to this report?".
@@ -112,7 +114,7 @@ impl Principal {
         let allowed = match action {
             StaffAction::ReadAgencyReport => true,
             StaffAction::Assign | StaffAction::Forward => self.role == Role::Coordinator,
-            StaffAction::Respond => matches!(self.role, Role::Coordinator | Role::Officer),
+            StaffAction::Respond | StaffAction::Moderate => matches!(self.role, Role::Coordinator | Role::Officer),
             StaffAction::Intake | StaffAction::ReadIdentity => false,
         };
         if allowed {

@@ -89,6 +89,19 @@ text_type!(
     /// A free-text address or place description.
     Address, 1, 500, multiline: false
 );
+text_type!(
+    /// A public comment on a report: 1 to 2,000 characters, line breaks kept.
+    /// Stored as typed; every HTML surface escapes it.
+    CommentBody, 1, 2000, multiline: true
+);
+text_type!(
+    /// The name a commenter chooses to show (optional; "Warga" when absent).
+    DisplayName, 1, 60, multiline: false
+);
+text_type!(
+    /// Why someone flags a comment, or why staff hide one.
+    ModerationReason, 1, 500, multiline: false
+);
 
 #[cfg(test)]
 mod tests {
@@ -121,6 +134,19 @@ mod tests {
         assert!(Body::parse("body", &"x".repeat(19)).is_err());
         assert!(Body::parse("body", &"x".repeat(5000)).is_ok());
         assert!(Body::parse("body", &"x".repeat(5001)).is_err());
+    }
+
+    #[test]
+    fn comment_limits() {
+        assert!(CommentBody::parse("body", "ok").is_ok());
+        assert_eq!(CommentBody::parse("body", " \n ").unwrap_err().en, "Required.");
+        assert!(CommentBody::parse("body", &"ü".repeat(2000)).is_ok());
+        assert!(CommentBody::parse("body", &"ü".repeat(2001)).is_err());
+        // Markup is text: kept as typed, escaped where rendered.
+        let xss = CommentBody::parse("body", "<script>alert(1)</script>").unwrap();
+        assert_eq!(xss.as_str(), "<script>alert(1)</script>");
+        assert_eq!(DisplayName::parse("display_name", " Budi\n S ").unwrap().as_str(), "Budi S");
+        assert!(DisplayName::parse("display_name", &"a".repeat(61)).is_err());
     }
 
     #[test]

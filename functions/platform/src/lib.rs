@@ -8,7 +8,12 @@
 pub mod auth;
 pub mod clock;
 pub mod db;
+pub mod engagement;
+pub mod fields;
+pub mod identity;
 pub mod kv;
+pub mod limits;
+pub mod notify;
 pub mod random;
 pub mod request;
 pub mod response;

@@ -21,3 +21,13 @@ pub fn secret_token() -> anyhow::Result<SecretToken> {
 pub fn hex_id() -> anyhow::Result<String> {
     Ok(hex::encode(bytes::<16>()?))
 }
+
+/// A six-digit one-time code.
+pub fn otp_code() -> anyhow::Result<lapor_domain::otp::OtpCode> {
+    Ok(lapor_domain::otp::OtpCode::from_random(bytes()?))
+}
+
+/// A number in 0..=1000 (jitter for retry delays).
+pub fn permille() -> u16 {
+    bytes::<2>().map(|b| u16::from_be_bytes(b) % 1001).unwrap_or(500)
+}

@@ -5,6 +5,7 @@
 //! administrator code, so no public query can return a phone number.
 
 use anyhow::{Context, Result};
+use lapor_domain::follow::FollowChannel;
 use lapor_domain::lifecycle::{ActorRole, Status};
 use lapor_domain::privacy::Privacy;
 use lapor_domain::report::{Channel, Kind, NewReport};
@@ -170,12 +171,24 @@ pub fn insert_report(
                 opt_text(report.reporter.email.as_ref().map(|e| e.as_str())),
             ],
         )?;
+        // The reporter follows their own report on the contacts they left.
+        let reporter = lapor_domain::engagement::Identity::Reporter { report_id: id }.key();
+        let contacts = [
+            (FollowChannel::Sms, report.reporter.phone.as_ref().map(|p| p.as_str())),
+            (FollowChannel::Email, report.reporter.email.as_ref().map(|e| e.as_str())),
+        ];
+        for (channel, address) in contacts {
+            if let Some(address) = address {
+                crate::engagement::follow(db, id, &reporter, channel, address, None, true, now)?;
+            }
+        }
     }
     append_event(db, id, now, "submitted", ActorRole::Reporter, None, EventVisibility::Public, None)?;
     Ok(InsertOutcome::Inserted { id })
 }
 
-/// Appends one event to a report's history (never updated, never deleted).
+/// Appends one event to a report's history (never updated, never deleted)
+/// and, in the same transaction, the notifications it owes followers.
 #[allow(clippy::too_many_arguments)]
 pub fn append_event(
     db: &Db,
@@ -200,6 +213,8 @@ pub fn append_event(
             opt_text(event_text),
         ],
     )?;
+    let event_id = db.last_insert_rowid();
+    crate::notify::enqueue_for_event(db, event_id, event_type, visibility, at)?;
     Ok(())
 }
 
@@ -214,6 +229,13 @@ pub fn find_report(db: &Db, tracking_id: &str) -> Result<Option<StoredReport>> {
         record,
         reporter_token_hash: token_hash.unwrap_or_default(),
     }))
+}
+
+/// (supports, visible comments) of a report, as counted on its row.
+pub fn engagement_counts(db: &Db, report_id: i64) -> Result<(i64, i64)> {
+    let result = db.execute("SELECT support_count, comment_count FROM reports WHERE id = ?", &[int(report_id)])?;
+    let counts = result.rows().next().map(|row| (row.get::<i64>("support_count").unwrap_or(0), row.get::<i64>("comment_count").unwrap_or(0)));
+    Ok(counts.unwrap_or((0, 0)))
 }
 
 pub fn events(db: &Db, report_id: i64) -> Result<Vec<EventRecord>> {

@@ -8,14 +8,13 @@
 use lapor_domain::idempotency::{request_fingerprint, IdempotencyKey};
 use lapor_domain::lang::Lang;
 use lapor_domain::problem::ProblemKind;
-use lapor_domain::rate_limit::RateLimit;
 use lapor_domain::report::{Channel, NewReport};
 use lapor_domain::token::{derive_idempotent_token, SecretToken};
 use lapor_platform::db::Db;
 use lapor_platform::request::{form_urlencoded_pairs, ApiRequest};
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::store::{self, IdempotencyRecord, InsertOutcome, PriorSubmission};
-use lapor_platform::{clock, kv, random};
+use lapor_platform::{clock, limits, random};
 use serde_json::{json, Value};
 use spin_sdk::http::Response;
 
@@ -107,7 +106,7 @@ pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
         }
     }
 
-    enforce_rate_limits(request, &report, now)?;
+    enforce_rate_limits(request, &report)?;
 
     let created_at = clock::timestamp(now);
     let calendar = lapor_platform::sla::calendar(&db)?;
@@ -221,47 +220,16 @@ fn answer(tracking_id: &str, privacy: &str, token: &SecretToken, created_at: &st
     response
 }
 
-fn limit_from_variable(name: &str, default: u64) -> RateLimit {
-    let per_hour = match spin_sdk::variables::get(name) {
-        Ok(raw) => raw.trim().parse().unwrap_or_else(|_| {
-            eprintln!("variable {name}={raw:?} is not a number; using {default}");
-            default
-        }),
-        Err(_) => default,
-    };
-    RateLimit::per_hour(per_hour)
-}
-
 /// Per client address and per reporter phone, from Spin variables
-/// (`0` disables a limit). Counted in the key-value store; if that store is
-/// down, reports are still taken (losing a report is worse than a spammer).
-fn enforce_rate_limits(request: &ApiRequest, report: &NewReport, now: chrono::DateTime<chrono::Utc>) -> Result<(), ApiError> {
-    let unix = now.timestamp().max(0) as u64;
-    let by_address = limit_from_variable("report_rate_limit_per_address", 20);
-    let mut checks = vec![(by_address, kv_schema::report_rate_by_address_key(&request.client_ip(), by_address.window(unix).index))];
-    if let Some(phone) = &report.reporter.phone {
-        let by_phone = limit_from_variable("report_rate_limit_per_phone", 10);
-        checks.push((by_phone, kv_schema::report_rate_by_phone_key(phone.as_str(), by_phone.window(unix).index)));
+/// (`0` disables a limit).
+fn enforce_rate_limits(request: &ApiRequest, report: &NewReport) -> Result<(), ApiError> {
+    let ip = request.client_ip();
+    let by_address = |window| kv_schema::report_rate_by_address_key(&ip, window);
+    let mut checks = vec![limits::Check { limit: limits::from_variable("report_rate_limit_per_address", 20), key: &by_address }];
+    let phone = report.reporter.phone.as_ref().map(|p| p.as_str().to_string());
+    let by_phone = |window| kv_schema::report_rate_by_phone_key(phone.as_deref().unwrap_or_default(), window);
+    if phone.is_some() {
+        checks.push(limits::Check { limit: limits::from_variable("report_rate_limit_per_phone", 10), key: &by_phone });
     }
-    for (limit, key) in checks {
-        if limit.disabled() {
-            continue;
-        }
-        let window = limit.window(unix);
-        match kv::increment(&key) {
-            Ok(count) if !limit.allows(count) => {
-                let minutes = window.seconds_left.div_ceil(60);
-                return Err(ApiError::new(
-                    ProblemKind::TooManyRequests,
-                    request.lang,
-                    &format!("Terlalu banyak laporan dalam satu jam. Coba lagi dalam {minutes} menit."),
-                    &format!("Too many reports in one hour. Try again in {minutes} minutes."),
-                )
-                .with_header("retry-after", window.seconds_left.to_string()));
-            }
-            Ok(_) => {}
-            Err(e) => eprintln!("rate limit not enforced: {e:#}"),
-        }
-    }
-    Ok(())
+    limits::enforce(request.lang, &checks, "laporan", "reports")
 }

@@ -23,7 +23,16 @@ pub fn read(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
             json!({"id": id, "kind": kind, "size": size, "url": format!("/api/v1/reports/{tracking_id}/attachments/{id}")})
         })
         .collect();
-    view["links"] = json!({"self": format!("/api/v1/reports/{tracking_id}"), "html": format!("/lapor/{tracking_id}")});
+    let (supports, comments) = store::engagement_counts(&db, report.id)?;
+    view["supports"] = json!(supports);
+    view["comments"] = json!(comments);
+    view["links"] = json!({
+        "self": format!("/api/v1/reports/{tracking_id}"),
+        "html": format!("/lapor/{tracking_id}"),
+        "supports": format!("/api/v1/reports/{tracking_id}/supports"),
+        "comments": format!("/api/v1/reports/{tracking_id}/comments"),
+        "follows": format!("/api/v1/reports/{tracking_id}/follows"),
+    });
     // What only the reporter may see must never sit in a shared cache.
     let cache = match viewer {
         Viewer::Public => "public, no-cache",

@@ -7,7 +7,8 @@
 //! `sla_sweep_batch` reports:
 //!
 //! 1. completion: responded reports whose completion clock ran out are
-//!    completed (public event, notification to followers);
+//!    completed (public event; one notification per follower, enqueued in
+//!    the same transaction);
 //! 2. escalation: verification and response clocks past their deadline are
 //!    escalated once (staff event; notification to administrators and the
 //!    agency's coordinator and executives);
@@ -26,7 +27,7 @@
 use lapor_domain::lang::Lang;
 use lapor_domain::problem::ProblemKind;
 use lapor_domain::token::constant_time_eq;
-use lapor_platform::clock;
+use lapor_platform::{clock, notify};
 use lapor_platform::db::{int, text, Db};
 use lapor_platform::response::{self, ApiError};
 use serde_json::json;
@@ -81,7 +82,9 @@ struct Pass {
     select: &'static str,
     event: &'static str,
     visibility: &'static str,
-    audience: &'static str,
+    /// Staff to alert (the v4 `outbox`), or `None` when the event is public
+    /// and its followers are notified instead (`notification_outbox`).
+    staff_audience: Option<&'static str>,
     mark: &'static str,
 }
 
@@ -92,7 +95,7 @@ const COMPLETE: Pass = Pass {
              LIMIT ?2",
     event: "completed",
     visibility: "public",
-    audience: "'followers'",
+    staff_audience: None,
     mark: "UPDATE reports SET status = 'completed', version = version + 1, updated_at = ?1,
              clock = NULL, clock_due = NULL, clock_remind_at = NULL, completion_due = NULL
            WHERE id IN (SELECT id FROM sweep_batch) AND status = 'responded'",
@@ -105,7 +108,7 @@ const ESCALATE: Pass = Pass {
              LIMIT ?2",
     event: "sla_escalated",
     visibility: "staff",
-    audience: "CASE WHEN agency IS NULL THEN 'admins' ELSE 'admins,agency:' || agency || ':coordinator,executive' END",
+    staff_audience: Some("CASE WHEN agency IS NULL THEN 'admins' ELSE 'admins,agency:' || agency || ':coordinator,executive' END"),
     mark: "UPDATE reports SET clock_escalated = 1, clock_reminded = 1 WHERE id IN (SELECT id FROM sweep_batch) AND ?1 IS NOT NULL",
 };
 
@@ -116,7 +119,7 @@ const REMIND: Pass = Pass {
              LIMIT ?2",
     event: "sla_reminder",
     visibility: "staff",
-    audience: "CASE WHEN agency IS NULL THEN 'admins' ELSE 'agency:' || agency || ':coordinator,officer' END",
+    staff_audience: Some("CASE WHEN agency IS NULL THEN 'admins' ELSE 'agency:' || agency || ':coordinator,officer' END"),
     mark: "UPDATE reports SET clock_reminded = 1 WHERE id IN (SELECT id FROM sweep_batch) AND ?1 IS NOT NULL",
 };
 
@@ -139,16 +142,25 @@ fn run(db: &Db, pass: &Pass, now: &str, batch: i64) -> Result<i64, ApiError> {
             ),
             &[text(now)],
         )?;
-        db.execute(
-            &format!(
-                "INSERT INTO outbox (report_id, event_type, audience, payload, created_at, next_attempt_at)
-                 SELECT id, '{}', {}, json_object('tracking_id', tracking_id, 'clock', clock, 'due', due), ?1, ?1
-                 FROM sweep_batch",
-                pass.event, pass.audience
-            ),
-            &[text(now)],
-        )?;
+        // Marked before the notices are written, so they carry the new status.
         db.execute(pass.mark, &[text(now)])?;
+        match pass.staff_audience {
+            Some(audience) => {
+                db.execute(
+                    &format!(
+                        "INSERT INTO outbox (report_id, event_type, audience, payload, created_at, next_attempt_at)
+                         SELECT id, '{}', {audience}, json_object('tracking_id', tracking_id, 'clock', clock, 'due', due), ?1, ?1
+                         FROM sweep_batch",
+                        pass.event
+                    ),
+                    &[text(now)],
+                )?;
+            }
+            None => {
+                let filter = format!("e.report_id IN (SELECT id FROM sweep_batch) AND e.type = '{}' AND e.at = ?1", pass.event);
+                db.execute(&notify::enqueue_sql(&filter, false), &[text(now)])?;
+            }
+        }
         Ok(n)
     })
 }

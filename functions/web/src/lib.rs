@@ -11,6 +11,7 @@ use lapor_domain::token::token_matches;
 use lapor_domain::tracking_id::{TrackingId, TrackingIdError};
 use lapor_domain::view::report_view;
 use lapor_platform::db::Db;
+use lapor_platform::engagement::CommentRow;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{escape_html, html};
 use lapor_platform::store;
@@ -79,8 +80,12 @@ fn tracking_page(request: &ApiRequest, raw_id: &str) -> anyhow::Result<Response>
     let token = request.cookie("lapor_token").filter(|t| token_matches(t, &report.reporter_token_hash));
     let viewer = if token.is_some() { Viewer::Reporter } else { Viewer::Public };
     let events = store::events(&db, report.id)?;
-    let Some(view) = report_view(&report.record, &events, &viewer) else { return Ok(not_found()) };
-    let mut response = html(200, render(&view, token, lang), lang);
+    let Some(mut view) = report_view(&report.record, &events, &viewer) else { return Ok(not_found()) };
+    let (supports, _) = store::engagement_counts(&db, report.id)?;
+    view["supports"] = serde_json::json!(supports);
+    // The first comments, oldest first (the API pages through the rest).
+    let comments = lapor_platform::engagement::visible_comments(&db, report.id, 0, COMMENTS_SHOWN)?;
+    let mut response = html(200, render(&view, &comments, token, lang), lang);
     response.set_header("vary", "cookie, accept-language");
     if viewer == Viewer::Public {
         response.set_header("cache-control", "public, no-cache");
@@ -104,7 +109,10 @@ fn field<'a>(view: &'a Value, name: &str) -> &'a str {
     view.get(name).and_then(Value::as_str).unwrap_or("")
 }
 
-fn render(view: &Value, token: Option<&str>, lang: Lang) -> String {
+/// Comments shown on the page itself.
+const COMMENTS_SHOWN: u32 = 50;
+
+fn render(view: &Value, comments: &[CommentRow], token: Option<&str>, lang: Lang) -> String {
     let tracking_id = escape_html(field(view, "tracking_id"));
     let mut body = format!(
         "<p class=id>{label} <strong>{tracking_id}</strong></p><h1>{title}</h1><p class=status>{status}</p>",
@@ -133,6 +141,24 @@ fn render(view: &Value, token: Option<&str>, lang: Lang) -> String {
         ));
     }
     body.push_str("</ol>");
+    body.push_str(&format!(
+        "<p class=supports>{} {}</p>",
+        view.get("supports").and_then(Value::as_i64).unwrap_or(0),
+        lang.pick("warga mendukung laporan ini", "people support this report"),
+    ));
+    if !comments.is_empty() {
+        body.push_str(&format!("<h2>{}</h2><ol class=comments>", lang.pick("Komentar", "Comments")));
+        for comment in comments {
+            // Comments are what strangers typed: every byte is escaped.
+            body.push_str(&format!(
+                "<li><b>{}</b> <time>{}</time><p class=body>{}</p></li>",
+                escape_html(comment.display_name.as_deref().unwrap_or(lang.pick("Warga", "Citizen"))),
+                escape_html(&comment.created_at),
+                escape_html(&comment.body),
+            ));
+        }
+        body.push_str("</ol>");
+    }
     document(lang, &format!("{} {}", lang.pick("Laporan", "Report"), tracking_id), &body)
 }
 

@@ -19,7 +19,7 @@ use serde_json::json;
 use spin_sdk::http::Response;
 use spin_sdk::sqlite3::Value as SqlValue;
 
-use crate::fields::{self, check, err};
+use lapor_platform::fields::{self, check, err};
 use crate::views::{done, staff_view};
 
 pub fn queue(request: &ApiRequest) -> Result<Response, ApiError> {
@@ -176,16 +176,18 @@ pub fn archive(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
                         "The original report does not exist (or is this report).",
                     )]))?;
                 let shown = matches!(original.privacy, Privacy::Public | Privacy::Anonymous);
-                Some((original.tracking_id, shown))
+                Some((original.tracking_id, shown, original.id))
             }
             None => None,
         };
         // A confidential original's ID must not appear on a public timeline.
         let text_for_public = match &original {
-            Some((original, true)) => format!("{}: {original}", reason.as_str()),
+            Some((original, true, _)) => format!("{}: {original}", reason.as_str()),
             _ => reason.as_str().to_string(),
         };
-        let original = original.map(|(id, _)| id);
+        // Strangers never follow a confidential original: nothing moves there.
+        let original_row = original.as_ref().and_then(|(_, shown, row)| shown.then_some(*row));
+        let original = original.map(|(id, _, _)| id);
         let change = Change {
             action: Action::Archive { reason, duplicate_of: original.clone() },
             actor_role: principal.role.actor_role(),
@@ -194,6 +196,11 @@ pub fn archive(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
             events: vec![NewEvent { event_type: "archived", visibility: EventVisibility::Public, text: Some(text_for_public) }],
         };
         let version = workflow::apply(db, &state, expected, change, &now, lang)?;
+        // After the archive event (whose notices the duplicate's followers
+        // still get), its supporters and followers move to the original.
+        if let Some(original_row) = original_row {
+            lapor_platform::engagement::merge_duplicate(db, state.id, original_row)?;
+        }
         Ok((state, version))
     })?;
     Ok(done(&state, version, Status::Archived.as_str(), json!({})))

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use spin_sdk::http::Response;
 use spin_sdk::sqlite3::Value as SqlValue;
 
-use crate::fields::{self, check, err};
+use lapor_platform::fields::{self, check, err};
 use crate::views::{done, staff_view};
 
 /// Loads a report and checks `action` for `principal`: another agency's

@@ -12,12 +12,14 @@
 //! | GET | /api/v1/agency/reports/{id} | the agency's staff |
 //! | POST | /api/v1/agency/reports/{id}/assign, /forward | coordinator |
 //! | POST | /api/v1/agency/reports/{id}/responses | coordinator, officer |
+//! | GET | /api/v1/admin/notifications?state=dead | admin (the dead letter, addresses masked) |
+//! | POST | /api/v1/admin/notifications/{n}/retry | admin |
 //!
-//! `{id}` is always a report's tracking ID.
+//! `{id}` is a report's tracking ID; `{n}` a notification's number.
 
 mod admin;
 mod agency;
-mod fields;
+mod notifications;
 mod staff;
 mod views;
 
@@ -54,6 +56,10 @@ fn route(request: &ApiRequest) -> Result<Response, ApiError> {
         (["admin", "reports", id, "verify"], "POST") => admin::verify(request, id),
         (["admin", "reports", id, "hold"], "POST") => admin::hold(request, id),
         (["admin", "reports", id, "archive"], "POST") => admin::archive(request, id),
+        (["admin", "notifications"], "GET") => notifications::dead_letter(request),
+        (["admin", "notifications"], _) => Err(ApiError::method_not_allowed(lang, &["GET"])),
+        (["admin", "notifications", id, "retry"], "POST") => notifications::retry(request, id),
+        (["admin", "notifications", _, "retry"], _) => Err(ApiError::method_not_allowed(lang, &["POST"])),
 
         (["agency", "reports"], "GET") => agency::inbox(request),
         (["agency", "reports", id], "GET") => agency::read(request, id),

@@ -14,7 +14,7 @@ use lapor_platform::{clock, random, store, workflow};
 use serde_json::json;
 use spin_sdk::http::Response;
 
-use crate::fields::{self, check, err};
+use lapor_platform::fields::{self, check, err};
 
 /// Tokens last this long; a new account (or a new token) replaces them.
 const TOKEN_LIFETIME_DAYS: i64 = 90;

@@ -1,5 +1,9 @@
 //! Helpers shared by the test suites (runner and application).
 
+/// HTTP stand-ins for the messaging providers (Twilio, WhatsApp, SendGrid, webhooks).
+pub mod providers;
+pub use providers::{Providers, Recorded};
+
 /// A private redis-server on a free loopback port; killed on drop.
 ///
 /// A real Redis, not a mock: the scale-out configuration runs on it.

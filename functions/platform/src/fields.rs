@@ -2,7 +2,7 @@
 
 use lapor_domain::invalid::Invalid;
 use lapor_domain::lang::Lang;
-use lapor_platform::response::ApiError;
+use crate::response::ApiError;
 use serde_json::{Map, Value};
 
 /// A required string field.
@@ -52,4 +52,4 @@ pub fn err<T>(result: &Result<T, Invalid>) -> Option<Invalid> {
     result.as_ref().err().cloned()
 }
 
-pub use lapor_platform::request::tracking_id_from_path as tracking_id;
+pub use crate::request::tracking_id_from_path as tracking_id;

@@ -1,0 +1,184 @@
+//! Citizen identities: a random token (stored as a hash), optionally bound
+//! to a phone number proved with a six-digit SMS code sent through the outbox.
+
+use chrono::{DateTime, Utc};
+use lapor_domain::contact::PhoneNumber;
+use lapor_domain::engagement::Identity;
+use lapor_domain::follow::{mask_address, FollowChannel};
+use lapor_domain::invalid::Invalid;
+use lapor_domain::otp::{Check, OtpCode, PendingCode};
+use lapor_domain::problem::ProblemKind;
+use lapor_platform::db::{int, text, Db};
+use lapor_platform::fields::{self, check, err};
+use lapor_platform::identity::{require_identity, unauthorized};
+use lapor_platform::request::ApiRequest;
+use lapor_platform::response::{self, ApiError};
+use lapor_platform::workflow::json_object;
+use lapor_platform::{clock, engagement, limits, notify, random, sla};
+use serde_json::{json, Map, Value};
+use spin_sdk::http::Response;
+
+/// `POST /api/v1/citizens {phone?}` -> 201 `{citizen_token, phone_verification}`.
+pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    // An empty body is fine: a token without a phone.
+    let body = if request.body.iter().all(u8::is_ascii_whitespace) { Map::new() } else { json_object(request)? };
+    let phone = fields::optional(&body, "phone").and_then(|raw| raw.map(|r| PhoneNumber::parse("phone", r)).transpose());
+    check(lang, fields::only(&body, &["phone"]), vec![err(&phone)])?;
+    let phone = phone.expect("checked");
+    let ip = request.client_ip();
+    let by_address = |window| kv_schema::citizen_rate_by_address_key(&ip, window);
+    limits::enforce(
+        lang,
+        &[limits::Check { limit: limits::from_variable("citizen_rate_limit_per_address", 30), key: &by_address }],
+        "token warga",
+        "citizen tokens",
+    )?;
+    if let Some(phone) = &phone {
+        limit_codes(request, phone)?;
+    }
+    let token = random::secret_token()?;
+    let now_at = clock::now();
+    let now = clock::timestamp(now_at);
+    let db = Db::open()?;
+    let verification = db.transaction(|db| -> Result<Value, ApiError> {
+        db.execute("INSERT INTO citizens (token_hash, created_at) VALUES (?, ?)", &[text(token.hash()), text(&now)])?;
+        let id = db.last_insert_rowid();
+        match &phone {
+            Some(phone) => send_code(db, id, phone, now_at),
+            None => Ok(Value::Null),
+        }
+    })?;
+    Ok(response::json(201, &json!({"citizen_token": token.as_str(), "phone_verification": verification}), "no-store"))
+}
+
+/// `POST /api/v1/citizens/verify`: `{phone}` sends (or re-sends) a code,
+/// `{code}` proves the pending one.
+pub fn verify(request: &ApiRequest) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let body = json_object(request)?;
+    let phone = fields::optional(&body, "phone").and_then(|raw| raw.map(|r| PhoneNumber::parse("phone", r)).transpose());
+    let code = fields::optional(&body, "code").and_then(|raw| raw.map(|r| OtpCode::parse("code", r)).transpose());
+    let mut errors = fields::only(&body, &["phone", "code"]);
+    if matches!((&phone, &code), (Ok(None), Ok(None)) | (Ok(Some(_)), Ok(Some(_)))) {
+        errors.push(Invalid::new(
+            "phone",
+            "Kirim salah satu: {phone} untuk meminta kode, atau {code} untuk memasukkan kode.",
+            "Send one of: {phone} to get a code, or {code} to enter it.",
+        ));
+    }
+    check(lang, errors, vec![err(&phone), err(&code)])?;
+    let db = Db::open()?;
+    let (citizen_id, current_phone) = match require_identity(&db, request)? {
+        Identity::Citizen { id, verified_phone } => (id, verified_phone),
+        _ => return Err(unauthorized(lang)),
+    };
+    let now_at = clock::now();
+    if let Some(phone) = phone.expect("checked") {
+        limit_codes(request, &phone)?;
+        let verification = db.transaction(|db| send_code(db, citizen_id, &phone, now_at))?;
+        return Ok(response::json(202, &json!({"phone_verification": verification}), "no-store"));
+    }
+    let code = code.expect("checked").expect("one of the two");
+    let now = clock::timestamp(now_at);
+    db.transaction(|db| -> Result<Response, ApiError> {
+        let pending = db.execute("SELECT phone, code_hash, expires_at, tries_left FROM citizen_codes WHERE citizen_id = ?", &[int(citizen_id)])?;
+        let Some(row) = pending.rows().next() else {
+            return Err(ApiError::new(
+                ProblemKind::Conflict,
+                lang,
+                "Tidak ada kode yang menunggu. Minta kode dulu dengan {phone}.",
+                "No code is pending. Ask for one first with {phone}.",
+            ));
+        };
+        let phone = row.get::<&str>("phone").unwrap_or_default().to_string();
+        let stored = PendingCode {
+            code_hash: row.get::<&str>("code_hash").unwrap_or_default().to_string(),
+            expires_at: row.get::<&str>("expires_at").and_then(sla::parse_time).unwrap_or(DateTime::<Utc>::MIN_UTC),
+            tries_left: row.get::<i64>("tries_left").unwrap_or(0),
+        };
+        match stored.check(&code, citizen_id, &phone, now_at) {
+            Check::Verified => {
+                let before = Identity::Citizen { id: citizen_id, verified_phone: current_phone.clone() }.key();
+                let proved = PhoneNumber::parse("phone", &phone).map_err(|e| ApiError::validation(lang, &[e]))?;
+                let after = Identity::Citizen { id: citizen_id, verified_phone: Some(proved) }.key();
+                db.execute("UPDATE citizens SET phone = ?, phone_verified_at = ? WHERE id = ?", &[text(&phone), text(&now), int(citizen_id)])?;
+                // Only a token's own first proof moves its history: a phone
+                // key may be shared with the same person's other devices.
+                if current_phone.is_none() {
+                    engagement::adopt_identity(db, &before, &after)?;
+                }
+                db.execute("DELETE FROM citizen_codes WHERE citizen_id = ?", &[int(citizen_id)])?;
+                Ok(response::json(200, &json!({"phone": phone, "verified": true}), "no-store"))
+            }
+            Check::Wrong { tries_left } => {
+                // The spent try must be stored even though the answer is an error.
+                db.execute("UPDATE citizen_codes SET tries_left = ? WHERE citizen_id = ?", &[int(tries_left), int(citizen_id)])?;
+                Ok(code_problem(
+                    lang,
+                    &format!("Kode salah. Sisa percobaan: {tries_left}."),
+                    &format!("Wrong code. Tries left: {tries_left}."),
+                    tries_left,
+                ))
+            }
+            Check::Expired | Check::Exhausted => {
+                db.execute("DELETE FROM citizen_codes WHERE citizen_id = ?", &[int(citizen_id)])?;
+                Ok(code_problem(
+                    lang,
+                    "Kode sudah kedaluwarsa atau terlalu sering salah. Minta kode baru dengan {phone}.",
+                    "The code expired or was tried too often. Ask for a new one with {phone}.",
+                    0,
+                ))
+            }
+        }
+    })
+}
+
+/// `GET /api/v1/citizens/me`: what this token is bound to.
+pub fn me(request: &ApiRequest) -> Result<Response, ApiError> {
+    let db = Db::open()?;
+    match require_identity(&db, request)? {
+        Identity::Citizen { verified_phone, .. } => Ok(response::json(
+            200,
+            &json!({"kind": "citizen", "phone_verified": verified_phone.is_some(), "phone": verified_phone.map(|p| p.as_str().to_string())}),
+            "no-store",
+        )),
+        Identity::Reporter { .. } => Ok(response::json(200, &json!({"kind": "reporter"}), "no-store")),
+        Identity::Phone(phone) => Ok(response::json(200, &json!({"kind": "phone", "phone": phone.as_str()}), "no-store")),
+    }
+}
+
+/// A 422 about the code, with `tries_left` for the client to show.
+fn code_problem(lang: lapor_domain::lang::Lang, id: &str, en: &str, tries_left: i64) -> Response {
+    let mut error = ApiError::validation(lang, &[Invalid::new("code", id, en)]);
+    if let ApiError::Problem(problem, _) = &mut error {
+        problem.extensions.insert("tries_left".into(), json!(tries_left));
+    }
+    error.into_response(lang)
+}
+
+/// Sign-in codes per phone number per hour (`sign_in_code_rate_limit_per_phone`).
+fn limit_codes(request: &ApiRequest, phone: &PhoneNumber) -> Result<(), ApiError> {
+    let by_phone = |window| kv_schema::sign_in_code_rate_by_phone_key(phone.as_str(), window);
+    limits::enforce(
+        request.lang,
+        &[limits::Check { limit: limits::from_variable("sign_in_code_rate_limit_per_phone", 5), key: &by_phone }],
+        "kode SMS ke nomor ini",
+        "SMS codes to this number",
+    )
+}
+
+/// Replaces any pending code with a new one and queues its SMS (inside the
+/// caller's transaction, so the code and its message commit together).
+fn send_code(db: &Db, citizen_id: i64, phone: &PhoneNumber, now_at: DateTime<Utc>) -> Result<Value, ApiError> {
+    let now = clock::timestamp(now_at);
+    let code = random::otp_code()?;
+    let pending = PendingCode::new(&code, citizen_id, phone.as_str(), now_at);
+    let expires_at = clock::timestamp(pending.expires_at);
+    db.execute(
+        "INSERT OR REPLACE INTO citizen_codes (citizen_id, phone, code_hash, expires_at, tries_left, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        &[int(citizen_id), text(phone.as_str()), text(&pending.code_hash), text(&expires_at), int(pending.tries_left), text(&now)],
+    )?;
+    notify::enqueue_message(db, "sign_in_code", FollowChannel::Sms, phone.as_str(), &json!({"text": code.sms_text()}), &now)?;
+    Ok(json!({"phone": mask_address(FollowChannel::Sms, phone.as_str()), "expires_at": expires_at, "channel": "sms"}))
+}

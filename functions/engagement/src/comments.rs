@@ -1,0 +1,203 @@
+//! Comments: public text under a report, and their moderation.
+//!
+//! Bodies are stored as typed and returned as JSON strings; the HTML pages
+//! escape them. Three distinct identities flagging a comment hide it until
+//! staff review it; staff may hide or restore any comment of their reports.
+//! Hidden comments leave the public listing and stay in the audit trail.
+
+use lapor_domain::cursor::{page_size, KeyCursor};
+use lapor_domain::engagement::{may_comment, CommentState};
+use lapor_domain::invalid::Invalid;
+use lapor_domain::staff::{Decision, StaffAction};
+use lapor_domain::text::{CommentBody, DisplayName, ModerationReason};
+use lapor_platform::auth::{forbidden, require_staff};
+use lapor_platform::db::{int, Db};
+use lapor_platform::engagement::{self, CommentRow};
+use lapor_platform::fields::{self, check, err};
+use lapor_platform::identity::{identity_of, require_identity};
+use lapor_platform::request::{bad_parameter, ApiRequest};
+use lapor_platform::response::{self, ApiError};
+use lapor_platform::workflow::json_object;
+use lapor_platform::{clock, random};
+use serde_json::{json, Value};
+use spin_sdk::http::Response;
+
+use crate::target::{rate_limit, refused, visible};
+
+const MAX_PAGE: u32 = 100;
+
+/// `limit` and `cursor` of a listing: the page size and the row id to continue after.
+fn page(request: &ApiRequest) -> Result<(u32, i64), ApiError> {
+    let lang = request.lang;
+    let limit = page_size(request.query("limit"), MAX_PAGE)
+        .map_err(|_| bad_parameter(lang, "limit", "gunakan angka 1 sampai 100.", "use a number from 1 to 100."))?;
+    let after = match request.query("cursor").filter(|c| !c.trim().is_empty()) {
+        None => 0,
+        Some(raw) => KeyCursor::decode(raw).and_then(|c| c.0.parse::<i64>().ok()).ok_or_else(|| {
+            bad_parameter(lang, "cursor", "gunakan nilai next_cursor dari halaman sebelumnya.", "use the next_cursor of the previous page.")
+        })?,
+    };
+    Ok((limit, after))
+}
+
+fn public_json(comment: &CommentRow) -> Value {
+    json!({"id": comment.public_id, "body": comment.body, "display_name": comment.display_name, "created_at": comment.created_at})
+}
+
+/// `POST /api/v1/reports/{id}/comments {body, display_name?}` -> 201.
+pub fn create(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let body = json_object(request)?;
+    let text_field = fields::required(&body, "body").and_then(|raw| CommentBody::parse("body", raw));
+    let name = fields::optional(&body, "display_name").and_then(|raw| raw.map(|r| DisplayName::parse("display_name", r)).transpose());
+    check(lang, fields::only(&body, &["body", "display_name"]), vec![err(&text_field), err(&name)])?;
+    let (text_field, name) = (text_field.expect("checked"), name.expect("checked"));
+    let db = Db::open()?;
+    let identity = require_identity(&db, request)?;
+    let target = visible(&db, request, raw_id, Some(&identity))?;
+    may_comment(target.privacy, target.status).map_err(|r| refused(request, &target, r, "komentar", "comments"))?;
+    rate_limit(request, &identity)?;
+    let now = clock::timestamp(clock::now());
+    let comment = CommentRow {
+        id: 0,
+        public_id: random::hex_id()?,
+        report_id: target.id,
+        display_name: name.map(|n| n.as_str().to_string()),
+        body: text_field.as_str().to_string(),
+        created_at: now.clone(),
+        state: CommentState::Visible,
+        open_flags: 0,
+    };
+    db.transaction(|db| {
+        engagement::insert_comment(db, &comment.public_id, target.id, &identity.key(), comment.display_name.as_deref(), &comment.body, &now)
+    })?;
+    let mut response = response::json(201, &public_json(&comment), "no-store");
+    response.set_header("location", format!("/api/v1/reports/{}/comments", target.tracking_id));
+    Ok(response)
+}
+
+/// `GET /api/v1/reports/{id}/comments?cursor=&limit=`: visible comments, oldest first.
+pub fn list(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let (limit, after) = page(request)?;
+    let db = Db::open()?;
+    let identity = identity_of(&db, request)?;
+    let target = visible(&db, request, raw_id, identity.as_ref())?;
+    if target.privacy == lapor_domain::privacy::Privacy::Confidential {
+        return Err(refused(request, &target, lapor_domain::engagement::Refusal::Confidential, "komentar", "comments"));
+    }
+    let mut rows = engagement::visible_comments(&db, target.id, after, limit + 1)?;
+    let next_cursor = (rows.len() > limit as usize).then(|| {
+        rows.truncate(limit as usize);
+        KeyCursor(rows.last().map(|c| c.id).unwrap_or_default().to_string()).encode()
+    });
+    let items: Vec<Value> = rows.iter().map(public_json).collect();
+    Ok(response::json(200, &json!({"items": items, "next_cursor": next_cursor}), "public, max-age=5"))
+}
+
+fn find(db: &Db, request: &ApiRequest, raw_id: &str) -> Result<CommentRow, ApiError> {
+    let id = raw_id.trim();
+    let well_formed = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
+    let comment = if well_formed { engagement::find_comment(db, &id.to_ascii_lowercase())? } else { None };
+    comment.ok_or_else(|| ApiError::not_found(request.lang))
+}
+
+/// The tracking ID and agency of the report a comment belongs to.
+fn report_of(db: &Db, comment: &CommentRow) -> Result<(String, Option<String>), ApiError> {
+    let result = db.execute("SELECT tracking_id, agency FROM reports WHERE id = ?", &[int(comment.report_id)])?;
+    let row = result.rows().next().ok_or_else(|| anyhow::anyhow!("comment {} without a report", comment.id))?;
+    Ok((row.get::<&str>("tracking_id").unwrap_or_default().to_string(), row.get::<&str>("agency").map(str::to_string)))
+}
+
+/// `POST /api/v1/comments/{id}/flags {reason}`: one flag per identity.
+pub fn flag(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let body = json_object(request)?;
+    let reason = fields::required(&body, "reason").and_then(|raw| ModerationReason::parse("reason", raw));
+    check(lang, fields::only(&body, &["reason"]), vec![err(&reason)])?;
+    let reason = reason.expect("checked");
+    let db = Db::open()?;
+    let identity = require_identity(&db, request)?;
+    let comment = find(&db, request, raw_id)?;
+    // A comment is flaggable by whoever may see its report.
+    let (tracking_id, _) = report_of(&db, &comment)?;
+    visible(&db, request, &tracking_id, Some(&identity))?;
+    rate_limit(request, &identity)?;
+    let now = clock::timestamp(clock::now());
+    let (added, state) = db.transaction(|db| -> Result<_, ApiError> {
+        let added = engagement::add_flag(db, comment.id, &identity.key(), reason.as_str(), &now)?;
+        let current = engagement::find_comment(db, &comment.public_id)?.ok_or_else(|| ApiError::not_found(lang))?;
+        let next = current.state.after_flag(current.open_flags);
+        if next != current.state {
+            engagement::set_comment_state(db, &current, next, "hidden_by_flags", "system", Some("flags"), &now)?;
+        }
+        Ok((added, next))
+    })?;
+    Ok(response::json(
+        if added { 201 } else { 200 },
+        &json!({"id": comment.public_id, "flagged": true, "hidden": state != CommentState::Visible}),
+        "no-store",
+    ))
+}
+
+/// `POST /api/v1/comments/{id}/hide {reason?}` and `.../restore` (staff of
+/// the report's agency, or administrators).
+pub fn moderate(request: &ApiRequest, raw_id: &str, action: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let body = if request.body.iter().all(u8::is_ascii_whitespace) { serde_json::Map::new() } else { json_object(request)? };
+    let reason = fields::optional(&body, "reason").and_then(|raw| raw.map(|r| ModerationReason::parse("reason", r)).transpose());
+    check(lang, fields::only(&body, &["reason"]), vec![err(&reason)])?;
+    let reason = reason.expect("checked");
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let principal = require_staff(&db, request, &now)?;
+    let comment = find(&db, request, raw_id)?;
+    let (_, agency) = report_of(&db, &comment)?;
+    match principal.may(StaffAction::Moderate, agency.as_deref()) {
+        Decision::Allow => {}
+        Decision::Forbidden => return Err(forbidden(lang)),
+        Decision::NotFound => return Err(ApiError::not_found(lang)),
+    }
+    let (next, audit) = if action == "hide" { (CommentState::HiddenByStaff, "hidden") } else { (CommentState::Visible, "restored") };
+    let actor = format!("{}:{}", principal.role.as_str(), principal.id);
+    db.transaction(|db| -> Result<(), ApiError> {
+        let current = engagement::find_comment(db, &comment.public_id)?.ok_or_else(|| ApiError::not_found(lang))?;
+        engagement::set_comment_state(db, &current, next, audit, &actor, reason.as_ref().map(|r| r.as_str()), &now)?;
+        Ok(())
+    })?;
+    Ok(response::json(200, &json!({"id": comment.public_id, "state": next.as_str()}), "no-store"))
+}
+
+/// `GET /api/v1/comments?state=hidden`: the review queue with flags and history.
+pub fn hidden(request: &ApiRequest) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    if request.query("state") != Some("hidden") {
+        return Err(ApiError::validation(lang, &[Invalid::new("state", "Gunakan state=hidden.", "Use state=hidden.")]));
+    }
+    let (limit, after) = page(request)?;
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let principal = require_staff(&db, request, &now)?;
+    let agency = match principal.may(StaffAction::Moderate, principal.agency.as_deref()) {
+        Decision::Allow => principal.agency.clone(),
+        _ => return Err(forbidden(lang)),
+    };
+    let mut rows = engagement::hidden_comments(&db, agency.as_deref(), after, limit + 1)?;
+    let next_cursor = (rows.len() > limit as usize).then(|| {
+        rows.truncate(limit as usize);
+        KeyCursor(rows.last().map(|(_, c)| c.id).unwrap_or_default().to_string()).encode()
+    });
+    let mut items = Vec::new();
+    for (tracking_id, comment) in &rows {
+        let trail: Vec<Value> = engagement::moderation_trail(&db, comment.id)?
+            .into_iter()
+            .map(|(at, action, actor, reason)| json!({"at": at, "action": action, "actor": actor, "reason": reason}))
+            .collect();
+        let mut item = public_json(comment);
+        item["report"] = json!(tracking_id);
+        item["state"] = json!(comment.state.as_str());
+        item["flags"] = json!(engagement::flag_count(&db, comment.id)?);
+        item["moderation"] = Value::Array(trail);
+        items.push(item);
+    }
+    Ok(response::json(200, &json!({"items": items, "next_cursor": next_cursor}), "no-store"))
+}

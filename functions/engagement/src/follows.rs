@@ -1,0 +1,116 @@
+//! Following a report ("kawal"): where to be told of its public events.
+//!
+//! SMS and WhatsApp go only to a number the follower has proved (a citizen
+//! token with a verified phone), so nobody can sign a stranger up for
+//! messages. E-mail and webhooks are rate limited like every write.
+
+use lapor_domain::follow::{FollowAddress, FollowChannel, WebhookPolicy};
+use lapor_domain::invalid::Invalid;
+use lapor_domain::problem::ProblemKind;
+use lapor_platform::db::{int, text, Db};
+use lapor_platform::engagement;
+use lapor_platform::fields::{self, check, err};
+use lapor_platform::identity::require_identity;
+use lapor_platform::request::ApiRequest;
+use lapor_platform::response::{self, ApiError};
+use lapor_platform::workflow::json_object;
+use lapor_platform::{clock, random};
+use serde_json::{json, Value};
+use spin_sdk::http::Response;
+
+use crate::target::{rate_limit, visible};
+
+/// Follows one identity may keep on one report.
+const MAX_FOLLOWS_PER_IDENTITY: i64 = 5;
+
+fn webhook_policy() -> WebhookPolicy {
+    WebhookPolicy::from_variable(&spin_sdk::variables::get("webhook_allow_private_hosts").unwrap_or_default())
+}
+
+/// `POST /api/v1/reports/{id}/follows {channel, address}` -> 201 (200 if
+/// that address already follows). A webhook follow gets its signing
+/// `secret`, shown this once.
+pub fn add(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let body = json_object(request)?;
+    let channel = fields::required(&body, "channel").and_then(|raw| FollowChannel::parse("channel", raw));
+    let raw_address = fields::required(&body, "address");
+    check(lang, fields::only(&body, &["channel", "address"]), vec![err(&channel), err(&raw_address)])?;
+    let channel = channel.expect("checked");
+    let address = FollowAddress::parse(channel, "address", raw_address.expect("checked"), webhook_policy())
+        .map_err(|e| ApiError::validation(lang, &[e]))?;
+    let db = Db::open()?;
+    let identity = require_identity(&db, request)?;
+    let target = visible(&db, request, raw_id, Some(&identity))?;
+    if matches!(channel, FollowChannel::Sms | FollowChannel::Whatsapp) && identity.verified_phone().map(|p| p.as_str()) != Some(address.as_str()) {
+        return Err(ApiError::new(
+            ProblemKind::Forbidden,
+            lang,
+            "SMS dan WhatsApp hanya ke nomor yang sudah Anda buktikan: POST /api/v1/citizens/verify.",
+            "SMS and WhatsApp go only to a number you have proved: POST /api/v1/citizens/verify.",
+        ));
+    }
+    rate_limit(request, &identity)?;
+    let key = identity.key();
+    let secret = match channel {
+        FollowChannel::Webhook => Some(random::hex_id()?),
+        _ => None,
+    };
+    let now = clock::timestamp(clock::now());
+    let created = db.transaction(|db| -> Result<Option<i64>, ApiError> {
+        let mine = db.execute("SELECT count(*) AS n FROM follows WHERE identity = ? AND report_id = ?", &[text(&key), int(target.id)])?;
+        if mine.rows().next().and_then(|r| r.get::<i64>("n")).unwrap_or(0) >= MAX_FOLLOWS_PER_IDENTITY {
+            return Err(ApiError::validation(
+                lang,
+                &[Invalid::new(
+                    "channel",
+                    format!("Paling banyak {MAX_FOLLOWS_PER_IDENTITY} cara mengawal per laporan."),
+                    format!("At most {MAX_FOLLOWS_PER_IDENTITY} follows per report."),
+                )],
+            ));
+        }
+        Ok(engagement::follow(db, target.id, &key, channel, address.as_str(), secret.as_deref(), false, &now)?)
+    })?;
+    let mut answer = json!({"report": target.tracking_id, "channel": channel.as_str(), "address": address.as_str(), "following": true});
+    match (created, secret) {
+        (Some(_), Some(secret)) => answer["secret"] = json!(secret),
+        (None, _) => answer["already_following"] = json!(true),
+        _ => {}
+    }
+    Ok(response::json(if created.is_some() { 201 } else { 200 }, &answer, "no-store"))
+}
+
+/// `GET`: the caller's own follows of the report.
+pub fn list(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let db = Db::open()?;
+    let identity = require_identity(&db, request)?;
+    let target = visible(&db, request, raw_id, Some(&identity))?;
+    let result = db.execute(
+        "SELECT channel, address, created_at FROM follows WHERE identity = ? AND report_id = ? ORDER BY id",
+        &[text(identity.key()), int(target.id)],
+    )?;
+    let items: Vec<Value> = result
+        .rows()
+        .map(|row| json!({"channel": row.get::<&str>("channel"), "address": row.get::<&str>("address"), "created_at": row.get::<&str>("created_at")}))
+        .collect();
+    Ok(response::json(200, &json!({"report": target.tracking_id, "items": items}), "no-store"))
+}
+
+/// `DELETE ?channel=&address=` (both optional): stops the caller's follows
+/// and drops what was still waiting to be sent to them.
+pub fn remove(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let channel = request.query("channel").map(|raw| FollowChannel::parse("channel", raw)).transpose();
+    let address = match (&channel, request.query("address")) {
+        (Ok(Some(channel)), Some(raw)) => FollowAddress::parse(*channel, "address", raw, webhook_policy()).map(Some),
+        (_, Some(_)) => Err(Invalid::new("address", "Sertakan juga channel.", "Give the channel too.")),
+        (_, None) => Ok(None),
+    };
+    check(lang, Vec::new(), vec![err(&channel), err(&address)])?;
+    let (channel, address) = (channel.expect("checked"), address.expect("checked"));
+    let db = Db::open()?;
+    let identity = require_identity(&db, request)?;
+    let target = visible(&db, request, raw_id, Some(&identity))?;
+    let removed = db.transaction(|db| engagement::unfollow(db, target.id, &identity.key(), channel, address.as_ref().map(|a| a.as_str())))?;
+    Ok(response::json(200, &json!({"report": target.tracking_id, "removed": removed}), "no-store"))
+}

@@ -1,0 +1,253 @@
+//! `POST /internal/notifications/deliver`: sends what the outbox holds.
+//!
+//! Called every minute by the runner's scheduler (and a CronJob on
+//! SpinKube) with `Authorization: Bearer <notify_token>`. One call:
+//!
+//! 1. claims up to `notify_batch` due rows in one short transaction, by
+//!    counting the attempt and pushing `next_attempt_at` a lease ahead, so
+//!    a concurrent call (another instance, another pod) skips them;
+//! 2. sends each through its provider's HTTP API (Twilio for SMS, the
+//!    WhatsApp Cloud API, a SendGrid-compatible e-mail API, or the
+//!    follower's webhook), outside any transaction;
+//! 3. records each outcome only if the claim is still its own (same attempt
+//!    count): `sent`; or back to `pending` after an exponential back-off;
+//!    or `dead` after `notify_max_attempts` or a permanent refusal.
+//!
+//! So a row is sent successfully at most once: it leaves `pending` on its
+//! first success, and while one call holds it no other call sends it. The
+//! one window left is a crash between the provider accepting and the row
+//! being marked; the retry then carries the same `Idempotency-Key`
+//! (`lapor-<row id>`), which providers that honour it use to drop the copy.
+//! The lease is 11 minutes, and a call starts no send after half of it has
+//! passed (it hands those rows back), so a slow provider cannot make two
+//! calls hold one row.
+//!
+//! The answer is `{claimed, sent, retrying, dead, released, more}`.
+
+use chrono::Duration;
+use lapor_domain::follow::FollowChannel;
+use lapor_domain::lang::Lang;
+use lapor_domain::notification::{build_request, classify, render, Message, Notice, Outcome, ProviderRequest, Providers, RetryPolicy};
+use lapor_domain::problem::ProblemKind;
+use lapor_domain::token::constant_time_eq;
+use lapor_platform::db::{int, opt_text, text, Db};
+use lapor_platform::response::{self, ApiError};
+use lapor_platform::{clock, random};
+use serde_json::json;
+use spin_sdk::http::{IncomingRequest, Method, Request, Response};
+use spin_sdk::http_component;
+
+const LEASE: Duration = Duration::minutes(11);
+
+#[http_component]
+async fn handle(request: IncomingRequest) -> Response {
+    let lang = Lang::En;
+    if request.method().to_string() != "POST" {
+        return ApiError::method_not_allowed(lang, &["POST"]).into_response(lang);
+    }
+    let presented = request
+        .headers()
+        .get(&"authorization".to_string())
+        .into_iter()
+        .next()
+        .and_then(|v| String::from_utf8(v).ok())
+        .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string()));
+    let expected = variable("notify_token");
+    let authorized = matches!(&presented, Some(token) if !expected.is_empty() && constant_time_eq(token.as_bytes(), expected.as_bytes()));
+    if !authorized {
+        return ApiError::new(ProblemKind::Unauthorized, lang, "Token pengiriman salah.", "Wrong or missing delivery token.")
+            .with_header("www-authenticate", "Bearer")
+            .into_response(lang);
+    }
+    match deliver().await {
+        Ok(outcome) => response::json(200, &outcome, "no-store"),
+        Err(error) => error.into_response(lang),
+    }
+}
+
+fn variable(name: &str) -> String {
+    spin_sdk::variables::get(name).unwrap_or_default().trim().to_string()
+}
+
+fn number(name: &str, default: u64, max: u64) -> u64 {
+    variable(name).parse::<u64>().ok().filter(|n| *n <= max).unwrap_or(default)
+}
+
+fn providers() -> Providers {
+    Providers {
+        twilio_base: variable("twilio_api_base"),
+        twilio_account_sid: variable("twilio_account_sid"),
+        twilio_auth_token: variable("twilio_auth_token"),
+        twilio_from: variable("twilio_from"),
+        whatsapp_base: variable("whatsapp_api_base"),
+        whatsapp_api_version: variable("whatsapp_api_version"),
+        whatsapp_phone_number_id: variable("whatsapp_phone_number_id"),
+        whatsapp_access_token: variable("whatsapp_access_token"),
+        email_base: variable("email_api_base"),
+        email_api_key: variable("email_api_key"),
+        email_from: variable("email_from"),
+    }
+}
+
+/// One claimed row.
+struct Claimed {
+    id: i64,
+    kind: String,
+    channel: Option<FollowChannel>,
+    address: String,
+    payload: String,
+    attempts: i64,
+    secret: Option<String>,
+}
+
+/// How one delivery ended.
+enum Delivery {
+    Sent(Option<String>),
+    Failed(Outcome),
+}
+
+async fn deliver() -> Result<serde_json::Value, ApiError> {
+    let batch = number("notify_batch", 50, 1000).max(1) as i64;
+    let policy = RetryPolicy {
+        base_seconds: number("notify_retry_base_seconds", RetryPolicy::DEFAULT.base_seconds, 86_400),
+        max_attempts: number("notify_max_attempts", RetryPolicy::DEFAULT.max_attempts as u64, 100).max(1) as u32,
+        cap_seconds: RetryPolicy::DEFAULT.cap_seconds,
+    };
+    let link_base = variable("public_base_url").trim_end_matches('/').to_string();
+    let providers = providers();
+    let now_at = clock::now();
+    let now = clock::timestamp(now_at);
+    let db = Db::open()?;
+    let claimed = claim(&db, &now, &clock::timestamp(now_at + LEASE), batch)?;
+    let (mut sent, mut retrying, mut dead, mut released) = (0, 0, 0, 0);
+    for row in &claimed {
+        // Never start a send the lease might not cover: hand the rest back.
+        if clock::now() - now_at > LEASE / 2 {
+            db.execute(
+                "UPDATE notification_outbox SET attempts = attempts - 1, next_attempt_at = ?1 WHERE id = ?2 AND attempts = ?3 AND state = 'pending'",
+                &[text(clock::timestamp(clock::now())), int(row.id), int(row.attempts)],
+            )?;
+            released += 1;
+            continue;
+        }
+        let result = send(row, &providers, &link_base).await;
+        let finished = clock::timestamp(clock::now());
+        let (state, next_attempt, last_error, provider_ref) = match result {
+            Delivery::Sent(reference) => ("sent", None, None, reference),
+            Delivery::Failed(Outcome::Retry(reason)) => match policy.next_delay_seconds(row.attempts as u32, random::permille()) {
+                Some(delay) => ("pending", Some(clock::timestamp(clock::now() + Duration::seconds(delay as i64))), Some(reason), None),
+                None => ("dead", None, Some(reason), None),
+            },
+            Delivery::Failed(Outcome::Permanent(reason)) => ("dead", None, Some(reason), None),
+            Delivery::Failed(Outcome::Delivered) => ("sent", None, None, None),
+        };
+        match state {
+            "sent" => sent += 1,
+            "pending" => retrying += 1,
+            _ => dead += 1,
+        }
+        // Only if the claim is still ours (nobody re-claimed it meanwhile).
+        // A sent sign-in code is scrubbed: the code is no longer needed.
+        db.execute(
+            "UPDATE notification_outbox SET state = ?1, next_attempt_at = COALESCE(?2, next_attempt_at), last_error = ?3,
+                 provider_ref = ?4, sent_at = CASE WHEN ?1 = 'sent' THEN ?5 END,
+                 payload = CASE WHEN ?1 = 'sent' AND kind = 'sign_in_code' THEN '{}' ELSE payload END
+             WHERE id = ?6 AND attempts = ?7 AND state = 'pending'",
+            &[text(state), opt_text(next_attempt), opt_text(last_error), opt_text(provider_ref), text(&finished), int(row.id), int(row.attempts)],
+        )?;
+    }
+    Ok(json!({
+        "claimed": claimed.len(),
+        "sent": sent,
+        "retrying": retrying,
+        "dead": dead,
+        "released": released,
+        "more": claimed.len() as i64 == batch,
+    }))
+}
+
+/// Claims due rows: counts the attempt and moves them a lease ahead.
+fn claim(db: &Db, now: &str, lease_until: &str, batch: i64) -> Result<Vec<Claimed>, ApiError> {
+    db.transaction(|db| -> Result<Vec<Claimed>, ApiError> {
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS delivery_claim (id INTEGER PRIMARY KEY)", &[])?;
+        db.execute("DELETE FROM delivery_claim", &[])?;
+        db.execute(
+            "INSERT INTO delivery_claim SELECT id FROM notification_outbox
+             WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2",
+            &[text(now), int(batch)],
+        )?;
+        db.execute(
+            "UPDATE notification_outbox SET attempts = attempts + 1, next_attempt_at = ?1 WHERE id IN (SELECT id FROM delivery_claim)",
+            &[text(lease_until)],
+        )?;
+        let result = db.execute(
+            "SELECT o.id, o.kind, o.channel, o.address, o.payload, o.attempts, f.secret
+             FROM notification_outbox o JOIN delivery_claim c ON c.id = o.id LEFT JOIN follows f ON f.id = o.follow_id
+             ORDER BY o.id",
+            &[],
+        )?;
+        Ok(result
+            .rows()
+            .map(|row| Claimed {
+                id: row.get::<i64>("id").unwrap_or_default(),
+                kind: row.get::<&str>("kind").unwrap_or_default().to_string(),
+                channel: row.get::<&str>("channel").and_then(FollowChannel::from_stored),
+                address: row.get::<&str>("address").unwrap_or_default().to_string(),
+                payload: row.get::<&str>("payload").unwrap_or_default().to_string(),
+                attempts: row.get::<i64>("attempts").unwrap_or_default(),
+                secret: row.get::<&str>("secret").map(str::to_string),
+            })
+            .collect())
+    })
+}
+
+/// The provider call for one row, or why there is none.
+fn request_for(row: &Claimed, providers: &Providers, link_base: &str) -> Result<ProviderRequest, Outcome> {
+    let channel = row.channel.ok_or_else(|| Outcome::Permanent("unknown channel".into()))?;
+    let delivery_id = format!("lapor-{}", row.id);
+    let (notice, message) = if row.kind == "sign_in_code" {
+        let text = serde_json::from_str::<serde_json::Value>(&row.payload).ok().and_then(|v| v["text"].as_str().map(str::to_string));
+        let text = text.ok_or_else(|| Outcome::Permanent("sign-in code payload unreadable".into()))?;
+        let notice = Notice { tracking_id: String::new(), event: "sign_in_code".into(), status: String::new(), at: String::new() };
+        (notice, Message { subject: "Kode LAPOR!".into(), text, link: String::new() })
+    } else {
+        let notice: Notice = serde_json::from_str(&row.payload).map_err(|_| Outcome::Permanent("payload unreadable".into()))?;
+        let message = render(&notice, link_base);
+        (notice, message)
+    };
+    if channel == FollowChannel::Webhook && row.secret.is_none() {
+        return Err(Outcome::Permanent("the webhook follow was removed".into()));
+    }
+    build_request(channel, &row.address, row.secret.as_deref(), &delivery_id, &notice, &message, providers)
+        .map_err(|e| Outcome::Permanent(e.to_string()))
+}
+
+async fn send(row: &Claimed, providers: &Providers, link_base: &str) -> Delivery {
+    let call = match request_for(row, providers, link_base) {
+        Ok(call) => call,
+        Err(outcome) => return Delivery::Failed(outcome),
+    };
+    let mut builder = Request::builder();
+    builder.method(Method::Post).uri(call.url.clone());
+    for (name, value) in &call.headers {
+        builder.header(name.clone(), value.clone());
+    }
+    let request = builder.body(call.body.clone()).build();
+    let response: Response = match spin_sdk::http::send(request).await {
+        Ok(response) => response,
+        Err(e) => return Delivery::Failed(Outcome::Retry(format!("network: {e}"))),
+    };
+    match classify(*response.status()) {
+        Outcome::Delivered => Delivery::Sent(provider_reference(&response)),
+        other => Delivery::Failed(other),
+    }
+}
+
+/// The provider's id for the message, when it gives one.
+fn provider_reference(response: &Response) -> Option<String> {
+    if let Some(id) = response.header("x-message-id").and_then(|v| v.as_str()) {
+        return Some(id.to_string());
+    }
+    let body: serde_json::Value = serde_json::from_slice(response.body()).ok()?;
+    body["sid"].as_str().or_else(|| body["messages"][0]["id"].as_str()).map(str::to_string)
+}

@@ -1,0 +1,232 @@
+//! Supports, comments, flags and follows in SQLite.
+//!
+//! Every function runs inside the caller's `BEGIN IMMEDIATE` transaction, so
+//! a row and the count it changes on the report commit together: the counts
+//! are exact however many instances, or runner processes, write at once.
+
+use anyhow::Result;
+use lapor_domain::engagement::CommentState;
+use lapor_domain::follow::FollowChannel;
+
+use crate::db::{int, opt_text, text, Db};
+
+fn first_i64(db: &Db, sql: &str, params: &[spin_sdk::sqlite3::Value]) -> Result<Option<i64>> {
+    let result = db.execute(sql, params)?;
+    let value = result.rows().next().and_then(|row| row.get::<i64>("n"));
+    Ok(value)
+}
+
+/// The report's support count as stored with it.
+pub fn support_count(db: &Db, report_id: i64) -> Result<i64> {
+    Ok(first_i64(db, "SELECT support_count AS n FROM reports WHERE id = ?", &[int(report_id)])?.unwrap_or(0))
+}
+
+/// Adds a support; returns whether it was new.
+pub fn add_support(db: &Db, report_id: i64, identity: &str, now: &str) -> Result<bool> {
+    db.execute(
+        "INSERT OR IGNORE INTO supports (report_id, identity, created_at) VALUES (?, ?, ?)",
+        &[int(report_id), text(identity), text(now)],
+    )?;
+    let added = db.changes() == 1;
+    if added {
+        db.execute("UPDATE reports SET support_count = support_count + 1 WHERE id = ?", &[int(report_id)])?;
+    }
+    Ok(added)
+}
+
+/// Withdraws a support; returns whether there was one.
+pub fn remove_support(db: &Db, report_id: i64, identity: &str) -> Result<bool> {
+    db.execute("DELETE FROM supports WHERE report_id = ? AND identity = ?", &[int(report_id), text(identity)])?;
+    let removed = db.changes() == 1;
+    if removed {
+        db.execute("UPDATE reports SET support_count = support_count - 1 WHERE id = ?", &[int(report_id)])?;
+    }
+    Ok(removed)
+}
+
+pub fn supports(db: &Db, report_id: i64, identity: &str) -> Result<bool> {
+    Ok(first_i64(db, "SELECT 1 AS n FROM supports WHERE report_id = ? AND identity = ?", &[int(report_id), text(identity)])?.is_some())
+}
+
+/// Follows a report; `None` when this address already follows it.
+#[allow(clippy::too_many_arguments)]
+pub fn follow(
+    db: &Db,
+    report_id: i64,
+    identity: &str,
+    channel: FollowChannel,
+    address: &str,
+    secret: Option<&str>,
+    is_reporter: bool,
+    now: &str,
+) -> Result<Option<i64>> {
+    db.execute(
+        "INSERT OR IGNORE INTO follows (report_id, identity, channel, address, secret, is_reporter, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        &[int(report_id), text(identity), text(channel.as_str()), text(address), opt_text(secret), int(is_reporter as i64), text(now)],
+    )?;
+    Ok((db.changes() == 1).then(|| db.last_insert_rowid()))
+}
+
+/// Removes `identity`'s follows of a report (all, or one channel/address)
+/// with the notifications still pending for them; returns how many.
+pub fn unfollow(db: &Db, report_id: i64, identity: &str, channel: Option<FollowChannel>, address: Option<&str>) -> Result<u64> {
+    let filter = "report_id = ?1 AND identity = ?2 AND (?3 IS NULL OR channel = ?3) AND (?4 IS NULL OR address = ?4)";
+    let params = [int(report_id), text(identity), opt_text(channel.map(|c| c.as_str())), opt_text(address)];
+    db.execute(
+        &format!("DELETE FROM notification_outbox WHERE state = 'pending' AND follow_id IN (SELECT id FROM follows WHERE {filter})"),
+        &params,
+    )?;
+    db.execute(&format!("DELETE FROM follows WHERE {filter}"), &params)?;
+    Ok(db.changes())
+}
+
+/// A duplicate's supporters and followers move to the original: supports
+/// merge (one per identity), follows move unless that address already
+/// follows the original. Moved follows are no longer "the reporter" there.
+pub fn merge_duplicate(db: &Db, duplicate_id: i64, original_id: i64) -> Result<()> {
+    let ids = [int(original_id), int(duplicate_id)];
+    db.execute("INSERT OR IGNORE INTO supports (report_id, identity, created_at) SELECT ?1, identity, created_at FROM supports WHERE report_id = ?2", &ids)?;
+    db.execute("DELETE FROM supports WHERE report_id = ?2 AND ?1 IS NOT NULL", &ids)?;
+    db.execute("UPDATE reports SET support_count = (SELECT count(*) FROM supports WHERE report_id = reports.id) WHERE id IN (?1, ?2)", &ids)?;
+    db.execute("UPDATE OR IGNORE follows SET report_id = ?1, is_reporter = 0 WHERE report_id = ?2", &ids)?;
+    Ok(())
+}
+
+/// When a citizen proves a phone, what they did under their token becomes
+/// the phone's: a person who supported before proving cannot support again.
+/// Supports merge (one per report), follows and comments move. Flags keep
+/// their old key (a person could add at most one extra flag this way).
+pub fn adopt_identity(db: &Db, old: &str, new: &str) -> Result<()> {
+    let keys = [text(old), text(new)];
+    db.execute("UPDATE OR IGNORE supports SET identity = ?2 WHERE identity = ?1", &keys)?;
+    db.execute("DELETE FROM supports WHERE identity = ?1 AND ?2 IS NOT NULL", &keys)?;
+    db.execute(
+        "UPDATE reports SET support_count = (SELECT count(*) FROM supports WHERE report_id = reports.id)
+         WHERE id IN (SELECT report_id FROM supports WHERE identity = ?2) AND ?1 IS NOT NULL",
+        &keys,
+    )?;
+    db.execute("UPDATE follows SET identity = ?2 WHERE identity = ?1", &keys)?;
+    db.execute("UPDATE comments SET identity = ?2 WHERE identity = ?1", &keys)?;
+    Ok(())
+}
+
+/// A comment as the public listing shows it.
+pub struct CommentRow {
+    pub id: i64,
+    pub public_id: String,
+    pub report_id: i64,
+    pub display_name: Option<String>,
+    pub body: String,
+    pub created_at: String,
+    pub state: CommentState,
+    pub open_flags: i64,
+}
+
+const COMMENT_COLUMNS: &str = "id, public_id, report_id, display_name, body, created_at, state, open_flags";
+
+fn comment_rows(result: &spin_sdk::sqlite3::QueryResult) -> Vec<CommentRow> {
+    result
+        .rows()
+        .map(|row| CommentRow {
+            id: row.get::<i64>("id").unwrap_or_default(),
+            public_id: row.get::<&str>("public_id").unwrap_or_default().to_string(),
+            report_id: row.get::<i64>("report_id").unwrap_or_default(),
+            display_name: row.get::<&str>("display_name").map(str::to_string),
+            body: row.get::<&str>("body").unwrap_or_default().to_string(),
+            created_at: row.get::<&str>("created_at").unwrap_or_default().to_string(),
+            state: CommentState::from_stored(row.get::<&str>("state").unwrap_or_default()),
+            open_flags: row.get::<i64>("open_flags").unwrap_or_default(),
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_comment(db: &Db, public_id: &str, report_id: i64, identity: &str, display_name: Option<&str>, body: &str, now: &str) -> Result<()> {
+    db.execute(
+        "INSERT INTO comments (public_id, report_id, identity, display_name, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        &[text(public_id), int(report_id), text(identity), opt_text(display_name), text(body), text(now)],
+    )?;
+    db.execute("UPDATE reports SET comment_count = comment_count + 1 WHERE id = ?", &[int(report_id)])?;
+    Ok(())
+}
+
+/// Visible comments of a report after comment row id `after`, oldest first.
+pub fn visible_comments(db: &Db, report_id: i64, after: i64, limit: u32) -> Result<Vec<CommentRow>> {
+    let result = db.execute(
+        &format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE report_id = ? AND state = 'visible' AND id > ? ORDER BY id LIMIT ?"),
+        &[int(report_id), int(after), int(limit as i64)],
+    )?;
+    Ok(comment_rows(&result))
+}
+
+pub fn find_comment(db: &Db, public_id: &str) -> Result<Option<CommentRow>> {
+    let result = db.execute(&format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE public_id = ?"), &[text(public_id)])?;
+    Ok(comment_rows(&result).into_iter().next())
+}
+
+/// Hidden comments, for moderators (oldest first after row id `after`),
+/// only of reports held by `agency` when given.
+pub fn hidden_comments(db: &Db, agency: Option<&str>, after: i64, limit: u32) -> Result<Vec<(String, CommentRow)>> {
+    let result = db.execute(
+        "SELECT c.id, c.public_id, c.report_id, c.display_name, c.body, c.created_at, c.state, c.open_flags, r.tracking_id
+         FROM comments c JOIN reports r ON r.id = c.report_id
+         WHERE c.state <> 'visible' AND c.id > ? AND (? IS NULL OR r.agency = ?)
+         ORDER BY c.id LIMIT ?",
+        &[int(after), opt_text(agency), opt_text(agency), int(limit as i64)],
+    )?;
+    let tracking: Vec<String> = result.rows().map(|row| row.get::<&str>("tracking_id").unwrap_or_default().to_string()).collect();
+    Ok(tracking.into_iter().zip(comment_rows(&result)).collect())
+}
+
+/// Distinct identities that ever flagged the comment.
+pub fn flag_count(db: &Db, comment_id: i64) -> Result<i64> {
+    Ok(first_i64(db, "SELECT count(*) AS n FROM comment_flags WHERE comment_id = ?", &[int(comment_id)])?.unwrap_or(0))
+}
+
+/// Records a flag; returns whether it was this identity's first on the comment.
+pub fn add_flag(db: &Db, comment_id: i64, identity: &str, reason: &str, now: &str) -> Result<bool> {
+    db.execute(
+        "INSERT OR IGNORE INTO comment_flags (comment_id, identity, reason, created_at) VALUES (?, ?, ?, ?)",
+        &[int(comment_id), text(identity), text(reason), text(now)],
+    )?;
+    let added = db.changes() == 1;
+    if added {
+        db.execute("UPDATE comments SET open_flags = open_flags + 1 WHERE id = ?", &[int(comment_id)])?;
+    }
+    Ok(added)
+}
+
+/// Moves a comment to `state`, keeping the report's visible-comment count
+/// right, and writes the moderation audit record.
+pub fn set_comment_state(db: &Db, comment: &CommentRow, state: CommentState, action: &str, actor: &str, reason: Option<&str>, now: &str) -> Result<()> {
+    let was_visible = comment.state == CommentState::Visible;
+    let is_visible = state == CommentState::Visible;
+    // A restore is a review: flags counted before it no longer count.
+    let reset_flags = if is_visible { ", open_flags = 0" } else { "" };
+    db.execute(&format!("UPDATE comments SET state = ?{reset_flags} WHERE id = ?"), &[text(state.as_str()), int(comment.id)])?;
+    let delta = (is_visible as i64) - (was_visible as i64);
+    if delta != 0 {
+        db.execute("UPDATE reports SET comment_count = comment_count + ? WHERE id = ?", &[int(delta), int(comment.report_id)])?;
+    }
+    db.execute(
+        "INSERT INTO comment_moderation (comment_id, at, action, actor, reason) VALUES (?, ?, ?, ?, ?)",
+        &[int(comment.id), text(now), text(action), text(actor), opt_text(reason)],
+    )?;
+    Ok(())
+}
+
+/// The moderation trail of a comment: (at, action, actor, reason).
+pub fn moderation_trail(db: &Db, comment_id: i64) -> Result<Vec<(String, String, String, Option<String>)>> {
+    let result = db.execute("SELECT at, action, actor, reason FROM comment_moderation WHERE comment_id = ? ORDER BY id", &[int(comment_id)])?;
+    Ok(result
+        .rows()
+        .map(|row| {
+            (
+                row.get::<&str>("at").unwrap_or_default().to_string(),
+                row.get::<&str>("action").unwrap_or_default().to_string(),
+                row.get::<&str>("actor").unwrap_or_default().to_string(),
+                row.get::<&str>("reason").map(str::to_string),
+            )
+        })
+        .collect())
+}

@@ -1,0 +1,47 @@
+//! Who is supporting, commenting or following: a citizen token or a
+//! reporter token, presented as `Authorization: Bearer ...`.
+//!
+//! Staff tokens are not identities here: staff moderate, they do not vote.
+
+use lapor_domain::contact::PhoneNumber;
+use lapor_domain::engagement::Identity;
+use lapor_domain::lang::Lang;
+use lapor_domain::problem::ProblemKind;
+use lapor_domain::token::hash_token;
+
+use crate::db::{text, Db};
+use crate::request::ApiRequest;
+use crate::response::ApiError;
+
+/// The identity a bearer token proves, if any.
+pub fn identity_of(db: &Db, request: &ApiRequest) -> anyhow::Result<Option<Identity>> {
+    let Some(token) = request.bearer_token() else { return Ok(None) };
+    let hash = hash_token(token);
+    let citizen = db.execute(
+        "SELECT id, CASE WHEN phone_verified_at IS NOT NULL THEN phone END AS phone FROM citizens WHERE token_hash = ?",
+        &[text(&hash)],
+    )?;
+    if let Some(row) = citizen.rows().next() {
+        let id = row.get::<i64>("id").unwrap_or_default();
+        let verified_phone = row.get::<&str>("phone").and_then(|p| PhoneNumber::parse("phone", p).ok());
+        return Ok(Some(Identity::Citizen { id, verified_phone }));
+    }
+    let reporter = db.execute("SELECT id FROM reports WHERE reporter_token_hash = ?", &[text(&hash)])?;
+    let report_id = reporter.rows().next().and_then(|row| row.get::<i64>("id"));
+    Ok(report_id.map(|report_id| Identity::Reporter { report_id }))
+}
+
+/// The caller's identity, or 401 saying how to get one.
+pub fn require_identity(db: &Db, request: &ApiRequest) -> Result<Identity, ApiError> {
+    identity_of(db, request)?.ok_or_else(|| unauthorized(request.lang))
+}
+
+pub fn unauthorized(lang: Lang) -> ApiError {
+    ApiError::new(
+        ProblemKind::Unauthorized,
+        lang,
+        "Perlu identitas warga: minta token di POST /api/v1/citizens (atau pakai kode rahasia pelapor), lalu kirim sebagai Authorization: Bearer ...",
+        "An identity is needed: get a citizen token from POST /api/v1/citizens (or use a reporter token) and send it as Authorization: Bearer ...",
+    )
+    .with_header("www-authenticate", "Bearer")
+}

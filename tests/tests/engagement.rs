@@ -1,0 +1,595 @@
+//! Engagement end to end: citizen identities with SMS codes, supports,
+//! comments and moderation, follows, and the notification outbox delivered
+//! to local stand-ins that speak Twilio's, WhatsApp's and SendGrid's formats.
+
+use std::time::Duration;
+
+use integration_tests::{AppConfig, Providers, TestApp};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const BOOTSTRAP: &str = "bootstrap-admin-token-for-tests-0123456789";
+const AGENCY_A: &str = "pemkot-32.73"; // Kota Bandung
+const AGENCY_B: &str = "pemkab-32.04"; // Kabupaten Bandung
+
+fn config() -> AppConfig {
+    AppConfig::without_rate_limits().var("bootstrap_admin_token", BOOTSTRAP)
+}
+
+async fn spawn() -> TestApp {
+    TestApp::spawn_with(config()).await
+}
+
+async fn create_staff(app: &TestApp, as_token: &str, body: Value) -> String {
+    let (status, created) = app.call(Method::POST, "/api/v1/staff", Some(as_token), Some(body)).await;
+    assert_eq!(status, 201, "{created}");
+    created["token"].as_str().unwrap().to_string()
+}
+
+fn report(privacy: &str) -> Value {
+    json!({
+        "kind": "pengaduan",
+        "title": "Lampu jalan padam",
+        "body": "Lampu jalan di Jl. Dago padam sejak sebulan, rawan kecelakaan di malam hari.",
+        "privacy": privacy,
+    })
+}
+
+/// Files a report and has an administrator dispatch it to Kota Bandung.
+async fn dispatched(app: &TestApp, report: &Value) -> (String, String) {
+    let created = app.file(report).await;
+    let id = created["tracking_id"].as_str().unwrap().to_string();
+    let (status, body) = app.call(Method::POST, &format!("/api/v1/admin/reports/{id}/verify"), Some(BOOTSTRAP), Some(json!({"agency": AGENCY_A}))).await;
+    assert_eq!(status, 200, "{body}");
+    (id, created["reporter_token"].as_str().unwrap().to_string())
+}
+
+async fn citizen(app: &TestApp) -> String {
+    let (status, body) = app.call(Method::POST, "/api/v1/citizens", None, None).await;
+    assert_eq!(status, 201, "{body}");
+    assert!(body["phone_verification"].is_null());
+    body["citizen_token"].as_str().unwrap().to_string()
+}
+
+/// The six-digit code in the last SMS the Twilio stand-in accepted for `to`.
+fn code_sent_to(providers: &Providers, to: &str) -> String {
+    let sms = providers.delivered("twilio");
+    let last = sms.iter().rev().find(|r| r.form().iter().any(|(k, v)| k == "To" && v == to)).expect("an SMS to that number");
+    let body = last.form().into_iter().find(|(k, _)| k == "Body").unwrap().1;
+    body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a 6-digit code").to_string()
+}
+
+/// A citizen whose phone is proved through the real SMS round trip.
+async fn verified_citizen(app: &TestApp, providers: &Providers, phone: &str) -> String {
+    let (status, body) = app.call(Method::POST, "/api/v1/citizens", None, Some(json!({"phone": phone}))).await;
+    assert_eq!(status, 201, "{body}");
+    let token = body["citizen_token"].as_str().unwrap().to_string();
+    app.deliver().await;
+    let e164 = format!("+62{}", phone.trim_start_matches('0'));
+    let code = code_sent_to(providers, &e164);
+    let (status, body) = app.call(Method::POST, "/api/v1/citizens/verify", Some(&token), Some(json!({"code": code}))).await;
+    assert_eq!(status, 200, "{body}");
+    token
+}
+
+#[tokio::test]
+async fn phone_verification_by_sms_code_with_limited_tries() {
+    let providers = Providers::start();
+    let app = TestApp::spawn_with(config().with_providers(&providers)).await;
+    let (status, body) = app.call(Method::POST, "/api/v1/citizens", None, Some(json!({"phone": "0812-3456-7890"}))).await;
+    assert_eq!(status, 201, "{body}");
+    let token = body["citizen_token"].as_str().unwrap().to_string();
+    assert_eq!(body["phone_verification"]["channel"], "sms");
+    assert!(!body["phone_verification"]["phone"].as_str().unwrap().contains("3456"), "masked: {body}");
+    // The code leaves through the outbox, and only its hash is stored.
+    assert_eq!(app.count("SELECT count(*) FROM notification_outbox WHERE kind = 'sign_in_code' AND state = 'pending'"), 1);
+    let delivered = app.deliver().await;
+    assert_eq!(delivered["sent"], 1, "{delivered}");
+    let sms = providers.delivered("twilio");
+    assert_eq!(sms[0].form().iter().find(|(k, _)| k == "From").unwrap().1, "1708");
+    let code = code_sent_to(&providers, "+6281234567890");
+    assert_eq!(app.count(&format!("SELECT count(*) FROM citizen_codes WHERE code_hash LIKE '%{code}%'")), 0);
+    // A sent code is scrubbed from the outbox.
+    assert_eq!(app.count(&format!("SELECT count(*) FROM notification_outbox WHERE payload LIKE '%{code}%'")), 0);
+
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (status, body) = app.call(Method::POST, "/api/v1/citizens/verify", Some(&token), Some(json!({"code": wrong}))).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["tries_left"], 4);
+    let (status, body) = app.call(Method::POST, "/api/v1/citizens/verify", Some(&token), Some(json!({"code": code}))).await;
+    assert_eq!((status, body["verified"].as_bool()), (200, Some(true)), "{body}");
+    let (_, me) = app.call(Method::GET, "/api/v1/citizens/me", Some(&token), None).await;
+    assert_eq!(me["phone"], "+6281234567890");
+
+    // Five wrong tries spend a code; the right one then no longer works.
+    let (status, _) = app.call(Method::POST, "/api/v1/citizens/verify", Some(&token), Some(json!({"phone": "081299990000"}))).await;
+    assert_eq!(status, 202);
+    app.deliver().await;
+    let code = code_sent_to(&providers, "+6281299990000");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for left in (0..5).rev() {
+        let (status, body) = app.call(Method::POST, "/api/v1/citizens/verify", Some(&token), Some(json!({"code": wrong}))).await;
+        assert_eq!((status, body["tries_left"].as_i64()), (422, Some(left)), "{body}");
+    }
+    let (status, body) = app.call(Method::POST, "/api/v1/citizens/verify", Some(&token), Some(json!({"code": code}))).await;
+    assert_eq!(status, 422, "{body}");
+    let (_, me) = app.call(Method::GET, "/api/v1/citizens/me", Some(&token), None).await;
+    assert_eq!(me["phone"], "+6281234567890", "the proved number stays");
+
+    // Bad input changes nothing; no token is 401.
+    let (status, body) = app.call(Method::POST, "/api/v1/citizens", None, Some(json!({"phone": "12"}))).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, _) = app.call(Method::POST, "/api/v1/citizens/verify", Some("not-a-token"), Some(json!({"code": "123456"}))).await;
+    assert_eq!(status, 401);
+    assert_eq!(app.count("SELECT count(*) FROM citizens"), 1);
+}
+
+#[tokio::test]
+async fn support_once_per_identity_and_only_where_allowed() {
+    let app = spawn().await;
+    let (id, reporter_token) = dispatched(&app, &report("anonymous")).await;
+    let path = format!("/api/v1/reports/{id}/supports");
+    let alice = citizen(&app).await;
+    let bob = citizen(&app).await;
+
+    let (status, body) = app.call(Method::POST, &path, None, None).await;
+    assert_eq!(status, 401, "{body}");
+    let (status, body) = app.call(Method::POST, &path, Some(&alice), None).await;
+    assert_eq!((status, body.clone()), (201, json!({"supports": 1, "supported": true})));
+    // Repeating is a no-op with the same count.
+    let (status, body) = app.call(Method::POST, &path, Some(&alice), None).await;
+    assert_eq!((status, body), (200, json!({"supports": 1, "supported": true})));
+    // A reporter token is an identity too.
+    let (_, body) = app.call(Method::POST, &path, Some(&reporter_token), None).await;
+    assert_eq!(body["supports"], 2);
+    let (_, body) = app.call(Method::POST, &path, Some(&bob), None).await;
+    assert_eq!(body["supports"], 3);
+    let (status, body) = app.call(Method::DELETE, &path, Some(&bob), None).await;
+    assert_eq!((status, body), (200, json!({"supports": 2, "supported": false})));
+    let (_, body) = app.call(Method::DELETE, &path, Some(&bob), None).await;
+    assert_eq!(body["supports"], 2, "withdrawing twice is a no-op");
+    let (_, body) = app.call(Method::GET, &path, Some(&alice), None).await;
+    assert_eq!(body, json!({"supports": 2, "supported": true}));
+
+    // The public view carries the counts, and they match the rows.
+    let (_, view) = app.call(Method::GET, &format!("/api/v1/reports/{id}"), None, None).await;
+    assert_eq!((view["supports"].as_i64(), view["comments"].as_i64()), (Some(2), Some(0)), "{view}");
+    assert_eq!(app.count("SELECT count(*) FROM supports"), 2);
+
+    // Not before dispatch (409 with the status), never on confidential reports (invisible: 404).
+    let submitted = app.file(&report("public")).await;
+    let (status, body) = app.call(Method::POST, &format!("/api/v1/reports/{}/supports", submitted["tracking_id"].as_str().unwrap()), Some(&alice), None).await;
+    assert_eq!((status, body["current_status"].as_str()), (409, Some("submitted")), "{body}");
+    let (secret_id, secret_token) = dispatched(&app, &report("confidential")).await;
+    let secret_path = format!("/api/v1/reports/{secret_id}/supports");
+    let (status, _) = app.call(Method::POST, &secret_path, Some(&alice), None).await;
+    assert_eq!(status, 404);
+    let (status, body) = app.call(Method::POST, &secret_path, Some(&secret_token), None).await;
+    assert_eq!(status, 403, "even its reporter cannot: {body}");
+    let (status, _) = app.call(Method::POST, "/api/v1/reports/NOT-AN-ID/supports", Some(&alice), None).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn concurrent_supports_from_two_runner_processes_are_counted_exactly() {
+    let app = spawn().await;
+    let (id, _) = dispatched(&app, &report("public")).await;
+    let second = app.spawn_second_process();
+    let path = format!("/api/v1/reports/{id}/supports");
+    let mut tokens = Vec::new();
+    for _ in 0..60 {
+        tokens.push(citizen(&app).await);
+    }
+    // Every identity supports twice, at once, half through each process.
+    let mut calls = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        for round in 0..2 {
+            let url = if (i + round) % 2 == 0 { app.url(&path) } else { second.url(&path) };
+            let request = app.client.post(url).bearer_auth(token);
+            calls.push(async move { request.send().await.unwrap().status().as_u16() });
+        }
+    }
+    let statuses = futures::future::join_all(calls).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 60, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 60, "{statuses:?}");
+    let (_, view) = app.call(Method::GET, &format!("/api/v1/reports/{id}"), None, None).await;
+    assert_eq!(view["supports"], 60);
+    assert_eq!(app.count("SELECT count(*) FROM supports"), 60);
+    let via_second: Value = app.client.get(second.url(&path)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(via_second["supports"], 60);
+}
+
+#[tokio::test]
+async fn comments_are_listed_oldest_first_and_never_rendered_as_markup() {
+    let app = spawn().await;
+    let (id, _) = dispatched(&app, &report("public")).await;
+    let path = format!("/api/v1/reports/{id}/comments");
+    let alice = citizen(&app).await;
+    let xss = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+    let (status, created) = app.call(Method::POST, &path, Some(&alice), Some(json!({"body": xss, "display_name": "<b>Budi</b>"}))).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["body"], xss, "stored and returned as text");
+    for n in 1..=4 {
+        let (status, _) = app.call(Method::POST, &path, Some(&alice), Some(json!({"body": format!("Komentar ke-{n}")}))).await;
+        assert_eq!(status, 201);
+    }
+    let (_, first) = app.call(Method::GET, &format!("{path}?limit=3"), None, None).await;
+    let bodies: Vec<&str> = first["items"].as_array().unwrap().iter().map(|c| c["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, [xss, "Komentar ke-1", "Komentar ke-2"]);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let (_, second) = app.call(Method::GET, &format!("{path}?limit=3&cursor={cursor}"), None, None).await;
+    let bodies: Vec<&str> = second["items"].as_array().unwrap().iter().map(|c| c["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, ["Komentar ke-3", "Komentar ke-4"]);
+    assert!(second["next_cursor"].is_null());
+
+    // The JSON is served as JSON, and the HTML page escapes every comment.
+    let response = app.get(&path).await;
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let page = app.get(&format!("/lapor/{id}")).await.text().await.unwrap();
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(!page.contains("<img src=x"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"), "{page}");
+    assert!(page.contains("&lt;b&gt;Budi&lt;/b&gt;"));
+    let (_, view) = app.call(Method::GET, &format!("/api/v1/reports/{id}"), None, None).await;
+    assert_eq!(view["comments"], 5);
+
+    // Bad input is a 422 naming the field; nothing is stored.
+    for body in [json!({"body": ""}), json!({"body": "x".repeat(2001)}), json!({"body": "ok", "extra": 1}), json!({"body": 5})] {
+        let (status, problem) = app.call(Method::POST, &path, Some(&alice), Some(body)).await;
+        assert_eq!(status, 422, "{problem}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM comments"), 5);
+    let (status, _) = app.call(Method::GET, &format!("{path}?cursor=garbage"), None, None).await;
+    assert_eq!(status, 400);
+    // Not on confidential reports.
+    let (secret_id, secret_token) = dispatched(&app, &report("confidential")).await;
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/reports/{secret_id}/comments"), Some(&secret_token), Some(json!({"body": "halo"}))).await;
+    assert_eq!(status, 403);
+    let (status, _) = app.call(Method::GET, &format!("/api/v1/reports/{secret_id}/comments"), None, None).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn three_distinct_flags_hide_a_comment_until_staff_restore_it() {
+    let app = spawn().await;
+    let coordinator_a = create_staff(&app, BOOTSTRAP, json!({"role": "coordinator", "name": "Koordinator", "agency": AGENCY_A})).await;
+    let executive_a = create_staff(&app, BOOTSTRAP, json!({"role": "executive", "name": "Wali Kota", "agency": AGENCY_A})).await;
+    let coordinator_b = create_staff(&app, BOOTSTRAP, json!({"role": "coordinator", "name": "Koordinator B", "agency": AGENCY_B})).await;
+    let (id, _) = dispatched(&app, &report("public")).await;
+    let author = citizen(&app).await;
+    let (_, comment) = app.call(Method::POST, &format!("/api/v1/reports/{id}/comments"), Some(&author), Some(json!({"body": "Iklan pinjol murah!"}))).await;
+    let comment_id = comment["id"].as_str().unwrap().to_string();
+    let flags = format!("/api/v1/comments/{comment_id}/flags");
+    let visible = || async { app.call(Method::GET, &format!("/api/v1/reports/{id}/comments"), None, None).await.1["items"].as_array().unwrap().len() };
+
+    let first = citizen(&app).await;
+    let (status, body) = app.call(Method::POST, &flags, Some(&first), Some(json!({"reason": "spam"}))).await;
+    assert_eq!((status, body["hidden"].as_bool()), (201, Some(false)), "{body}");
+    // The same identity flagging again does not count.
+    for _ in 0..3 {
+        let (status, _) = app.call(Method::POST, &flags, Some(&first), Some(json!({"reason": "spam"}))).await;
+        assert_eq!(status, 200);
+    }
+    assert_eq!(visible().await, 1);
+    let second = citizen(&app).await;
+    app.call(Method::POST, &flags, Some(&second), Some(json!({"reason": "spam"}))).await;
+    assert_eq!(visible().await, 1);
+    let third = citizen(&app).await;
+    let (_, body) = app.call(Method::POST, &flags, Some(&third), Some(json!({"reason": "penipuan"}))).await;
+    assert_eq!(body["hidden"], true);
+    assert_eq!(visible().await, 0, "hidden from the public listing");
+    let (_, view) = app.call(Method::GET, &format!("/api/v1/reports/{id}"), None, None).await;
+    assert_eq!(view["comments"], 0);
+    let (status, _) = app.call(Method::POST, &flags, Some(&first), Some(json!({}))).await;
+    assert_eq!(status, 422, "a flag needs a reason");
+
+    // The review queue shows it with its flags and history; only staff see it.
+    let (status, _) = app.call(Method::GET, "/api/v1/comments?state=hidden", Some(&first), None).await;
+    assert_eq!(status, 401);
+    let (status, _) = app.call(Method::GET, "/api/v1/comments?state=hidden", Some(&executive_a), None).await;
+    assert_eq!(status, 403);
+    let (_, queue) = app.call(Method::GET, "/api/v1/comments?state=hidden", Some(&coordinator_a), None).await;
+    let item = &queue["items"][0];
+    assert_eq!((item["id"].as_str(), item["flags"].as_i64(), item["state"].as_str()), (Some(comment_id.as_str()), Some(3), Some("hidden_by_flags")), "{queue}");
+    assert_eq!(item["moderation"][0]["action"], "hidden_by_flags");
+    let (_, other_queue) = app.call(Method::GET, "/api/v1/comments?state=hidden", Some(&coordinator_b), None).await;
+    assert_eq!(other_queue["items"].as_array().unwrap().len(), 0, "another agency's comments are not theirs");
+
+    // Staff decide: executives read only, other agencies see nothing.
+    let restore = format!("/api/v1/comments/{comment_id}/restore");
+    assert_eq!(app.call(Method::POST, &restore, Some(&executive_a), None).await.0, 403);
+    assert_eq!(app.call(Method::POST, &restore, Some(&coordinator_b), None).await.0, 404);
+    assert_eq!(app.call(Method::POST, &restore, Some(&author), None).await.0, 401);
+    let (status, body) = app.call(Method::POST, &restore, Some(&coordinator_a), Some(json!({"reason": "bukan spam"}))).await;
+    assert_eq!((status, body["state"].as_str()), (200, Some("visible")), "{body}");
+    assert_eq!(visible().await, 1);
+    // Old flags no longer count after a review; staff can still hide it.
+    let fourth = citizen(&app).await;
+    app.call(Method::POST, &flags, Some(&fourth), Some(json!({"reason": "spam"}))).await;
+    assert_eq!(visible().await, 1);
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/comments/{comment_id}/hide"), Some(BOOTSTRAP), Some(json!({"reason": "iklan"}))).await;
+    assert_eq!(status, 200);
+    assert_eq!(visible().await, 0);
+    // Everything stays in the audit trail.
+    let trail: Vec<String> = {
+        let db = app.db();
+        let mut stmt = db.prepare("SELECT action FROM comment_moderation ORDER BY id").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(trail, ["hidden_by_flags", "restored", "hidden"]);
+    assert_eq!(app.count("SELECT count(*) FROM comments"), 1);
+    assert_eq!(app.count("SELECT count(*) FROM comment_flags"), 4);
+}
+
+#[tokio::test]
+async fn followers_are_notified_exactly_once_across_a_provider_failure() {
+    let providers = Providers::start();
+    let app = TestApp::spawn_with(config().with_providers(&providers)).await;
+    // The reporter left an e-mail address: they follow by e-mail automatically.
+    let mut filed = report("anonymous");
+    filed["reporter"] = json!({"name": "Rahasia Sekali", "email": "pelapor@example.id"});
+    let created = app.file(&filed).await;
+    let id = created["tracking_id"].as_str().unwrap().to_string();
+    let follows = format!("/api/v1/reports/{id}/follows");
+    let watcher = verified_citizen(&app, &providers, "081311112222").await;
+    let (status, body) = app.call(Method::POST, &follows, Some(&watcher), Some(json!({"channel": "sms", "address": "081311112222"}))).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = app.call(Method::POST, &follows, Some(&watcher), Some(json!({"channel": "whatsapp", "address": "+6281311112222"}))).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, hook) = app.call(Method::POST, &follows, Some(&watcher), Some(json!({"channel": "webhook", "address": format!("{}/hooks/lapor", providers.origin())}))).await;
+    assert_eq!(status, 201, "{hook}");
+    let secret = hook["secret"].as_str().unwrap().to_string();
+    // SMS only to a number the follower proved.
+    let stranger = citizen(&app).await;
+    let (status, _) = app.call(Method::POST, &follows, Some(&stranger), Some(json!({"channel": "sms", "address": "081311112222"}))).await;
+    assert_eq!(status, 403);
+    let (status, _) = app.call(Method::POST, &follows, Some(&stranger), Some(json!({"channel": "pigeon", "address": "x"}))).await;
+    assert_eq!(status, 422);
+    let (status, _) = app.call(Method::POST, &follows, Some(&stranger), Some(json!({"channel": "webhook", "address": "javascript:alert(1)"}))).await;
+    assert_eq!(status, 422);
+
+    // Dispatching is a public event: one notification per follower, written
+    // with the event. Providers all fail once.
+    for provider in ["twilio", "whatsapp", "email", "webhook"] {
+        providers.fail_next(provider, 1, 503);
+    }
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/admin/reports/{id}/verify"), Some(BOOTSTRAP), Some(json!({"agency": AGENCY_A}))).await;
+    assert_eq!(status, 200);
+    assert_eq!(app.count("SELECT count(*) FROM notification_outbox WHERE kind = 'event' AND event_id IS NOT NULL"), 4);
+    let first = app.deliver().await;
+    assert_eq!((first["claimed"].as_i64(), first["sent"].as_i64(), first["retrying"].as_i64()), (Some(4), Some(0), Some(4)), "{first}");
+    let second = app.deliver().await;
+    assert_eq!((second["sent"].as_i64(), second["retrying"].as_i64()), (Some(4), Some(0)), "{second}");
+    for _ in 0..3 {
+        assert_eq!(app.deliver().await["claimed"], 0, "nothing is sent twice");
+    }
+    for provider in ["twilio", "whatsapp", "email", "webhook"] {
+        let attempts = providers.requests_to(provider).into_iter().filter(|r| r.body.windows(id.len()).any(|w| w == id.as_bytes())).count();
+        assert_eq!(attempts, 2, "{provider}: one failure, one success");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM notification_outbox WHERE state = 'sent' AND attempts = 2 AND kind = 'event'"), 4);
+
+    // Each in its provider's format, none with the report's content.
+    let sms = providers.delivered("twilio").into_iter().last().unwrap();
+    let text = sms.form().into_iter().find(|(k, _)| k == "Body").unwrap().1;
+    assert!(text.contains(&id) && !text.contains("Dago"), "{text}");
+    let whatsapp = providers.delivered("whatsapp").into_iter().last().unwrap().json();
+    assert_eq!((whatsapp["to"].as_str(), whatsapp["type"].as_str()), (Some("6281311112222"), Some("text")));
+    let email = providers.delivered("email").into_iter().last().unwrap().json();
+    assert_eq!(email["personalizations"][0]["to"][0]["email"], "pelapor@example.id");
+    let webhook = providers.delivered("webhook").into_iter().last().unwrap();
+    assert!(lapor_domain::notification::verify_webhook_signature(&secret, &webhook.body, webhook.header("x-lapor-signature").unwrap()));
+    assert_eq!(webhook.json()["event"], "dispatched");
+    assert_eq!(webhook.header("idempotency-key"), providers.requests_to("webhook").first().unwrap().header("idempotency-key"), "a retry carries the same key");
+
+    // The reporter (only) hears of nothing private; unfollowing drops what is pending.
+    let (status, body) = app.call(Method::DELETE, &format!("{follows}?channel=whatsapp&address=%2B6281311112222"), Some(&watcher), None).await;
+    assert_eq!((status, body["removed"].as_i64()), (200, Some(1)), "{body}");
+    let (_, mine) = app.call(Method::GET, &follows, Some(&watcher), None).await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 2);
+    let staff = create_staff(&app, BOOTSTRAP, json!({"role": "coordinator", "name": "Koordinator", "agency": AGENCY_A})).await;
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/agency/reports/{id}/responses"), Some(&staff), Some(json!({"body": "Lampu sudah diganti oleh Dinas PUPR."}))).await;
+    assert_eq!(status, 200);
+    app.deliver().await;
+    providers.wait_for_delivered("webhook", 2, Duration::from_secs(5)).await;
+    assert_eq!(providers.delivered("whatsapp").len(), 1, "no more WhatsApp after unfollowing");
+    assert_eq!(providers.delivered("email").len(), 2);
+}
+
+#[tokio::test]
+async fn undeliverable_notifications_reach_the_dead_letter_for_admins() {
+    let providers = Providers::start();
+    let app = TestApp::spawn_with(config().with_providers(&providers).var("notify_max_attempts", "3")).await;
+    let mut filed = report("anonymous");
+    filed["reporter"] = json!({"phone": "081355556666"});
+    let created = app.file(&filed).await;
+    let id = created["tracking_id"].as_str().unwrap();
+    providers.fail_next("twilio", 3, 500);
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/admin/reports/{id}/hold"), Some(BOOTSTRAP), Some(json!({"reason": "Mohon kirim foto lokasi."}))).await;
+    assert_eq!(status, 200);
+    for _ in 0..3 {
+        app.deliver().await;
+    }
+    assert_eq!(app.count("SELECT count(*) FROM notification_outbox WHERE state = 'dead'"), 1);
+    assert_eq!(app.deliver().await["claimed"], 0, "dead letters are not retried");
+    assert_eq!(providers.requests_to("twilio").len(), 3);
+
+    let (status, _) = app.call(Method::GET, "/api/v1/admin/notifications?state=dead", None, None).await;
+    assert_eq!(status, 401);
+    let (status, body) = app.call(Method::GET, "/api/v1/admin/notifications?state=dead", Some(BOOTSTRAP), None).await;
+    assert_eq!(status, 200, "{body}");
+    let item = &body["items"][0];
+    assert_eq!((item["report"].as_str(), item["event"].as_str(), item["attempts"].as_i64()), (Some(id), Some("on_hold"), Some(3)), "{body}");
+    assert_eq!(item["last_error"], "HTTP 500");
+    // An anonymous reporter's number is not readable here.
+    assert!(!body.to_string().contains("55556666"), "{body}");
+
+    // Once the provider works again, an administrator sends it again.
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/admin/notifications/{}/retry", item["id"]), Some(BOOTSTRAP), None).await;
+    assert_eq!(status, 200);
+    let outcome = app.deliver().await;
+    assert_eq!(outcome["sent"], 1, "{outcome}");
+}
+
+#[tokio::test]
+async fn a_duplicates_supporters_and_followers_move_to_the_original() {
+    let app = spawn().await;
+    let (original, _) = dispatched(&app, &report("public")).await;
+    let mut dup_report = report("public");
+    dup_report["reporter"] = json!({"email": "kedua@example.id"});
+    let duplicate = app.file(&dup_report).await["tracking_id"].as_str().unwrap().to_string();
+    let both = citizen(&app).await;
+    let only_dup = citizen(&app).await;
+    for (token, report) in [(&both, &original), (&both, &duplicate), (&only_dup, &duplicate)] {
+        let (status, _) = app.call(Method::POST, &format!("/api/v1/reports/{report}/follows"), Some(token), Some(json!({"channel": "email", "address": "warga@example.id"}))).await;
+        assert!(status == 201 || status == 200);
+    }
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/reports/{original}/supports"), Some(&both), None).await;
+    assert_eq!(status, 201);
+    // A duplicate is archived before dispatch, so it cannot be supported
+    // through the API yet; supports it holds from other channels are merged.
+    let dup_row: i64 = app.db().query_row("SELECT id FROM reports WHERE tracking_id = ?", [&duplicate], |r| r.get(0)).unwrap();
+    app.db()
+        .execute_batch(&format!(
+            "INSERT INTO supports VALUES ({dup_row}, 'phone:aaaa', '2026-01-01T00:00:00.000Z'), ({dup_row}, 'phone:bbbb', '2026-01-01T00:00:00.000Z');
+             UPDATE reports SET support_count = 2 WHERE id = {dup_row};"
+        ))
+        .unwrap();
+    let (status, body) = app
+        .call(Method::POST, &format!("/api/v1/admin/reports/{duplicate}/archive"), Some(BOOTSTRAP), Some(json!({"reason": "duplicate", "duplicate_of": original})))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, view) = app.call(Method::GET, &format!("/api/v1/reports/{original}"), None, None).await;
+    assert_eq!(view["supports"], 3);
+    let followers: Vec<(String, i64)> = {
+        let db = app.db();
+        let mut stmt = db
+            .prepare("SELECT f.address, f.is_reporter FROM follows f JOIN reports r ON r.id = f.report_id WHERE r.tracking_id = ? ORDER BY f.address")
+            .unwrap();
+        stmt.query_map([&original], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    // The duplicate's reporter now follows the original, but not as its reporter.
+    assert_eq!(followers, [("kedua@example.id".to_string(), 0), ("warga@example.id".to_string(), 0)]);
+    assert_eq!(app.count(&format!("SELECT count(*) FROM supports WHERE report_id = {dup_row}")), 0);
+}
+
+#[tokio::test]
+async fn engagement_writes_are_rate_limited_per_identity_with_retry_after() {
+    let app = TestApp::spawn_with(config().var("engagement_rate_limit_per_identity", "2")).await;
+    let (id, _) = dispatched(&app, &report("public")).await;
+    let alice = citizen(&app).await;
+    let path = format!("/api/v1/reports/{id}/comments");
+    for _ in 0..2 {
+        assert_eq!(app.call(Method::POST, &path, Some(&alice), Some(json!({"body": "Setuju"}))).await.0, 201);
+    }
+    let response = app.client.post(app.url(&path)).bearer_auth(&alice).json(&json!({"body": "Setuju"})).send().await.unwrap();
+    assert_eq!(response.status(), 429);
+    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=3600).contains(&retry_after));
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    assert_eq!(app.count("SELECT count(*) FROM comments"), 2);
+    // Another identity is not affected.
+    let bob = citizen(&app).await;
+    assert_eq!(app.call(Method::POST, &path, Some(&bob), Some(json!({"body": "Setuju"}))).await.0, 201);
+}
+
+#[tokio::test]
+async fn concurrent_deliveries_from_two_processes_send_each_notification_once() {
+    let providers = Providers::start();
+    let app = TestApp::spawn_with(config().with_providers(&providers).var("notify_batch", "3")).await;
+    let created = app.file(&report("public")).await;
+    let id = created["tracking_id"].as_str().unwrap().to_string();
+    for n in 0..12 {
+        let follower = citizen(&app).await;
+        let hook = json!({"channel": "webhook", "address": format!("{}/hooks/f{n}", providers.origin())});
+        assert_eq!(app.call(Method::POST, &format!("/api/v1/reports/{id}/follows"), Some(&follower), Some(hook)).await.0, 201);
+    }
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/admin/reports/{id}/verify"), Some(BOOTSTRAP), Some(json!({"agency": AGENCY_A}))).await;
+    assert_eq!(status, 200);
+    let second = app.spawn_second_process();
+    // Both processes deliver at once, in small batches, until nothing is left.
+    let deliver = |url: String| {
+        let client = app.client.clone();
+        async move {
+            loop {
+                let outcome: Value = client.post(&url).bearer_auth(integration_tests::NOTIFY_TOKEN).send().await.unwrap().json().await.unwrap();
+                if outcome["claimed"] == 0 {
+                    break;
+                }
+            }
+        }
+    };
+    let path = "/internal/notifications/deliver";
+    futures::future::join(deliver(app.url(path)), deliver(second.url(path))).await;
+    let hooks = providers.delivered("webhook");
+    let mut paths: Vec<String> = hooks.iter().map(|r| r.path.clone()).collect();
+    paths.sort();
+    paths.dedup();
+    assert_eq!((hooks.len(), paths.len()), (12, 12), "each follower exactly once: {paths:?}");
+    assert_eq!(app.count("SELECT count(*) FROM notification_outbox WHERE state = 'sent' AND attempts = 1"), 12);
+}
+
+#[tokio::test]
+async fn engagement_writes_are_rate_limited_per_client_address() {
+    let app = TestApp::spawn_with(config().var("engagement_rate_limit_per_address", "3")).await;
+    let (id, _) = dispatched(&app, &report("public")).await;
+    let path = format!("/api/v1/reports/{id}/supports");
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let someone = citizen(&app).await;
+        statuses.push(app.call(Method::POST, &path, Some(&someone), None).await.0);
+    }
+    assert_eq!(statuses, [201, 201, 201, 429], "new identities from one address do not reset it");
+    let (_, body) = app.call(Method::GET, &path, None, None).await;
+    assert_eq!(body["supports"], 3);
+}
+
+#[tokio::test]
+async fn proving_a_phone_merges_what_the_token_did_before() {
+    let providers = Providers::start();
+    let app = TestApp::spawn_with(config().with_providers(&providers)).await;
+    let (id, _) = dispatched(&app, &report("public")).await;
+    let path = format!("/api/v1/reports/{id}/supports");
+    // The same person: first an unproved token, then another device that proved the phone.
+    let (_, body) = app.call(Method::POST, "/api/v1/citizens", None, Some(json!({"phone": "081377778888"}))).await;
+    let laptop = body["citizen_token"].as_str().unwrap().to_string();
+    assert_eq!(app.call(Method::POST, &path, Some(&laptop), None).await.0, 201);
+    let phone = verified_citizen(&app, &providers, "081377778888").await;
+    assert_eq!(app.call(Method::POST, &path, Some(&phone), None).await.1["supports"], 2, "not yet known to be one person");
+    // Proving the number on the first token (with a fresh code) makes the two supports one.
+    assert_eq!(app.call(Method::POST, "/api/v1/citizens/verify", Some(&laptop), Some(json!({"phone": "081377778888"}))).await.0, 202);
+    app.deliver().await;
+    let code = code_sent_to(&providers, "+6281377778888");
+    let (status, body) = app.call(Method::POST, "/api/v1/citizens/verify", Some(&laptop), Some(json!({"code": code}))).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, body) = app.call(Method::GET, &path, Some(&laptop), None).await;
+    assert_eq!(body, json!({"supports": 1, "supported": true}));
+    assert_eq!(app.count("SELECT count(*) FROM supports"), 1);
+}
+
+#[tokio::test]
+async fn a_completion_by_the_sweep_notifies_followers() {
+    let app = spawn().await;
+    let mut filed = report("public");
+    filed["reporter"] = json!({"email": "pelapor@example.id"});
+    let (id, _) = dispatched(&app, &filed).await;
+    let coordinator = create_staff(&app, BOOTSTRAP, json!({"role": "coordinator", "name": "Koordinator", "agency": AGENCY_A})).await;
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/agency/reports/{id}/responses"), Some(&coordinator), Some(json!({"body": "Sudah diperbaiki oleh dinas."}))).await;
+    assert_eq!(status, 200);
+    // The completion clock runs out.
+    app.db().execute("UPDATE reports SET clock_due = '2000-01-01T00:00:00.000Z' WHERE tracking_id = ?", [&id]).unwrap();
+    let (status, body) = app.call(Method::POST, "/internal/sla/sweep", Some(integration_tests::SLA_SWEEP_TOKEN), None).await;
+    assert_eq!((status, body["completed"].as_i64()), (200, Some(1)), "{body}");
+    let payloads: Vec<String> = {
+        let db = app.db();
+        let mut stmt = db.prepare("SELECT payload FROM notification_outbox WHERE channel = 'email' ORDER BY id").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    let events: Vec<Value> = payloads.iter().map(|p| serde_json::from_str(p).unwrap()).collect();
+    let kinds: Vec<&str> = events.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["dispatched", "responded", "completed"]);
+    assert_eq!(events[2]["status"], "completed");
+    // A second sweep finds nothing and enqueues nothing more.
+    app.call(Method::POST, "/internal/sla/sweep", Some(integration_tests::SLA_SWEEP_TOKEN), None).await;
+    assert_eq!(app.count("SELECT count(*) FROM notification_outbox WHERE channel = 'email'"), 3);
+}
