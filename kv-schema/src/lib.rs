@@ -95,6 +95,17 @@ pub const SIGN_IN_CODE_RATE_BY_PHONE: KeyFamily = KeyFamily {
     if_lost: "as rl:report:addr: (at most one extra hour of codes per number)",
 };
 
+/// Sign-in codes requested per client address in one hour (against one
+/// client texting thousands of numbers).
+pub const SIGN_IN_CODE_RATE_BY_ADDRESS: KeyFamily = KeyFamily {
+    prefix: "rl:code:addr:",
+    value_encoding: "counter, written only with atomic increment (never set)",
+    written_by: "engagement (citizen phone verification)",
+    read_by: "engagement",
+    expiry: "as rl:report:addr:",
+    if_lost: "as rl:code:phone:",
+};
+
 /// All families, for documentation and tests.
 pub const FAMILIES: &[KeyFamily] = &[
     HEALTH_PROBE,
@@ -104,6 +115,7 @@ pub const FAMILIES: &[KeyFamily] = &[
     ENGAGEMENT_RATE_BY_ADDRESS,
     CITIZEN_RATE_BY_ADDRESS,
     SIGN_IN_CODE_RATE_BY_PHONE,
+    SIGN_IN_CODE_RATE_BY_ADDRESS,
 ];
 
 /// Personal data (addresses, phone numbers) never appears in keys: only a
@@ -141,6 +153,11 @@ pub fn citizen_rate_by_address_key(ip: &str, window: u64) -> String {
 /// The counter of sign-in codes sent to phone `e164` in `window`.
 pub fn sign_in_code_rate_by_phone_key(e164: &str, window: u64) -> String {
     format!("{}{}:{window}", SIGN_IN_CODE_RATE_BY_PHONE.prefix, subject_hash(e164))
+}
+
+/// The counter of sign-in codes requested from client address `ip` in `window`.
+pub fn sign_in_code_rate_by_address_key(ip: &str, window: u64) -> String {
+    format!("{}{}:{window}", SIGN_IN_CODE_RATE_BY_ADDRESS.prefix, subject_hash(ip))
 }
 
 /// The probe key of one health check; `nonce` is random hex.

@@ -47,6 +47,7 @@ impl AppConfig {
             "ENGAGEMENT_RATE_LIMIT_PER_ADDRESS",
             "CITIZEN_RATE_LIMIT_PER_ADDRESS",
             "SIGN_IN_CODE_RATE_LIMIT_PER_PHONE",
+            "SIGN_IN_CODE_RATE_LIMIT_PER_ADDRESS",
         ] {
             env.insert(format!("SPIN_VARIABLE_{limit}"), "0".into());
         }

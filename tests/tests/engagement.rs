@@ -121,6 +121,9 @@ async fn phone_verification_by_sms_code_with_limited_tries() {
     assert_eq!(status, 422, "{body}");
     let (status, _) = app.call(Method::POST, "/api/v1/citizens/verify", Some("not-a-token"), Some(json!({"code": "123456"}))).await;
     assert_eq!(status, 401);
+    let reporter_token = app.file(&report("public")).await["reporter_token"].as_str().unwrap().to_string();
+    let (status, _) = app.call(Method::POST, "/api/v1/citizens/verify", Some(&reporter_token), Some(json!({"code": "123456"}))).await;
+    assert_eq!(status, 403, "a reporter token is an identity, but not one a phone binds to");
     assert_eq!(app.count("SELECT count(*) FROM citizens"), 1);
 }
 
@@ -424,6 +427,16 @@ async fn undeliverable_notifications_reach_the_dead_letter_for_admins() {
     // An anonymous reporter's number is not readable here.
     assert!(!body.to_string().contains("55556666"), "{body}");
 
+    // A sign-in code is never re-sent from the dead letter (it is stale).
+    app.db()
+        .execute_batch("INSERT INTO notification_outbox (kind, channel, address, payload, state, next_attempt_at, created_at)
+                        VALUES ('sign_in_code', 'sms', '+6281355556666', '{}', 'dead', '2026-01-01', '2026-01-01')")
+        .unwrap();
+    let stale: i64 = app.db().query_row("SELECT max(id) FROM notification_outbox", [], |r| r.get(0)).unwrap();
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/admin/notifications/{stale}/retry"), Some(BOOTSTRAP), None).await;
+    assert_eq!(status, 409);
+    assert_eq!(app.call(Method::POST, "/api/v1/admin/notifications/999999/retry", Some(BOOTSTRAP), None).await.0, 404);
+
     // Once the provider works again, an administrator sends it again.
     let (status, _) = app.call(Method::POST, &format!("/api/v1/admin/notifications/{}/retry", item["id"]), Some(BOOTSTRAP), None).await;
     assert_eq!(status, 200);
@@ -468,8 +481,10 @@ async fn a_duplicates_supporters_and_followers_move_to_the_original() {
             .unwrap();
         stmt.query_map([&original], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
     };
-    // The duplicate's reporter now follows the original, but not as its reporter.
-    assert_eq!(followers, [("kedua@example.id".to_string(), 0), ("warga@example.id".to_string(), 0)]);
+    // The duplicate's reporter now follows the original, but not as its
+    // reporter; the follower of both keeps one follow, the other moved.
+    assert_eq!(followers, [("kedua@example.id".to_string(), 0), ("warga@example.id".to_string(), 0), ("warga@example.id".to_string(), 0)]);
+    assert_eq!(app.count("SELECT count(DISTINCT identity) FROM follows WHERE address = 'warga@example.id'"), 2);
     assert_eq!(app.count(&format!("SELECT count(*) FROM supports WHERE report_id = {dup_row}")), 0);
 }
 
@@ -592,4 +607,51 @@ async fn a_completion_by_the_sweep_notifies_followers() {
     // A second sweep finds nothing and enqueues nothing more.
     app.call(Method::POST, "/internal/sla/sweep", Some(integration_tests::SLA_SWEEP_TOKEN), None).await;
     assert_eq!(app.count("SELECT count(*) FROM notification_outbox WHERE channel = 'email'"), 3);
+}
+
+#[tokio::test]
+async fn nobody_can_tell_whether_an_address_already_follows_a_report() {
+    let app = spawn().await;
+    let mut filed = report("anonymous");
+    filed["reporter"] = json!({"name": "Pelapor Rahasia", "email": "pelapor.rahasia@example.id"});
+    let created = app.file(&filed).await;
+    let id = created["tracking_id"].as_str().unwrap();
+    let follows = format!("/api/v1/reports/{id}/follows");
+    let stranger = citizen(&app).await;
+    // The reporter's address follows already; a guess at it looks like any new follow.
+    for guess in ["pelapor.rahasia@example.id", "orang.lain@example.id"] {
+        let (status, body) = app.call(Method::POST, &follows, Some(&stranger), Some(json!({"channel": "email", "address": guess}))).await;
+        assert_eq!(status, 201, "{body}");
+        assert!(body.get("already_following").is_none(), "{body}");
+    }
+    // Only the same identity repeating itself hears "already".
+    let (status, body) = app.call(Method::POST, &follows, Some(&stranger), Some(json!({"channel": "email", "address": "orang.lain@example.id"}))).await;
+    assert_eq!((status, body["already_following"].as_bool()), (200, Some(true)));
+    // Its own follows list shows only its own.
+    let (_, mine) = app.call(Method::GET, &follows, Some(&stranger), None).await;
+    assert_eq!(mine["items"].as_array().unwrap().len(), 2);
+    assert!(!mine.to_string().contains("Pelapor Rahasia"));
+}
+
+#[tokio::test]
+async fn a_report_made_confidential_drops_its_strangers() {
+    let providers = Providers::start();
+    let app = TestApp::spawn_with(config().with_providers(&providers)).await;
+    let mut filed = report("public");
+    filed["reporter"] = json!({"email": "pelapor@example.id"});
+    let created = app.file(&filed).await;
+    let id = created["tracking_id"].as_str().unwrap();
+    let stranger = citizen(&app).await;
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/reports/{id}/follows"), Some(&stranger), Some(json!({"channel": "email", "address": "penasaran@example.id"}))).await;
+    assert_eq!(status, 201);
+    let (status, body) = app
+        .call(Method::POST, &format!("/api/v1/admin/reports/{id}/verify"), Some(BOOTSTRAP), Some(json!({"agency": AGENCY_A, "privacy": "confidential"})))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    app.deliver().await;
+    let to: Vec<String> = providers.delivered("email").iter().map(|r| r.json()["personalizations"][0]["to"][0]["email"].as_str().unwrap().to_string()).collect();
+    assert_eq!(to, ["pelapor@example.id"], "only the reporter hears of a confidential report");
+    assert_eq!(app.count("SELECT count(*) FROM follows WHERE address = 'penasaran@example.id'"), 0);
+    let (status, _) = app.call(Method::GET, &format!("/api/v1/reports/{id}/follows"), Some(&stranger), None).await;
+    assert_eq!(status, 404);
 }

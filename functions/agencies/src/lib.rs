@@ -26,21 +26,18 @@ const CACHE: &str = "public, max-age=3600";
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
-    let request = match ApiRequest::read(incoming, 0).await {
-        Ok(request) => request,
-        Err((lang, error)) => return error.into_api_error(lang).into_response(lang),
-    };
-    let lang = request.lang;
-    let result = if !matches!(request.method.as_str(), "GET" | "HEAD") {
-        Err(ApiError::method_not_allowed(lang, &["GET"]))
-    } else {
-        match request.path_info().trim_matches('/') {
-            "" => list(&request),
-            code if !code.contains('/') => read(&request, code),
-            _ => Err(ApiError::not_found(lang)),
-        }
-    };
-    result.unwrap_or_else(|e| e.into_response(lang))
+    lapor_platform::request::serve(incoming, 0, route).await
+}
+
+fn route(request: &ApiRequest) -> Result<Response, ApiError> {
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return Err(ApiError::method_not_allowed(request.lang, &["GET"]));
+    }
+    match request.path_info().trim_matches('/') {
+        "" => list(request),
+        code if !code.contains('/') => read(request, code),
+        _ => Err(ApiError::not_found(request.lang)),
+    }
 }
 
 fn bad_parameter(request: &ApiRequest, name: &str, id: &str, en: &str) -> ApiError {

@@ -26,20 +26,19 @@ use spin_sdk::http_component;
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
-    let request = match ApiRequest::read(incoming, 8 * 1024).await {
-        Ok(request) => request,
-        Err((lang, error)) => return error.into_api_error(lang).into_response(lang),
-    };
+    lapor_platform::request::serve(incoming, 8 * 1024, route).await
+}
+
+fn route(request: &ApiRequest) -> Result<Response, ApiError> {
     let lang = request.lang;
     let date = request.path_info().trim_matches('/').to_string();
-    let result = match (request.method.as_str(), date.is_empty()) {
-        ("GET" | "HEAD", true) => list(&request),
+    match (request.method.as_str(), date.is_empty()) {
+        ("GET" | "HEAD", true) => list(request),
         (_, true) => Err(ApiError::method_not_allowed(lang, &["GET"])),
-        ("PUT", false) => put(&request, &date),
-        ("DELETE", false) => delete(&request, &date),
+        ("PUT", false) => put(request, &date),
+        ("DELETE", false) => delete(request, &date),
         (_, false) => Err(ApiError::method_not_allowed(lang, &["PUT", "DELETE"])),
-    };
-    result.unwrap_or_else(|e| e.into_response(lang))
+    }
 }
 
 fn list(request: &ApiRequest) -> Result<Response, ApiError> {

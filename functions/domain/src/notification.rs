@@ -459,6 +459,26 @@ fn webhook_mac(secret: &str, body: &[u8]) -> HmacSha256 {
     mac
 }
 
+/// `(is_https, authority, path_and_query)` of a provider or webhook URL, as
+/// the outgoing HTTP call needs them.
+pub fn url_parts(url: &str) -> Result<(bool, &str, &str), String> {
+    let (https, rest) = if let Some(rest) = url.strip_prefix("https://") {
+        (true, rest)
+    } else if let Some(rest) = url.strip_prefix("http://") {
+        (false, rest)
+    } else {
+        return Err(format!("not an http(s) URL: {url}"));
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if authority.is_empty() {
+        return Err("URL without a host".into());
+    }
+    Ok((https, authority, path))
+}
+
 /// The `X-Lapor-Signature` value for a webhook body: `sha256=<hex HMAC-SHA256(secret, body)>`,
 /// computed over the exact bytes sent.
 pub fn webhook_signature(secret: &str, body: &[u8]) -> String {
@@ -807,5 +827,17 @@ mod tests {
         assert_eq!(BuildError::NotConfigured(FollowChannel::Sms).to_string(), "sms is not configured: a provider setting is empty");
         let debug = format!("{full:?}");
         assert!(!debug.contains("twilio-token") && !debug.contains("EAAG-token") && !debug.contains("SG.key"), "{debug}");
+    }
+
+    #[test]
+    fn urls_split_for_the_outgoing_call() {
+        assert_eq!(
+            url_parts("https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json"),
+            Ok((true, "api.twilio.com", "/2010-04-01/Accounts/AC1/Messages.json"))
+        );
+        assert_eq!(url_parts("http://127.0.0.1:8080"), Ok((false, "127.0.0.1:8080", "/")));
+        assert_eq!(url_parts("https://h.example/x?a=1"), Ok((true, "h.example", "/x?a=1")));
+        assert!(url_parts("ftp://x/").is_err());
+        assert!(url_parts("https:///x").is_err());
     }
 }

@@ -274,8 +274,11 @@ pub const MIGRATIONS: &[(u32, &[Step])] = &[
             )"),
             Sql("CREATE INDEX IF NOT EXISTS comment_moderation_comment ON comment_moderation (comment_id, id)"),
             // Followers and where to tell them. `secret` signs webhook deliveries.
+            // Unique per identity: whether someone else follows an address
+            // is never observable. AUTOINCREMENT: ids are never reused, so
+            // an old outbox row can never pick up another follower's secret.
             Sql("CREATE TABLE IF NOT EXISTS follows (
-                id INTEGER PRIMARY KEY,
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
                 report_id INTEGER NOT NULL REFERENCES reports (id),
                 identity TEXT NOT NULL,
                 channel TEXT NOT NULL CHECK (channel IN ('sms', 'whatsapp', 'email', 'webhook')),
@@ -283,9 +286,11 @@ pub const MIGRATIONS: &[(u32, &[Step])] = &[
                 secret TEXT,
                 is_reporter INTEGER NOT NULL DEFAULT 0,
                 created_at TEXT NOT NULL,
-                UNIQUE (report_id, channel, address)
+                UNIQUE (report_id, identity, channel, address)
             )"),
             Sql("CREATE INDEX IF NOT EXISTS follows_identity ON follows (identity, report_id)"),
+            Sql("CREATE INDEX IF NOT EXISTS supports_identity ON supports (identity)"),
+            Sql("CREATE INDEX IF NOT EXISTS comments_identity ON comments (identity)"),
             // What we owe followers (one row per event and follower) and
             // one-off messages (sign-in codes), delivered by the `notify`
             // component with retries. The v4 `outbox` keeps staff alerts.
@@ -312,6 +317,7 @@ pub const MIGRATIONS: &[(u32, &[Step])] = &[
             Sql("CREATE UNIQUE INDEX IF NOT EXISTS notification_outbox_event_follow ON notification_outbox (event_id, follow_id) WHERE follow_id IS NOT NULL"),
             Sql("CREATE INDEX IF NOT EXISTS notification_outbox_due ON notification_outbox (next_attempt_at) WHERE state = 'pending'"),
             Sql("CREATE INDEX IF NOT EXISTS notification_outbox_dead ON notification_outbox (id) WHERE state = 'dead'"),
+            Sql("CREATE INDEX IF NOT EXISTS notification_outbox_follow ON notification_outbox (follow_id) WHERE follow_id IS NOT NULL"),
         ],
     ),
 ];
@@ -457,6 +463,9 @@ mod tests {
             ("SELECT id FROM notification_outbox WHERE state = 'pending' AND next_attempt_at <= '2026' LIMIT 50", "notification_outbox_due"),
             ("SELECT id FROM reports WHERE reporter_token_hash = 'x'", "reports_reporter_token"),
             ("SELECT id FROM follows WHERE report_id = 1", "sqlite_autoindex_follows_1"),
+            ("SELECT report_id FROM supports WHERE identity = 'x'", "supports_identity"),
+            ("SELECT id FROM comments WHERE identity = 'x'", "comments_identity"),
+            ("DELETE FROM notification_outbox WHERE state = 'pending' AND follow_id IN (1, 2)", "notification_outbox_follow"),
         ];
         for (sql, index) in cases {
             let p = plan(&conn, sql);

@@ -10,7 +10,7 @@ use lapor_domain::otp::{Check, OtpCode, PendingCode};
 use lapor_domain::problem::ProblemKind;
 use lapor_platform::db::{int, text, Db};
 use lapor_platform::fields::{self, check, err};
-use lapor_platform::identity::{require_identity, unauthorized};
+use lapor_platform::identity::require_identity;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::json_object;
@@ -71,7 +71,14 @@ pub fn verify(request: &ApiRequest) -> Result<Response, ApiError> {
     let db = Db::open()?;
     let (citizen_id, current_phone) = match require_identity(&db, request)? {
         Identity::Citizen { id, verified_phone } => (id, verified_phone),
-        _ => return Err(unauthorized(lang)),
+        _ => {
+            return Err(ApiError::new(
+                ProblemKind::Forbidden,
+                lang,
+                "Hanya token warga yang dapat diikat ke nomor telepon (POST /api/v1/citizens).",
+                "Only a citizen token can be bound to a phone number (POST /api/v1/citizens).",
+            ))
+        }
     };
     let now_at = clock::now();
     if let Some(phone) = phone.expect("checked") {
@@ -157,14 +164,21 @@ fn code_problem(lang: lapor_domain::lang::Lang, id: &str, en: &str, tries_left: 
     error.into_response(lang)
 }
 
-/// Sign-in codes per phone number per hour (`sign_in_code_rate_limit_per_phone`).
+/// Sign-in codes per phone number and per client address per hour
+/// (`sign_in_code_rate_limit_per_phone`, `..._per_address`). SMS costs money
+/// and reaches strangers, so without working counters no code is sent.
 fn limit_codes(request: &ApiRequest, phone: &PhoneNumber) -> Result<(), ApiError> {
+    let ip = request.client_ip();
     let by_phone = |window| kv_schema::sign_in_code_rate_by_phone_key(phone.as_str(), window);
-    limits::enforce(
+    let by_address = |window| kv_schema::sign_in_code_rate_by_address_key(&ip, window);
+    limits::enforce_or_refuse(
         request.lang,
-        &[limits::Check { limit: limits::from_variable("sign_in_code_rate_limit_per_phone", 5), key: &by_phone }],
-        "kode SMS ke nomor ini",
-        "SMS codes to this number",
+        &[
+            limits::Check { limit: limits::from_variable("sign_in_code_rate_limit_per_phone", 5), key: &by_phone },
+            limits::Check { limit: limits::from_variable("sign_in_code_rate_limit_per_address", 10), key: &by_address },
+        ],
+        "kode SMS",
+        "SMS codes",
     )
 }
 

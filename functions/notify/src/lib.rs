@@ -18,50 +18,41 @@
 //! one window left is a crash between the provider accepting and the row
 //! being marked; the retry then carries the same `Idempotency-Key`
 //! (`lapor-<row id>`), which providers that honour it use to drop the copy.
-//! The lease is 11 minutes, and a call starts no send after half of it has
-//! passed (it hands those rows back), so a slow provider cannot make two
-//! calls hold one row.
+//! The lease is 11 minutes; each send has connect, first-byte and
+//! between-bytes timeouts (`send.rs`) and a call starts no send after half
+//! the lease has passed (it hands those rows back), so a slow provider
+//! cannot make two calls hold one row.
 //!
 //! The answer is `{claimed, sent, retrying, dead, released, more}`.
 
+mod send;
+
 use chrono::Duration;
 use lapor_domain::follow::FollowChannel;
-use lapor_domain::lang::Lang;
 use lapor_domain::notification::{build_request, classify, render, Message, Notice, Outcome, ProviderRequest, Providers, RetryPolicy};
-use lapor_domain::problem::ProblemKind;
-use lapor_domain::token::constant_time_eq;
+use lapor_platform::auth::require_internal_call;
 use lapor_platform::db::{int, opt_text, text, Db};
+use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::{clock, random};
 use serde_json::json;
-use spin_sdk::http::{IncomingRequest, Method, Request, Response};
+use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 
 const LEASE: Duration = Duration::minutes(11);
 
 #[http_component]
-async fn handle(request: IncomingRequest) -> Response {
-    let lang = Lang::En;
-    if request.method().to_string() != "POST" {
-        return ApiError::method_not_allowed(lang, &["POST"]).into_response(lang);
-    }
-    let presented = request
-        .headers()
-        .get(&"authorization".to_string())
-        .into_iter()
-        .next()
-        .and_then(|v| String::from_utf8(v).ok())
-        .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string()));
-    let expected = variable("notify_token");
-    let authorized = matches!(&presented, Some(token) if !expected.is_empty() && constant_time_eq(token.as_bytes(), expected.as_bytes()));
-    if !authorized {
-        return ApiError::new(ProblemKind::Unauthorized, lang, "Token pengiriman salah.", "Wrong or missing delivery token.")
-            .with_header("www-authenticate", "Bearer")
-            .into_response(lang);
+async fn handle(incoming: IncomingRequest) -> Response {
+    let request = match ApiRequest::read(incoming, 0).await {
+        Ok(request) => request,
+        Err((lang, error)) => return error.into_api_error(lang).into_response(lang),
+    };
+    if let Err(error) = require_internal_call(&request, "notify_token") {
+        return error.into_response(request.lang);
     }
     match deliver().await {
         Ok(outcome) => response::json(200, &outcome, "no-store"),
-        Err(error) => error.into_response(lang),
+        Err(error) => error.into_response(request.lang),
     }
 }
 
@@ -130,7 +121,7 @@ async fn deliver() -> Result<serde_json::Value, ApiError> {
             released += 1;
             continue;
         }
-        let result = send(row, &providers, &link_base).await;
+        let result = send(row, &providers, &link_base);
         let finished = clock::timestamp(clock::now());
         let (state, next_attempt, last_error, provider_ref) = match result {
             Delivery::Sent(reference) => ("sent", None, None, reference),
@@ -222,32 +213,26 @@ fn request_for(row: &Claimed, providers: &Providers, link_base: &str) -> Result<
         .map_err(|e| Outcome::Permanent(e.to_string()))
 }
 
-async fn send(row: &Claimed, providers: &Providers, link_base: &str) -> Delivery {
+fn send(row: &Claimed, providers: &Providers, link_base: &str) -> Delivery {
     let call = match request_for(row, providers, link_base) {
         Ok(call) => call,
         Err(outcome) => return Delivery::Failed(outcome),
     };
-    let mut builder = Request::builder();
-    builder.method(Method::Post).uri(call.url.clone());
-    for (name, value) in &call.headers {
-        builder.header(name.clone(), value.clone());
-    }
-    let request = builder.body(call.body.clone()).build();
-    let response: Response = match spin_sdk::http::send(request).await {
-        Ok(response) => response,
+    let answer = match send::post(&call) {
+        Ok(answer) => answer,
         Err(e) => return Delivery::Failed(Outcome::Retry(format!("network: {e}"))),
     };
-    match classify(*response.status()) {
-        Outcome::Delivered => Delivery::Sent(provider_reference(&response)),
+    match classify(answer.status) {
+        Outcome::Delivered => Delivery::Sent(provider_reference(&answer)),
         other => Delivery::Failed(other),
     }
 }
 
 /// The provider's id for the message, when it gives one.
-fn provider_reference(response: &Response) -> Option<String> {
-    if let Some(id) = response.header("x-message-id").and_then(|v| v.as_str()) {
+fn provider_reference(answer: &send::Answer) -> Option<String> {
+    if let Some(id) = answer.header("x-message-id") {
         return Some(id.to_string());
     }
-    let body: serde_json::Value = serde_json::from_slice(response.body()).ok()?;
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).ok()?;
     body["sid"].as_str().or_else(|| body["messages"][0]["id"].as_str()).map(str::to_string)
 }

@@ -71,6 +71,28 @@ pub fn require_admin(db: &Db, request: &ApiRequest, now: &str) -> Result<Princip
     }
 }
 
+/// An internal route (called by the scheduler or a CronJob): `POST` with
+/// the bearer token held in Spin variable `variable`, compared in constant
+/// time. An empty or unset variable closes the route rather than opening it.
+pub fn require_internal_call(request: &ApiRequest, variable: &str) -> Result<(), ApiError> {
+    let lang = request.lang;
+    if request.method != "POST" {
+        return Err(ApiError::method_not_allowed(lang, &["POST"]));
+    }
+    let expected = spin_sdk::variables::get(variable).unwrap_or_default();
+    let expected = expected.trim();
+    match request.bearer_token() {
+        Some(token) if !expected.is_empty() && constant_time_eq(token.as_bytes(), expected.as_bytes()) => Ok(()),
+        _ => Err(ApiError::new(
+            ProblemKind::Unauthorized,
+            lang,
+            &format!("Token untuk rute internal ini salah ({variable})."),
+            &format!("Wrong or missing token for this internal route ({variable})."),
+        )
+        .with_header("www-authenticate", "Bearer")),
+    }
+}
+
 pub fn unauthorized(lang: Lang) -> ApiError {
     ApiError::new(
         ProblemKind::Unauthorized,

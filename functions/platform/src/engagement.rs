@@ -80,6 +80,17 @@ pub fn unfollow(db: &Db, report_id: i64, identity: &str, channel: Option<FollowC
     Ok(db.changes())
 }
 
+/// A report became confidential: everyone but its reporter stops following
+/// it, with what was still pending for them.
+pub fn drop_strangers(db: &Db, report_id: i64) -> Result<()> {
+    db.execute(
+        "DELETE FROM notification_outbox WHERE state = 'pending' AND follow_id IN (SELECT id FROM follows WHERE report_id = ? AND is_reporter = 0)",
+        &[int(report_id)],
+    )?;
+    db.execute("DELETE FROM follows WHERE report_id = ? AND is_reporter = 0", &[int(report_id)])?;
+    Ok(())
+}
+
 /// A duplicate's supporters and followers move to the original: supports
 /// merge (one per identity), follows move unless that address already
 /// follows the original. Moved follows are no longer "the reporter" there.

@@ -1,8 +1,9 @@
 //! Rate limits counted in the key-value store, with limits from Spin variables.
 //!
 //! Fixed hourly windows (`lapor_domain::rate_limit`). If the key-value store
-//! is down the action is allowed: losing a report or a vote is worse than
-//! letting a spammer through for a while.
+//! is down, `enforce` allows the action (losing a report or a vote is worse
+//! than letting a spammer through for a while) and `enforce_or_refuse`
+//! refuses it (for what costs money or reaches strangers: SMS codes).
 
 use lapor_domain::lang::Lang;
 use lapor_domain::problem::ProblemKind;
@@ -33,6 +34,15 @@ pub struct Check<'a> {
 /// answers 429 with `Retry-After` (the seconds until its window ends).
 /// `what_id` / `what_en` name the action, e.g. "laporan" / "reports".
 pub fn enforce(lang: Lang, checks: &[Check<'_>], what_id: &str, what_en: &str) -> Result<(), ApiError> {
+    count(lang, checks, what_id, what_en, false)
+}
+
+/// As [`enforce`], but answers 503 when the counters cannot be read.
+pub fn enforce_or_refuse(lang: Lang, checks: &[Check<'_>], what_id: &str, what_en: &str) -> Result<(), ApiError> {
+    count(lang, checks, what_id, what_en, true)
+}
+
+fn count(lang: Lang, checks: &[Check<'_>], what_id: &str, what_en: &str, refuse_blind: bool) -> Result<(), ApiError> {
     let unix = crate::clock::now().timestamp().max(0) as u64;
     for check in checks {
         if check.limit.disabled() {
@@ -51,6 +61,16 @@ pub fn enforce(lang: Lang, checks: &[Check<'_>], what_id: &str, what_en: &str) -
                 .with_header("retry-after", window.seconds_left.to_string()));
             }
             Ok(_) => {}
+            Err(e) if refuse_blind => {
+                eprintln!("rate limit store unavailable, refusing: {e:#}");
+                return Err(ApiError::new(
+                    ProblemKind::ServiceUnavailable,
+                    lang,
+                    "Layanan sedang terganggu. Coba lagi beberapa menit lagi.",
+                    "The service is temporarily impaired. Please try again in a few minutes.",
+                )
+                .with_header("retry-after", "60"));
+            }
             Err(e) => eprintln!("rate limit not enforced: {e:#}"),
         }
     }

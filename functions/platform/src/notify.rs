@@ -14,7 +14,8 @@ use crate::db::{int, text, Db};
 
 /// `INSERT ... SELECT` of one notification per (event, follower) for the
 /// events matching `filter` (SQL over `e`, the event, with `?1` = now).
-/// `reporter_only` limits it to the reporter's own follows. The unique index
+/// `reporter_only` limits it to the reporter's own follows; a confidential
+/// report notifies nobody else, whoever followed it before. The unique index
 /// on (event_id, follow_id) makes a second enqueue of the same event a no-op.
 pub fn enqueue_sql(filter: &str, reporter_only: bool) -> String {
     format!(
@@ -25,7 +26,7 @@ pub fn enqueue_sql(filter: &str, reporter_only: bool) -> String {
          FROM report_events e
          JOIN reports r ON r.id = e.report_id
          JOIN follows f ON f.report_id = e.report_id
-         WHERE {filter}{}",
+         WHERE {filter} AND (r.privacy <> 'confidential' OR f.is_reporter = 1){}",
         if reporter_only { " AND f.is_reporter = 1" } else { "" }
     )
 }

@@ -139,6 +139,20 @@ impl ApiRequest {
     }
 }
 
+/// Every API component's entry point: reads the request within `body_limit`
+/// (413 or 400 when it cannot) and answers it with `route`, turning its
+/// error into a problem response.
+pub async fn serve(
+    incoming: IncomingRequest,
+    body_limit: usize,
+    route: impl FnOnce(&ApiRequest) -> Result<spin_sdk::http::Response, crate::response::ApiError>,
+) -> spin_sdk::http::Response {
+    match ApiRequest::read(incoming, body_limit).await {
+        Ok(request) => route(&request).unwrap_or_else(|e| e.into_response(request.lang)),
+        Err((lang, error)) => error.into_api_error(lang).into_response(lang),
+    }
+}
+
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }

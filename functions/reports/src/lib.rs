@@ -33,15 +33,7 @@ async fn handle(incoming: IncomingRequest) -> Response {
     let path = path.split('?').next().unwrap_or("");
     let is_upload = incoming.method().to_string() == "POST" && path.trim_end_matches('/').ends_with("/attachments");
     let limit = if is_upload { MAX_ATTACHMENT_BYTES } else { REPORT_BODY_LIMIT };
-    let request = match ApiRequest::read(incoming, limit).await {
-        Ok(request) => request,
-        Err((lang, error)) => return error.into_api_error(lang).into_response(lang),
-    };
-    let lang = request.lang;
-    match route(&request) {
-        Ok(response) => response,
-        Err(error) => error.into_response(lang),
-    }
+    lapor_platform::request::serve(incoming, limit, route).await
 }
 
 fn route(request: &ApiRequest) -> Result<Response, ApiError> {

@@ -24,9 +24,7 @@
 //! The answer is `{examined, reminded, escalated, completed, more}`; with
 //! `more: true` the caller may call again at once.
 
-use lapor_domain::lang::Lang;
-use lapor_domain::problem::ProblemKind;
-use lapor_domain::token::constant_time_eq;
+use lapor_platform::auth::require_internal_call;
 use lapor_platform::{clock, notify};
 use lapor_platform::db::{int, text, Db};
 use lapor_platform::response::{self, ApiError};
@@ -37,36 +35,12 @@ use spin_sdk::http_component;
 const DEFAULT_BATCH: i64 = 500;
 
 #[http_component]
-fn handle(request: IncomingRequest) -> Response {
-    let lang = Lang::En;
-    if request.method().to_string() != "POST" {
-        return ApiError::method_not_allowed(lang, &["POST"]).into_response(lang);
-    }
-    let presented = request
-        .headers()
-        .get(&"authorization".to_string())
-        .into_iter()
-        .next()
-        .and_then(|v| String::from_utf8(v).ok())
-        .and_then(|v| v.strip_prefix("Bearer ").map(|t| t.trim().to_string()));
-    if !authorized(presented.as_deref()) {
-        return ApiError::new(ProblemKind::Unauthorized, lang, "Token sapuan SLA salah.", "Wrong or missing SLA sweep token.")
-            .with_header("www-authenticate", "Bearer")
-            .into_response(lang);
-    }
-    match sweep() {
-        Ok(outcome) => response::json(200, &outcome, "no-store"),
-        Err(error) => error.into_response(lang),
-    }
-}
-
-/// An empty or unset token disables the route rather than opening it.
-fn authorized(presented: Option<&str>) -> bool {
-    let expected = spin_sdk::variables::get("sla_sweep_token").unwrap_or_default();
-    match presented {
-        Some(token) if !expected.trim().is_empty() => constant_time_eq(token.as_bytes(), expected.trim().as_bytes()),
-        _ => false,
-    }
+async fn handle(incoming: IncomingRequest) -> Response {
+    lapor_platform::request::serve(incoming, 0, |request| {
+        require_internal_call(request, "sla_sweep_token")?;
+        Ok(response::json(200, &sweep()?, "no-store"))
+    })
+    .await
 }
 
 fn batch_size() -> i64 {

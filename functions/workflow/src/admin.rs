@@ -102,6 +102,11 @@ pub fn verify(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
             }],
         };
         let version = workflow::apply(db, &state, expected, change, &now, lang)?;
+        if new_privacy == Privacy::Confidential && state.privacy != Privacy::Confidential {
+            // Made confidential: whoever followed it while it was public
+            // stops following (the reporter's own follows stay).
+            lapor_platform::engagement::drop_strangers(db, state.id)?;
+        }
         Ok((state, version))
     })?;
     Ok(done(&state, version, Status::Dispatched.as_str(), json!({})))

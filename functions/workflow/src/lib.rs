@@ -32,12 +32,7 @@ const BODY_LIMIT: usize = 64 * 1024;
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
-    let request = match ApiRequest::read(incoming, BODY_LIMIT).await {
-        Ok(request) => request,
-        Err((lang, error)) => return error.into_api_error(lang).into_response(lang),
-    };
-    let lang = request.lang;
-    route(&request).unwrap_or_else(|e| e.into_response(lang))
+    lapor_platform::request::serve(incoming, BODY_LIMIT, route).await
 }
 
 fn route(request: &ApiRequest) -> Result<Response, ApiError> {

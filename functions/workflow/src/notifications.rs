@@ -8,6 +8,7 @@
 use lapor_domain::cursor::{page_size, KeyCursor};
 use lapor_domain::follow::{mask_address, FollowChannel};
 use lapor_domain::invalid::Invalid;
+use lapor_domain::problem::ProblemKind;
 use lapor_platform::auth::require_admin;
 use lapor_platform::db::{int, text, Db};
 use lapor_platform::request::{bad_parameter, ApiRequest};
@@ -82,11 +83,23 @@ pub fn retry(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let now = clock::timestamp(clock::now());
     let db = Db::open()?;
     require_admin(&db, request, &now)?;
+    // Only notifications of events whose follower still follows: a sign-in
+    // code is stale by now, and whoever unfollowed must not hear more.
     db.execute(
-        "UPDATE notification_outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL WHERE id = ? AND state = 'dead'",
+        "UPDATE notification_outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL
+         WHERE id = ? AND state = 'dead' AND kind = 'event' AND follow_id IN (SELECT id FROM follows)",
         &[text(&now), int(id)],
     )?;
     if db.changes() != 1 {
+        let exists = db.execute("SELECT 1 AS x FROM notification_outbox WHERE id = ? AND state = 'dead'", &[int(id)])?;
+        if exists.rows().next().is_some() {
+            return Err(ApiError::new(
+                ProblemKind::Conflict,
+                lang,
+                "Pemberitahuan ini tidak dikirim ulang: kode masuk sudah kedaluwarsa, atau penerimanya berhenti mengawal.",
+                "This notification is not re-sent: a sign-in code is stale, or its recipient stopped following.",
+            ));
+        }
         return Err(ApiError::not_found(lang));
     }
     Ok(response::json(200, &json!({"id": id, "state": "pending"}), "no-store"))

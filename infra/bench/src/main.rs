@@ -57,6 +57,7 @@ fn start_runner(state_dir: &std::path::Path) -> Result<(Child, SocketAddr)> {
         .env("SPIN_VARIABLE_REPORT_RATE_LIMIT_PER_PHONE", "0")
         .env("SPIN_VARIABLE_SLA_SWEEP_TOKEN", BENCH_SWEEP_TOKEN)
         .env("SPIN_VARIABLE_NOTIFY_TOKEN", "bench-notify-token-0123456789")
+        .env("SPIN_VARIABLE_BOOTSTRAP_ADMIN_TOKEN", BENCH_ADMIN_TOKEN)
         .env("SPIN_VARIABLE_ENGAGEMENT_RATE_LIMIT_PER_IDENTITY", "0")
         .env("SPIN_VARIABLE_ENGAGEMENT_RATE_LIMIT_PER_ADDRESS", "0")
         .env("SPIN_VARIABLE_CITIZEN_RATE_LIMIT_PER_ADDRESS", "0")
@@ -218,15 +219,18 @@ async fn main() -> Result<()> {
         if lookup.non_2xx > 0 {
             bail!("{} lookups failed", lookup.non_2xx);
         }
+        let supports = bench_supports(runner_addr, &state_dir, &state_dir.join("sqlite_db.db"), seconds, connections, threads).await?;
         let sweep = bench_sweep(runner_addr, &state_dir.join("sqlite_db.db"), env_or("BENCH_SWEEP_REPORTS", 1_000_000)).await?;
         println!("{:<16} {:>12.0} {:>10.2}", "intake (1 KB)", intake.requests_per_second, intake.p99_ms);
         println!("{:<16} {:>12.0} {:>10.2}", "lookup", lookup.requests_per_second, lookup.p99_ms);
+        println!("{:<16} {:>12.0} {:>10.2}", "support toggle", supports.requests_per_second, supports.p99_ms);
         println!(
             "{}",
             serde_json::json!({
                 "benchmark": "citizen-path",
                 "intake": {"rps": intake.requests_per_second, "p99_ms": intake.p99_ms, "body_bytes": REPORT_BODY.len()},
                 "lookup": {"rps": lookup.requests_per_second, "p99_ms": lookup.p99_ms},
+                "support_toggle": {"rps": supports.requests_per_second, "p99_ms": supports.p99_ms},
             })
         );
         println!(
@@ -254,6 +258,68 @@ async fn main() -> Result<()> {
 }
 
 const BENCH_SWEEP_TOKEN: &str = "bench-sweep-token-0123456789abcdef";
+const BENCH_ADMIN_TOKEN: &str = "bench-admin-token-0123456789abcdefgh";
+
+/// One request over a fresh connection; returns the status and the JSON body.
+async fn call(addr: SocketAddr, method: &str, path: &str, token: Option<&str>, body: &str) -> Result<(u16, serde_json::Value)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    let auth = token.map(|t| format!("Authorization: Bearer {t}\r\n")).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.0\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await?;
+    let text = String::from_utf8_lossy(&response);
+    let status = text.get(9..12).and_then(|s| s.parse().ok()).with_context(|| format!("no HTTP status: {text}"))?;
+    let json = text.split_once("\r\n\r\n").and_then(|(_, b)| serde_json::from_str(b).ok()).unwrap_or(serde_json::Value::Null);
+    Ok((status, json))
+}
+
+/// Supports toggled (added, then withdrawn) by `identities` citizens on one
+/// dispatched report: every request is a write transaction. Afterwards the
+/// count the API shows must equal the rows in SQLite.
+async fn bench_supports(addr: SocketAddr, dir: &std::path::Path, database: &std::path::Path, seconds: u64, connections: u64, threads: u64) -> Result<Measurement> {
+    let tracking_id = file_one_report(addr).await?;
+    let (status, body) = call(addr, "POST", &format!("/api/v1/admin/reports/{tracking_id}/verify"), Some(BENCH_ADMIN_TOKEN), r#"{"agency":"pemkot-32.73"}"#).await?;
+    if status != 200 {
+        bail!("verify failed: {status} {body}");
+    }
+    let identities = env_or("BENCH_SUPPORT_IDENTITIES", 500);
+    let mut tokens = Vec::new();
+    for _ in 0..identities {
+        let (_, body) = call(addr, "POST", "/api/v1/citizens", None, "").await?;
+        tokens.push(format!("\"{}\"", body["citizen_token"].as_str().context("no citizen_token")?));
+    }
+    let script = dir.join("supports.lua");
+    std::fs::write(
+        &script,
+        format!(
+            "local tokens = {{{}}}\nlocal n = 0\nrequest = function()\n  n = n + 1\n  local t = tokens[(n % #tokens) + 1]\n  \
+             local method = (math.floor(n / #tokens) % 2 == 0) and \"POST\" or \"DELETE\"\n  \
+             return wrk.format(method, nil, {{[\"Authorization\"] = \"Bearer \" .. t}}, nil)\nend\n",
+            tokens.join(",")
+        ),
+    )?;
+    let url = format!("http://{addr}/api/v1/reports/{tracking_id}/supports");
+    run_wrk_with(&url, 2, connections, threads, Some(&script))?;
+    let measured = run_wrk_with(&url, seconds, connections, threads, Some(&script))?;
+    if measured.non_2xx > 0 {
+        bail!("{} support requests failed", measured.non_2xx);
+    }
+    let (_, shown) = call(addr, "GET", &format!("/api/v1/reports/{tracking_id}/supports"), None, "").await?;
+    let rows: i64 = rusqlite::Connection::open(database)?.query_row(
+        "SELECT count(*) FROM supports JOIN reports ON reports.id = supports.report_id WHERE tracking_id = ?",
+        [&tracking_id],
+        |r| r.get(0),
+    )?;
+    if shown["supports"].as_i64() != Some(rows) {
+        bail!("support count {} differs from {rows} rows", shown["supports"]);
+    }
+    Ok(measured)
+}
 
 /// A report of about 1 KB, as a citizen on a phone would send it.
 const REPORT_BODY: &str = concat!(
