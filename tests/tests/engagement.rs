@@ -655,3 +655,37 @@ async fn a_report_made_confidential_drops_its_strangers() {
     let (status, _) = app.call(Method::GET, &format!("/api/v1/reports/{id}/follows"), Some(&stranger), None).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn a_provider_that_never_answers_times_out_and_is_retried_later() {
+    let providers = Providers::start();
+    // A webhook receiver that accepts connections and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent_addr = silent.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming() {
+            held.push(stream);
+        }
+    });
+    let app = TestApp::spawn_with(config().with_providers(&providers).var("notify_timeout_seconds", "1").var("notify_retry_base_seconds", "60")).await;
+    let created = app.file(&report("public")).await;
+    let id = created["tracking_id"].as_str().unwrap();
+    let follower = citizen(&app).await;
+    let hook = json!({"channel": "webhook", "address": format!("http://{silent_addr}/hooks/silent")});
+    assert_eq!(app.call(Method::POST, &format!("/api/v1/reports/{id}/follows"), Some(&follower), Some(hook)).await.0, 201);
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/admin/reports/{id}/verify"), Some(BOOTSTRAP), Some(json!({"agency": AGENCY_A}))).await;
+    assert_eq!(status, 200);
+    let started = std::time::Instant::now();
+    let outcome = app.deliver().await;
+    assert!(started.elapsed() < Duration::from_secs(10), "the call gave up on its own: {:?}", started.elapsed());
+    assert_eq!((outcome["claimed"].as_i64(), outcome["retrying"].as_i64()), (Some(1), Some(1)), "{outcome}");
+    let (attempts, error, next): (i64, String, String) = app
+        .db()
+        .query_row("SELECT attempts, last_error, next_attempt_at FROM notification_outbox", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap();
+    assert_eq!(attempts, 1);
+    assert!(error.starts_with("network:"), "{error}");
+    assert!(next > created["created_at"].as_str().unwrap().to_string(), "retried later, not at once");
+    assert_eq!(app.deliver().await["claimed"], 0, "the back-off holds");
+}

@@ -18,8 +18,9 @@
 //! one window left is a crash between the provider accepting and the row
 //! being marked; the retry then carries the same `Idempotency-Key`
 //! (`lapor-<row id>`), which providers that honour it use to drop the copy.
-//! The lease is 11 minutes; each send has connect, first-byte and
-//! between-bytes timeouts (`send.rs`) and a call starts no send after half
+//! The lease is 11 minutes; each send has connect, first-byte, between-bytes
+//! and whole-answer timeouts (`notify_timeout_seconds`, at most 2 minutes;
+//! `send.rs`) and a call starts no send after half
 //! the lease has passed (it hands those rows back), so a slow provider
 //! cannot make two calls hold one row.
 //!
@@ -105,6 +106,8 @@ async fn deliver() -> Result<serde_json::Value, ApiError> {
         cap_seconds: RetryPolicy::DEFAULT.cap_seconds,
     };
     let link_base = variable("public_base_url").trim_end_matches('/').to_string();
+    // Well under half the lease, so a slow provider cannot outlive a claim.
+    let timeout_seconds = number("notify_timeout_seconds", 15, 120).max(1);
     let providers = providers();
     let now_at = clock::now();
     let now = clock::timestamp(now_at);
@@ -121,7 +124,7 @@ async fn deliver() -> Result<serde_json::Value, ApiError> {
             released += 1;
             continue;
         }
-        let result = send(row, &providers, &link_base);
+        let result = send(row, &providers, &link_base, timeout_seconds);
         let finished = clock::timestamp(clock::now());
         let (state, next_attempt, last_error, provider_ref) = match result {
             Delivery::Sent(reference) => ("sent", None, None, reference),
@@ -213,12 +216,12 @@ fn request_for(row: &Claimed, providers: &Providers, link_base: &str) -> Result<
         .map_err(|e| Outcome::Permanent(e.to_string()))
 }
 
-fn send(row: &Claimed, providers: &Providers, link_base: &str) -> Delivery {
+fn send(row: &Claimed, providers: &Providers, link_base: &str, timeout_seconds: u64) -> Delivery {
     let call = match request_for(row, providers, link_base) {
         Ok(call) => call,
         Err(outcome) => return Delivery::Failed(outcome),
     };
-    let answer = match send::post(&call) {
+    let answer = match send::post(&call, timeout_seconds) {
         Ok(answer) => answer,
         Err(e) => return Delivery::Failed(Outcome::Retry(format!("network: {e}"))),
     };

@@ -11,13 +11,8 @@ use spin_sdk::wit::wasi::http0_2_0::outgoing_handler;
 use spin_sdk::wit::wasi::http0_2_0::types::{Fields, Method, OutgoingBody, OutgoingRequest, RequestOptions, Scheme};
 
 const SECOND_NS: u64 = 1_000_000_000;
-pub const CONNECT_TIMEOUT_NS: u64 = 5 * SECOND_NS;
-pub const FIRST_BYTE_TIMEOUT_NS: u64 = 15 * SECOND_NS;
-pub const BETWEEN_BYTES_TIMEOUT_NS: u64 = 10 * SECOND_NS;
 /// Provider answers are small JSON documents; more is not read.
 const MAX_RESPONSE_BYTES: usize = 64 * 1024;
-/// However slowly a body trickles in, reading it stops after this long.
-const MAX_BODY_READ: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// What came back.
 pub struct Answer {
@@ -34,7 +29,11 @@ impl Answer {
 
 /// Sends `call`; `Err` for anything that is not an HTTP answer (refused,
 /// timed out, denied by `allowed_outbound_hosts`).
-pub fn post(call: &ProviderRequest) -> Result<Answer, String> {
+///
+/// `timeout_seconds` bounds the connect, the wait for the first byte, each
+/// gap between bytes, and the whole read of the answer.
+pub fn post(call: &ProviderRequest, timeout_seconds: u64) -> Result<Answer, String> {
+    let timeout_ns = timeout_seconds.max(1) * SECOND_NS;
     let (https, authority, path) = url_parts(&call.url)?;
     let scheme = if https { Scheme::Https } else { Scheme::Http };
     let entries: Vec<(String, Vec<u8>)> = call.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.as_bytes().to_vec())).collect();
@@ -46,9 +45,9 @@ pub fn post(call: &ProviderRequest) -> Result<Answer, String> {
     request.set_path_with_query(Some(path)).map_err(|_| format!("bad path {path}"))?;
     let body = request.body().map_err(|_| "request body unavailable".to_string())?;
     let options = RequestOptions::new();
-    let _ = options.set_connect_timeout(Some(CONNECT_TIMEOUT_NS));
-    let _ = options.set_first_byte_timeout(Some(FIRST_BYTE_TIMEOUT_NS));
-    let _ = options.set_between_bytes_timeout(Some(BETWEEN_BYTES_TIMEOUT_NS));
+    let _ = options.set_connect_timeout(Some(timeout_ns));
+    let _ = options.set_first_byte_timeout(Some(timeout_ns));
+    let _ = options.set_between_bytes_timeout(Some(timeout_ns));
     // Handle first, then write: the body flows while the host sends.
     let pending = outgoing_handler::handle(request, Some(options)).map_err(|e| format!("{e:?}"))?;
     {
@@ -75,7 +74,7 @@ pub fn post(call: &ProviderRequest) -> Result<Answer, String> {
     let started = std::time::Instant::now();
     if let Ok(incoming) = response.consume() {
         if let Ok(stream) = incoming.stream() {
-            while answer.body.len() < MAX_RESPONSE_BYTES && started.elapsed() < MAX_BODY_READ {
+            while answer.body.len() < MAX_RESPONSE_BYTES && started.elapsed().as_secs() < timeout_seconds.max(1) {
                 match stream.blocking_read(16 * 1024) {
                     Ok(chunk) => answer.body.extend_from_slice(&chunk),
                     // Closed is the normal end; a broken body still leaves the status.
