@@ -9,8 +9,9 @@
 
 use lapor_domain::agency::AgencyType;
 use lapor_domain::codes::{AgencyCode, RegionCode};
-use lapor_domain::cursor::{page_size, KeyCursor};
+use lapor_domain::cursor::KeyCursor;
 use lapor_platform::db::Db;
+use lapor_platform::paging;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::store::{self, AgencyFilter};
@@ -59,23 +60,13 @@ fn list(request: &ApiRequest) -> Result<Response, ApiError> {
         filter.words = lapor_platform::request::search_words(request.lang, raw)?;
     }
     if let Some(raw) = present("cursor") {
-        let cursor = KeyCursor::decode(raw).ok_or_else(|| {
-            bad_parameter(request, "cursor", "gunakan nilai next_cursor dari halaman sebelumnya.", "use the next_cursor of the previous page.")
-        })?;
+        let cursor = KeyCursor::decode(raw).ok_or_else(|| paging::bad_cursor(request.lang))?;
         filter.after = Some(cursor.0);
     }
-    let limit = match present("limit") {
-        None => DEFAULT_PAGE,
-        raw => page_size(raw, MAX_PAGE).map_err(|_| bad_parameter(request, "limit", "angka 1 sampai 1000.", "a number from 1 to 1000."))?,
-    };
+    let limit = paging::limit(request, DEFAULT_PAGE, MAX_PAGE)?;
     let db = Db::open()?;
     let mut rows = store::list_agencies(&db, &filter, limit + 1)?;
-    let next_cursor = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|row| KeyCursor(row.code.clone()).encode())
-    } else {
-        None
-    };
+    let next_cursor = paging::next_page(&mut rows, limit, |row| KeyCursor(row.code.clone()).encode());
     let items: Vec<_> = rows.iter().map(|row| row.to_json()).collect();
     Ok(response::json(200, &json!({"items": items, "next_cursor": next_cursor}), CACHE))
 }

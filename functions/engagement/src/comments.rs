@@ -5,7 +5,6 @@
 //! staff review it; staff may hide or restore any comment of their reports.
 //! Hidden comments leave the public listing and stay in the audit trail.
 
-use lapor_domain::cursor::{page_size, KeyCursor};
 use lapor_domain::engagement::{may_comment, CommentState};
 use lapor_domain::invalid::Invalid;
 use lapor_domain::staff::{Decision, StaffAction};
@@ -15,7 +14,8 @@ use lapor_platform::db::{int, Db};
 use lapor_platform::engagement::{self, CommentRow};
 use lapor_platform::fields::{self, check, err};
 use lapor_platform::identity::{identity_of, require_identity};
-use lapor_platform::request::{bad_parameter, ApiRequest};
+use lapor_platform::paging;
+use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::json_object;
 use lapor_platform::{clock, random};
@@ -25,20 +25,7 @@ use spin_sdk::http::Response;
 use crate::target::{rate_limit, refused, visible};
 
 const MAX_PAGE: u32 = 100;
-
-/// `limit` and `cursor` of a listing: the page size and the row id to continue after.
-fn page(request: &ApiRequest) -> Result<(u32, i64), ApiError> {
-    let lang = request.lang;
-    let limit = page_size(request.query("limit"), MAX_PAGE)
-        .map_err(|_| bad_parameter(lang, "limit", "gunakan angka 1 sampai 100.", "use a number from 1 to 100."))?;
-    let after = match request.query("cursor").filter(|c| !c.trim().is_empty()) {
-        None => 0,
-        Some(raw) => KeyCursor::decode(raw).and_then(|c| c.0.parse::<i64>().ok()).ok_or_else(|| {
-            bad_parameter(lang, "cursor", "gunakan nilai next_cursor dari halaman sebelumnya.", "use the next_cursor of the previous page.")
-        })?,
-    };
-    Ok((limit, after))
-}
+const DEFAULT_PAGE: u32 = 20;
 
 fn public_json(comment: &CommentRow) -> Value {
     json!({"id": comment.public_id, "body": comment.body, "display_name": comment.display_name, "created_at": comment.created_at})
@@ -78,7 +65,7 @@ pub fn create(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
 
 /// `GET /api/v1/reports/{id}/comments?cursor=&limit=`: visible comments, oldest first.
 pub fn list(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
-    let (limit, after) = page(request)?;
+    let (limit, after) = (paging::limit(request, DEFAULT_PAGE, MAX_PAGE)?, paging::row_cursor(request)?);
     let db = Db::open()?;
     let identity = identity_of(&db, request)?;
     let target = visible(&db, request, raw_id, identity.as_ref())?;
@@ -86,10 +73,7 @@ pub fn list(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
         return Err(refused(request, &target, lapor_domain::engagement::Refusal::Confidential, "komentar", "comments"));
     }
     let mut rows = engagement::visible_comments(&db, target.id, after, limit + 1)?;
-    let next_cursor = (rows.len() > limit as usize).then(|| {
-        rows.truncate(limit as usize);
-        KeyCursor(rows.last().map(|c| c.id).unwrap_or_default().to_string()).encode()
-    });
+    let next_cursor = paging::next_page(&mut rows, limit, |c| paging::row_cursor_of(c.id));
     let items: Vec<Value> = rows.iter().map(public_json).collect();
     Ok(response::json(200, &json!({"items": items, "next_cursor": next_cursor}), "public, max-age=5"))
 }
@@ -173,7 +157,7 @@ pub fn hidden(request: &ApiRequest) -> Result<Response, ApiError> {
     if request.query("state") != Some("hidden") {
         return Err(ApiError::validation(lang, &[Invalid::new("state", "Gunakan state=hidden.", "Use state=hidden.")]));
     }
-    let (limit, after) = page(request)?;
+    let (limit, after) = (paging::limit(request, DEFAULT_PAGE, MAX_PAGE)?, paging::row_cursor(request)?);
     let now = clock::timestamp(clock::now());
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
@@ -182,10 +166,7 @@ pub fn hidden(request: &ApiRequest) -> Result<Response, ApiError> {
         _ => return Err(forbidden(lang)),
     };
     let mut rows = engagement::hidden_comments(&db, agency.as_deref(), after, limit + 1)?;
-    let next_cursor = (rows.len() > limit as usize).then(|| {
-        rows.truncate(limit as usize);
-        KeyCursor(rows.last().map(|(_, c)| c.id).unwrap_or_default().to_string()).encode()
-    });
+    let next_cursor = paging::next_page(&mut rows, limit, |(_, c)| paging::row_cursor_of(c.id));
     let mut items = Vec::new();
     for (tracking_id, comment) in &rows {
         let trail: Vec<Value> = engagement::moderation_trail(&db, comment.id)?

@@ -14,6 +14,7 @@ pub mod identity;
 pub mod kv;
 pub mod limits;
 pub mod notify;
+pub mod paging;
 pub mod random;
 pub mod request;
 pub mod response;

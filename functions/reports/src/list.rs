@@ -2,10 +2,11 @@
 //! keyset pagination. Confidential reports are never listed.
 
 use lapor_domain::codes::{AgencyCode, CategoryCode, RegionCode};
-use lapor_domain::cursor::{page_size, Cursor};
+use lapor_domain::cursor::Cursor;
 use lapor_domain::lifecycle::Status;
 use lapor_domain::view::list_item;
 use lapor_platform::db::Db;
+use lapor_platform::paging;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::store::{self, ListFilter};
@@ -13,6 +14,7 @@ use serde_json::json;
 use spin_sdk::http::Response;
 
 const MAX_PAGE: u32 = 100;
+const DEFAULT_PAGE: u32 = 20;
 
 fn bad_parameter(request: &ApiRequest, name: &str, id: &str, en: &str) -> ApiError {
     lapor_platform::request::bad_parameter(request.lang, name, id, en)
@@ -40,9 +42,7 @@ fn filter_of(request: &ApiRequest) -> Result<ListFilter, ApiError> {
         filter.words = lapor_platform::request::search_words(request.lang, raw)?;
     }
     if let Some(raw) = present("cursor") {
-        let cursor = Cursor::decode(raw).ok_or_else(|| {
-            bad_parameter(request, "cursor", "gunakan nilai next_cursor dari halaman sebelumnya.", "use the next_cursor of the previous page.")
-        })?;
+        let cursor = Cursor::decode(raw).ok_or_else(|| paging::bad_cursor(request.lang))?;
         filter.after = Some((cursor.created_at, cursor.id));
     }
     Ok(filter)
@@ -50,17 +50,10 @@ fn filter_of(request: &ApiRequest) -> Result<ListFilter, ApiError> {
 
 pub fn list(request: &ApiRequest) -> Result<Response, ApiError> {
     let filter = filter_of(request)?;
-    let limit = page_size(request.query("limit"), MAX_PAGE)
-        .map_err(|_| bad_parameter(request, "limit", "angka 1 sampai 100.", "a number from 1 to 100."))?;
+    let limit = paging::limit(request, DEFAULT_PAGE, MAX_PAGE)?;
     let db = Db::open()?;
-    // One more than asked tells whether another page exists.
     let mut rows = store::list_public(&db, &filter, limit + 1)?;
-    let next_cursor = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|(id, record)| Cursor { created_at: record.created_at.clone(), id: *id }.encode())
-    } else {
-        None
-    };
+    let next_cursor = paging::next_page(&mut rows, limit, |(id, record)| Cursor { created_at: record.created_at.clone(), id: *id }.encode());
     let items: Vec<_> = rows.iter().map(|(_, record)| list_item(record)).collect();
     let mut response = response::json(200, &json!({"items": items, "next_cursor": next_cursor}), "public, max-age=15");
     response.set_header("vary", "accept-language");

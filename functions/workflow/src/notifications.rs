@@ -5,13 +5,13 @@
 //! Addresses are masked: an administrator needs to recognise a failing
 //! channel, not to read an anonymous reporter's phone number.
 
-use lapor_domain::cursor::{page_size, KeyCursor};
 use lapor_domain::follow::{mask_address, FollowChannel};
 use lapor_domain::invalid::Invalid;
 use lapor_domain::problem::ProblemKind;
 use lapor_platform::auth::require_admin;
 use lapor_platform::db::{int, text, Db};
-use lapor_platform::request::{bad_parameter, ApiRequest};
+use lapor_platform::paging;
+use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::clock;
 use serde_json::{json, Value};
@@ -23,14 +23,8 @@ pub fn dead_letter(request: &ApiRequest) -> Result<Response, ApiError> {
     if request.query("state").unwrap_or("dead") != "dead" {
         return Err(ApiError::validation(lang, &[Invalid::new("state", "Gunakan state=dead.", "Use state=dead.")]));
     }
-    let limit = page_size(request.query("limit"), 200)
-        .map_err(|_| bad_parameter(lang, "limit", "gunakan angka 1 sampai 200.", "use a number from 1 to 200."))?;
-    let after = match request.query("cursor").filter(|c| !c.trim().is_empty()) {
-        None => 0,
-        Some(raw) => KeyCursor::decode(raw).and_then(|c| c.0.parse::<i64>().ok()).ok_or_else(|| {
-            bad_parameter(lang, "cursor", "gunakan nilai next_cursor dari halaman sebelumnya.", "use the next_cursor of the previous page.")
-        })?,
-    };
+    let limit = paging::limit(request, 20, 200)?;
+    let after = paging::row_cursor(request)?;
     let now = clock::timestamp(clock::now());
     let db = Db::open()?;
     require_admin(&db, request, &now)?;
@@ -67,10 +61,7 @@ pub fn dead_letter(request: &ApiRequest) -> Result<Response, ApiError> {
             )
         })
         .collect();
-    let next_cursor = (items.len() > limit as usize).then(|| {
-        items.truncate(limit as usize);
-        KeyCursor(items.last().map(|(id, _)| *id).unwrap_or_default().to_string()).encode()
-    });
+    let next_cursor = paging::next_page(&mut items, limit, |(id, _)| paging::row_cursor_of(*id));
     let items: Vec<Value> = items.into_iter().map(|(_, item)| item).collect();
     Ok(response::json(200, &json!({"items": items, "next_cursor": next_cursor}), "no-store"))
 }

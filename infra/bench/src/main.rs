@@ -337,18 +337,10 @@ fn intake_script() -> String {
 }
 
 async fn file_one_report(addr: SocketAddr) -> Result<String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut stream = tokio::net::TcpStream::connect(addr).await?;
-    let request = format!(
-        "POST /api/v1/reports HTTP/1.0\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{REPORT_BODY}",
-        REPORT_BODY.len()
-    );
-    stream.write_all(request.as_bytes()).await?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await?;
-    let text = String::from_utf8_lossy(&response);
-    let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-    let json: serde_json::Value = serde_json::from_str(body).with_context(|| format!("filing a report failed: {text}"))?;
+    let (status, json) = call(addr, "POST", "/api/v1/reports", None, REPORT_BODY).await?;
+    if status != 201 {
+        bail!("filing a report failed: {status} {json}");
+    }
     json["tracking_id"].as_str().map(str::to_string).context("no tracking_id in the answer")
 }
 
