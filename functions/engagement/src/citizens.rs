@@ -13,16 +13,16 @@ use lapor_platform::fields::{self, check, err};
 use lapor_platform::identity::require_identity;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
-use lapor_platform::workflow::json_object;
+use lapor_platform::workflow::{json_object, json_object_or_empty};
 use lapor_platform::{clock, engagement, limits, notify, random, sla};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use spin_sdk::http::Response;
 
 /// `POST /api/v1/citizens {phone?}` -> 201 `{citizen_token, phone_verification}`.
 pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
     let lang = request.lang;
     // An empty body is fine: a token without a phone.
-    let body = if request.body.iter().all(u8::is_ascii_whitespace) { Map::new() } else { json_object(request)? };
+    let body = json_object_or_empty(request)?;
     let phone = fields::optional(&body, "phone").and_then(|raw| raw.map(|r| PhoneNumber::parse("phone", r)).transpose());
     check(lang, fields::only(&body, &["phone"]), vec![err(&phone)])?;
     let phone = phone.expect("checked");
@@ -106,14 +106,13 @@ pub fn verify(request: &ApiRequest) -> Result<Response, ApiError> {
         };
         match stored.check(&code, citizen_id, &phone, now_at) {
             Check::Verified => {
-                let before = Identity::Citizen { id: citizen_id, verified_phone: current_phone.clone() }.key();
-                let proved = PhoneNumber::parse("phone", &phone).map_err(|e| ApiError::validation(lang, &[e]))?;
-                let after = Identity::Citizen { id: citizen_id, verified_phone: Some(proved) }.key();
                 db.execute("UPDATE citizens SET phone = ?, phone_verified_at = ? WHERE id = ?", &[text(&phone), text(&now), int(citizen_id)])?;
                 // Only a token's own first proof moves its history: a phone
                 // key may be shared with the same person's other devices.
                 if current_phone.is_none() {
-                    engagement::adopt_identity(db, &before, &after)?;
+                    let proved = PhoneNumber::parse("phone", &phone).map_err(|e| ApiError::validation(lang, &[e]))?;
+                    let before = Identity::Citizen { id: citizen_id, verified_phone: None }.key();
+                    engagement::adopt_identity(db, &before, &Identity::Phone(proved).key())?;
                 }
                 db.execute("DELETE FROM citizen_codes WHERE citizen_id = ?", &[int(citizen_id)])?;
                 Ok(response::json(200, &json!({"phone": phone, "verified": true}), "no-store"))

@@ -17,7 +17,7 @@ use lapor_platform::identity::{identity_of, require_identity};
 use lapor_platform::paging;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
-use lapor_platform::workflow::json_object;
+use lapor_platform::workflow::{json_object, json_object_or_empty};
 use lapor_platform::{clock, random};
 use serde_json::{json, Value};
 use spin_sdk::http::Response;
@@ -127,7 +127,7 @@ pub fn flag(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
 /// the report's agency, or administrators).
 pub fn moderate(request: &ApiRequest, raw_id: &str, action: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
-    let body = if request.body.iter().all(u8::is_ascii_whitespace) { serde_json::Map::new() } else { json_object(request)? };
+    let body = json_object_or_empty(request)?;
     let reason = fields::optional(&body, "reason").and_then(|raw| raw.map(|r| ModerationReason::parse("reason", r)).transpose());
     check(lang, fields::only(&body, &["reason"]), vec![err(&reason)])?;
     let reason = reason.expect("checked");

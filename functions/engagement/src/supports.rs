@@ -6,7 +6,8 @@ use lapor_platform::engagement;
 use lapor_platform::identity::{identity_of, require_identity};
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
-use lapor_platform::{clock, db::int};
+use lapor_platform::clock;
+use lapor_platform::workflow::load_state;
 use serde_json::json;
 use spin_sdk::http::Response;
 
@@ -38,12 +39,9 @@ pub fn add(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let now = clock::timestamp(clock::now());
     let key = identity.key();
     let (added, count) = db.transaction(|db| -> Result<_, ApiError> {
-        // Re-checked under the write lock: the status may have changed.
-        let status = db.execute("SELECT status FROM reports WHERE id = ?", &[int(target.id)])?;
-        let current = status.rows().next().and_then(|r| r.get::<&str>("status").and_then(lapor_domain::lifecycle::Status::from_stored));
-        if let Some(current) = current {
-            may_support(target.privacy, current).map_err(|r| refused(request, &target, r, "dukungan", "support"))?;
-        }
+        // Re-checked under the write lock: the report may have changed.
+        let current = load_state(db, &target.tracking_id)?.ok_or_else(|| ApiError::not_found(request.lang))?;
+        may_support(current.privacy, current.status).map_err(|r| refused(request, &current, r, "dukungan", "support"))?;
         let added = engagement::add_support(db, target.id, &key, &now)?;
         Ok((added, engagement::support_count(db, target.id)?))
     })?;

@@ -2,43 +2,21 @@
 //! it, and the rate limits every write passes.
 
 use lapor_domain::engagement::{Identity, Refusal};
-use lapor_domain::lifecycle::Status;
-use lapor_domain::privacy::{Privacy, Viewer};
+use lapor_domain::privacy::Viewer;
 use lapor_domain::problem::ProblemKind;
-use lapor_platform::db::{text, Db};
+use lapor_platform::db::Db;
 use lapor_platform::limits;
 use lapor_platform::request::{tracking_id_from_path, ApiRequest};
 use lapor_platform::response::ApiError;
+use lapor_platform::workflow::{load_state, ReportState};
 use serde_json::json;
-
-/// What engagement needs to know about a report.
-pub struct Target {
-    pub id: i64,
-    pub tracking_id: String,
-    pub privacy: Privacy,
-    pub status: Status,
-    pub agency: Option<String>,
-}
 
 /// The report `raw_id` names, if `identity` (or the public) may see it; an
 /// invisible report is answered exactly like an unknown one.
-pub fn visible(db: &Db, request: &ApiRequest, raw_id: &str, identity: Option<&Identity>) -> Result<Target, ApiError> {
+pub fn visible(db: &Db, request: &ApiRequest, raw_id: &str, identity: Option<&Identity>) -> Result<ReportState, ApiError> {
     let lang = request.lang;
     let tracking_id = tracking_id_from_path(raw_id, lang)?;
-    let result = db.execute(
-        "SELECT id, tracking_id, privacy, status, agency FROM reports WHERE tracking_id = ?",
-        &[text(tracking_id.to_string())],
-    )?;
-    let target = result.rows().next().and_then(|row| {
-        Some(Target {
-            id: row.get::<i64>("id")?,
-            tracking_id: row.get::<&str>("tracking_id")?.to_string(),
-            privacy: Privacy::from_stored(row.get::<&str>("privacy")?),
-            status: Status::from_stored(row.get::<&str>("status")?)?,
-            agency: row.get::<&str>("agency").map(str::to_string),
-        })
-    });
-    let target = target.ok_or_else(|| ApiError::not_found(lang))?;
+    let target = load_state(db, &tracking_id.to_string())?.ok_or_else(|| ApiError::not_found(lang))?;
     let viewer = match identity {
         Some(Identity::Reporter { report_id }) if *report_id == target.id => Viewer::Reporter,
         _ => Viewer::Public,
@@ -50,7 +28,7 @@ pub fn visible(db: &Db, request: &ApiRequest, raw_id: &str, identity: Option<&Id
 }
 
 /// The answer to a refused support or comment.
-pub fn refused(request: &ApiRequest, target: &Target, refusal: Refusal, what_id: &str, what_en: &str) -> ApiError {
+pub fn refused(request: &ApiRequest, target: &ReportState, refusal: Refusal, what_id: &str, what_en: &str) -> ApiError {
     match refusal {
         Refusal::Confidential => ApiError::new(
             ProblemKind::Forbidden,

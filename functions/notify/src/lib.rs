@@ -33,7 +33,6 @@ use lapor_domain::follow::FollowChannel;
 use lapor_domain::notification::{build_request, classify, render, Message, Notice, Outcome, ProviderRequest, Providers, RetryPolicy};
 use lapor_platform::auth::require_internal_call;
 use lapor_platform::db::{int, opt_text, text, Db};
-use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::{clock, random};
 use serde_json::json;
@@ -44,17 +43,11 @@ const LEASE: Duration = Duration::minutes(11);
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
-    let request = match ApiRequest::read(incoming, 0).await {
-        Ok(request) => request,
-        Err((lang, error)) => return error.into_api_error(lang).into_response(lang),
-    };
-    if let Err(error) = require_internal_call(&request, "notify_token") {
-        return error.into_response(request.lang);
-    }
-    match deliver().await {
-        Ok(outcome) => response::json(200, &outcome, "no-store"),
-        Err(error) => error.into_response(request.lang),
-    }
+    lapor_platform::request::serve(incoming, 0, |request| {
+        require_internal_call(request, "notify_token")?;
+        Ok(response::json(200, &deliver()?, "no-store"))
+    })
+    .await
 }
 
 fn variable(name: &str) -> String {
@@ -94,11 +87,15 @@ struct Claimed {
 
 /// How one delivery ended.
 enum Delivery {
+    /// Accepted, with the provider's id for the message if it gave one.
     Sent(Option<String>),
-    Failed(Outcome),
+    /// Worth another try later (network, timeout, 408, 429, 5xx).
+    Retry(String),
+    /// Never deliverable as it stands (other 4xx, unconfigured, unreadable).
+    Permanent(String),
 }
 
-async fn deliver() -> Result<serde_json::Value, ApiError> {
+fn deliver() -> Result<serde_json::Value, ApiError> {
     let batch = number("notify_batch", 50, 1000).max(1) as i64;
     let policy = RetryPolicy {
         base_seconds: number("notify_retry_base_seconds", RetryPolicy::DEFAULT.base_seconds, 86_400),
@@ -128,12 +125,11 @@ async fn deliver() -> Result<serde_json::Value, ApiError> {
         let finished = clock::timestamp(clock::now());
         let (state, next_attempt, last_error, provider_ref) = match result {
             Delivery::Sent(reference) => ("sent", None, None, reference),
-            Delivery::Failed(Outcome::Retry(reason)) => match policy.next_delay_seconds(row.attempts as u32, random::permille()) {
+            Delivery::Retry(reason) => match policy.next_delay_seconds(row.attempts as u32, random::permille()) {
                 Some(delay) => ("pending", Some(clock::timestamp(clock::now() + Duration::seconds(delay as i64))), Some(reason), None),
                 None => ("dead", None, Some(reason), None),
             },
-            Delivery::Failed(Outcome::Permanent(reason)) => ("dead", None, Some(reason), None),
-            Delivery::Failed(Outcome::Delivered) => ("sent", None, None, None),
+            Delivery::Permanent(reason) => ("dead", None, Some(reason), None),
         };
         match state {
             "sent" => sent += 1,
@@ -195,39 +191,39 @@ fn claim(db: &Db, now: &str, lease_until: &str, batch: i64) -> Result<Vec<Claime
     })
 }
 
-/// The provider call for one row, or why there is none.
-fn request_for(row: &Claimed, providers: &Providers, link_base: &str) -> Result<ProviderRequest, Outcome> {
-    let channel = row.channel.ok_or_else(|| Outcome::Permanent("unknown channel".into()))?;
+/// The provider call for one row, or why there can be none.
+fn request_for(row: &Claimed, providers: &Providers, link_base: &str) -> Result<ProviderRequest, String> {
+    let channel = row.channel.ok_or("unknown channel")?;
     let delivery_id = format!("lapor-{}", row.id);
     let (notice, message) = if row.kind == "sign_in_code" {
         let text = serde_json::from_str::<serde_json::Value>(&row.payload).ok().and_then(|v| v["text"].as_str().map(str::to_string));
-        let text = text.ok_or_else(|| Outcome::Permanent("sign-in code payload unreadable".into()))?;
+        let text = text.ok_or("sign-in code payload unreadable")?;
         let notice = Notice { tracking_id: String::new(), event: "sign_in_code".into(), status: String::new(), at: String::new() };
         (notice, Message { subject: "Kode LAPOR!".into(), text, link: String::new() })
     } else {
-        let notice: Notice = serde_json::from_str(&row.payload).map_err(|_| Outcome::Permanent("payload unreadable".into()))?;
+        let notice: Notice = serde_json::from_str(&row.payload).map_err(|_| "payload unreadable")?;
         let message = render(&notice, link_base);
         (notice, message)
     };
     if channel == FollowChannel::Webhook && row.secret.is_none() {
-        return Err(Outcome::Permanent("the webhook follow was removed".into()));
+        return Err("the webhook follow was removed".into());
     }
-    build_request(channel, &row.address, row.secret.as_deref(), &delivery_id, &notice, &message, providers)
-        .map_err(|e| Outcome::Permanent(e.to_string()))
+    build_request(channel, &row.address, row.secret.as_deref(), &delivery_id, &notice, &message, providers).map_err(|e| e.to_string())
 }
 
 fn send(row: &Claimed, providers: &Providers, link_base: &str, timeout_seconds: u64) -> Delivery {
     let call = match request_for(row, providers, link_base) {
         Ok(call) => call,
-        Err(outcome) => return Delivery::Failed(outcome),
+        Err(reason) => return Delivery::Permanent(reason),
     };
     let answer = match send::post(&call, timeout_seconds) {
         Ok(answer) => answer,
-        Err(e) => return Delivery::Failed(Outcome::Retry(format!("network: {e}"))),
+        Err(e) => return Delivery::Retry(format!("network: {e}")),
     };
     match classify(answer.status) {
         Outcome::Delivered => Delivery::Sent(provider_reference(&answer)),
-        other => Delivery::Failed(other),
+        Outcome::Retry(reason) => Delivery::Retry(reason),
+        Outcome::Permanent(reason) => Delivery::Permanent(reason),
     }
 }
 

@@ -135,20 +135,21 @@ pub struct CommentRow {
 
 const COMMENT_COLUMNS: &str = "id, public_id, report_id, display_name, body, created_at, state, open_flags";
 
+fn comment_row(row: &spin_sdk::sqlite3::Row<'_>) -> CommentRow {
+    CommentRow {
+        id: row.get::<i64>("id").unwrap_or_default(),
+        public_id: row.get::<&str>("public_id").unwrap_or_default().to_string(),
+        report_id: row.get::<i64>("report_id").unwrap_or_default(),
+        display_name: row.get::<&str>("display_name").map(str::to_string),
+        body: row.get::<&str>("body").unwrap_or_default().to_string(),
+        created_at: row.get::<&str>("created_at").unwrap_or_default().to_string(),
+        state: CommentState::from_stored(row.get::<&str>("state").unwrap_or_default()),
+        open_flags: row.get::<i64>("open_flags").unwrap_or_default(),
+    }
+}
+
 fn comment_rows(result: &spin_sdk::sqlite3::QueryResult) -> Vec<CommentRow> {
-    result
-        .rows()
-        .map(|row| CommentRow {
-            id: row.get::<i64>("id").unwrap_or_default(),
-            public_id: row.get::<&str>("public_id").unwrap_or_default().to_string(),
-            report_id: row.get::<i64>("report_id").unwrap_or_default(),
-            display_name: row.get::<&str>("display_name").map(str::to_string),
-            body: row.get::<&str>("body").unwrap_or_default().to_string(),
-            created_at: row.get::<&str>("created_at").unwrap_or_default().to_string(),
-            state: CommentState::from_stored(row.get::<&str>("state").unwrap_or_default()),
-            open_flags: row.get::<i64>("open_flags").unwrap_or_default(),
-        })
-        .collect()
+    result.rows().map(|row| comment_row(&row)).collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -185,8 +186,8 @@ pub fn hidden_comments(db: &Db, agency: Option<&str>, after: i64, limit: u32) ->
          ORDER BY c.id LIMIT ?",
         &[int(after), opt_text(agency), opt_text(agency), int(limit as i64)],
     )?;
-    let tracking: Vec<String> = result.rows().map(|row| row.get::<&str>("tracking_id").unwrap_or_default().to_string()).collect();
-    Ok(tracking.into_iter().zip(comment_rows(&result)).collect())
+    let rows = result.rows().map(|row| (row.get::<&str>("tracking_id").unwrap_or_default().to_string(), comment_row(&row)));
+    Ok(rows.collect())
 }
 
 /// Distinct identities that ever flagged the comment.

@@ -148,6 +148,16 @@ pub fn apply(db: &Db, state: &ReportState, expected_version: Option<i64>, change
     Ok(state.version + 1)
 }
 
+/// As [`json_object`], but an empty body is an empty object (for endpoints
+/// whose fields are all optional).
+pub fn json_object_or_empty(request: &ApiRequest) -> Result<Map<String, Value>, ApiError> {
+    if request.body.iter().all(u8::is_ascii_whitespace) {
+        Ok(Map::new())
+    } else {
+        json_object(request)
+    }
+}
+
 /// The JSON object body of a request, or the right 4xx.
 pub fn json_object(request: &ApiRequest) -> Result<Map<String, Value>, ApiError> {
     let lang = request.lang;
