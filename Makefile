@@ -11,6 +11,21 @@ export SPIN_VARIABLE_SLA_SWEEP_TOKEN
 SPIN_VARIABLE_NOTIFY_TOKEN ?= $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export SPIN_VARIABLE_NOTIFY_TOKEN
 RUNNER := target/release/runner
+# `make run`'s stand-in SMS/WhatsApp/e-mail providers: every message the app
+# sends (sign-in codes included) is printed, so everything works locally.
+# DEV_INBOX=off leaves the providers as configured (SPIN_VARIABLE_*).
+DEV_INBOX ?= 127.0.0.1:3099
+ifneq ($(DEV_INBOX),off)
+export SPIN_VARIABLE_TWILIO_API_BASE ?= http://$(DEV_INBOX)
+export SPIN_VARIABLE_TWILIO_ACCOUNT_SID ?= AC00000000000000000000000000000000
+export SPIN_VARIABLE_TWILIO_AUTH_TOKEN ?= test-twilio-auth-token
+export SPIN_VARIABLE_WHATSAPP_API_BASE ?= http://$(DEV_INBOX)
+export SPIN_VARIABLE_WHATSAPP_PHONE_NUMBER_ID ?= 123456789012345
+export SPIN_VARIABLE_WHATSAPP_ACCESS_TOKEN ?= test-whatsapp-token
+export SPIN_VARIABLE_EMAIL_API_BASE ?= http://$(DEV_INBOX)
+export SPIN_VARIABLE_EMAIL_API_KEY ?= SG.test-key
+export SPIN_VARIABLE_EMAIL_FROM ?= noreply@lapor.localhost
+endif
 
 # Application components (functions/*), built for wasm32-wasip2.
 COMPONENTS := agencies calendar engagement health notify reports sla-sweep web workflow
@@ -37,8 +52,18 @@ build-runner:
 	cargo build --release -p runner
 
 run: build
-	$(RUNNER) --from spin.toml --listen $(LISTEN) --state-dir $(STATE_DIR) \
-		--sqlite @infra/seed/dev.sql --schedule-file infra/schedule.toml
+	@mkdir -p $(STATE_DIR)
+	@# The scheduled routes' tokens, for calling them by hand (see README).
+	@umask 077; printf 'SPIN_VARIABLE_SLA_SWEEP_TOKEN=%s\nSPIN_VARIABLE_NOTIFY_TOKEN=%s\n' \
+		"$$SPIN_VARIABLE_SLA_SWEEP_TOKEN" "$$SPIN_VARIABLE_NOTIFY_TOKEN" > $(STATE_DIR)/tokens.env
+	@echo "Tokens of the scheduled routes: $(STATE_DIR)/tokens.env (source it: . $(STATE_DIR)/tokens.env)"
+	@echo "  SLA sweep:     $$SPIN_VARIABLE_SLA_SWEEP_TOKEN"
+	@echo "  notifications: $$SPIN_VARIABLE_NOTIFY_TOKEN"
+	@if [ "$(DEV_INBOX)" != off ]; then cargo build --release -q -p test-support --bin dev-inbox; fi
+	@if [ "$(DEV_INBOX)" != off ]; then target/release/dev-inbox $(DEV_INBOX) & inbox=$$!; \
+		trap 'kill $$inbox 2>/dev/null' EXIT INT TERM; fi; \
+		$(RUNNER) --from spin.toml --listen $(LISTEN) --state-dir $(STATE_DIR) \
+			--sqlite @infra/seed/dev.sql --schedule-file infra/schedule.toml
 
 test:
 	@infra/scripts/setup.sh redis

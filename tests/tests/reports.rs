@@ -76,7 +76,8 @@ async fn filing_a_report_returns_its_tracking_id_and_a_token_once() {
 
 #[tokio::test]
 async fn an_anonymous_reporter_appears_in_no_response() {
-    let app = TestApp::spawn().await;
+    // Listed as filed, so the listing is one of the responses checked.
+    let app = TestApp::spawn_with(AppConfig::without_rate_limits().var("publish_unverified_reports", "true")).await;
     let response = app.post_json("/api/v1/reports", &report("anonymous")).await;
     let created = response.text().await.unwrap();
     assert_no_identity(&created, "the 201 answer");
@@ -370,7 +371,9 @@ async fn a_form_post_redirects_to_the_tracking_page_with_the_token_in_a_cookie()
 
 #[tokio::test]
 async fn the_listing_is_public_newest_first_filtered_and_paginated() {
-    let app = TestApp::spawn().await;
+    // Listed as filed (the Spin variable); the default, verified only, is
+    // `unverified_reports_are_tracked_but_not_listed`.
+    let app = TestApp::spawn_with(AppConfig::without_rate_limits().var("publish_unverified_reports", "true")).await;
     let mut filed = Vec::new();
     for i in 0..7 {
         let mut r = report(if i == 3 { "confidential" } else if i % 2 == 0 { "public" } else { "anonymous" });

@@ -60,7 +60,7 @@ pub enum Refusal {
 
 /// Support ("dukung") is for reports the public can see, once an agency has them.
 pub fn may_support(privacy: Privacy, status: Status) -> Result<(), Refusal> {
-    if privacy == Privacy::Confidential {
+    if privacy.is_confidential() {
         return Err(Refusal::Confidential);
     }
     match status {
@@ -71,7 +71,7 @@ pub fn may_support(privacy: Privacy, status: Status) -> Result<(), Refusal> {
 
 /// Comments are for public and anonymous reports that are not archived.
 pub fn may_comment(privacy: Privacy, status: Status) -> Result<(), Refusal> {
-    if privacy == Privacy::Confidential {
+    if privacy.is_confidential() {
         return Err(Refusal::Confidential);
     }
     match status {
@@ -144,7 +144,7 @@ mod tests {
     #[test]
     fn support_needs_a_public_report_in_the_agency_phase() {
         use Status::*;
-        for privacy in [Privacy::Public, Privacy::Anonymous] {
+        for privacy in [Privacy::PUBLIC, Privacy::ANONYMOUS] {
             for status in [Dispatched, Responded, Completed] {
                 assert_eq!(may_support(privacy, status), Ok(()));
             }
@@ -152,14 +152,14 @@ mod tests {
                 assert_eq!(may_support(privacy, status), Err(Refusal::WrongStatus));
             }
         }
-        assert_eq!(may_support(Privacy::Confidential, Dispatched), Err(Refusal::Confidential));
+        assert_eq!(may_support(Privacy::CONFIDENTIAL, Dispatched), Err(Refusal::Confidential));
     }
 
     #[test]
     fn comments_on_anything_public_but_archived() {
-        assert_eq!(may_comment(Privacy::Anonymous, Status::Submitted), Ok(()));
-        assert_eq!(may_comment(Privacy::Public, Status::Archived), Err(Refusal::WrongStatus));
-        assert_eq!(may_comment(Privacy::Confidential, Status::Responded), Err(Refusal::Confidential));
+        assert_eq!(may_comment(Privacy::ANONYMOUS, Status::Submitted), Ok(()));
+        assert_eq!(may_comment(Privacy::PUBLIC, Status::Archived), Err(Refusal::WrongStatus));
+        assert_eq!(may_comment(Privacy::CONFIDENTIAL, Status::Responded), Err(Refusal::Confidential));
     }
 
     #[test]

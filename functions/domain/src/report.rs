@@ -10,7 +10,7 @@ use crate::codes::{AgencyCode, CategoryCode, RegionCode};
 use crate::contact::{Email, PhoneNumber};
 use crate::invalid::Invalid;
 use crate::location::{IncidentDate, Location};
-use crate::privacy::Privacy;
+use crate::privacy::{Privacy, PrivacyRequest, ReporterIdentity, Visibility};
 use crate::text::{Address, Body, PersonName, Title};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -104,7 +104,7 @@ pub struct NewReport {
 }
 
 const TOP_FIELDS: &[&str] =
-    &["kind", "title", "body", "category", "agency", "region", "location", "incident_date", "privacy", "reporter"];
+    &["kind", "title", "body", "category", "agency", "region", "location", "incident_date", "privacy", "visibility", "reporter_identity", "reporter"];
 const LOCATION_FIELDS: &[&str] = &["lat", "lon", "address"];
 const REPORTER_FIELDS: &[&str] = &["name", "phone", "email"];
 
@@ -181,6 +181,19 @@ impl Fields<'_> {
         }
     }
 
+    /// An optional field that, once present, must be valid: an empty string
+    /// is an error here, not the default.
+    fn present<T>(&mut self, name: &str, parse: impl FnOnce(&str, &str) -> Result<T, Invalid>) -> Option<T> {
+        match self.object.get(name) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(raw)) => {
+                let raw = raw.clone();
+                self.parsed(name, Some(raw), parse)
+            }
+            Some(_) => self.optional(name, parse),
+        }
+    }
+
     /// A number, also accepted as a numeric string (web forms send text).
     fn number(&mut self, name: &str) -> Option<f64> {
         let path = self.path(name);
@@ -229,12 +242,16 @@ impl NewReport {
         let agency = f.optional("agency", AgencyCode::parse);
         let region = f.optional("region", RegionCode::parse);
         let incident_date = f.optional("incident_date", |field, raw| IncidentDate::parse(field, raw, today));
-        // Absent means public; present but invalid is an error, not public.
-        let privacy = match f.object.get("privacy") {
-            None | Some(Value::Null) => Some(Privacy::Public),
-            // Present but empty or invalid is an error: never public by accident.
-            Some(Value::String(raw)) => f.parsed("privacy", Some(raw.clone()), Privacy::parse),
-            Some(_) => f.optional("privacy", Privacy::parse),
+        // Absent means public and named; present but invalid is an error, never public by accident.
+        let legacy = f.present("privacy", Privacy::parse);
+        let visibility = f.present("visibility", Visibility::parse);
+        let identity = f.present("reporter_identity", ReporterIdentity::parse);
+        let privacy = match PrivacyRequest::combine(legacy, visibility, identity) {
+            Ok(request) => Some(request.applied_to(Privacy::PUBLIC)),
+            Err(conflicts) => {
+                f.errors.extend(conflicts);
+                None
+            }
         };
         let location_object = f.object("location").cloned();
         let reporter_object = f.object("reporter").cloned();
@@ -341,7 +358,7 @@ mod tests {
     fn parses_a_complete_report() {
         let r = NewReport::parse(&valid(), today()).unwrap();
         assert_eq!(r.kind, Kind::Pengaduan);
-        assert_eq!(r.privacy, Privacy::Anonymous);
+        assert_eq!(r.privacy, Privacy::ANONYMOUS);
         assert_eq!(r.reporter.phone.unwrap().as_str(), "+6281234567890");
         assert_eq!(r.location.unwrap().address.unwrap().as_str(), "Jl. Merdeka No. 1, Bandung");
         assert_eq!(r.region.unwrap().as_str(), "32.73");
@@ -350,7 +367,7 @@ mod tests {
     #[test]
     fn minimal_report_defaults_to_public_without_reporter() {
         let r = NewReport::parse(&json!({"kind": "aspirasi", "title": "Taman kota", "body": "Mohon tambah bangku di taman kota."}), today()).unwrap();
-        assert_eq!(r.privacy, Privacy::Public);
+        assert_eq!(r.privacy, Privacy::PUBLIC);
         assert!(r.reporter.is_empty());
         assert!(r.location.is_none());
     }
@@ -392,6 +409,28 @@ mod tests {
         assert!(NewReport::parse(&input, today()).is_err());
         input["privacy"] = json!("");
         assert!(NewReport::parse(&input, today()).is_err(), "an empty privacy is not public");
+    }
+
+    #[test]
+    fn privacy_is_two_properties_named_together_or_apart() {
+        let base = json!({"kind": "pengaduan", "title": "Pungli di kantor", "body": "Petugas meminta uang untuk layanan yang gratis."});
+        let parsed = |extra: Value| {
+            let mut input = base.clone();
+            input.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            NewReport::parse(&input, today())
+        };
+        assert_eq!(parsed(json!({})).unwrap().privacy, Privacy::PUBLIC);
+        assert_eq!(parsed(json!({"privacy": "confidential_anonymous"})).unwrap().privacy, Privacy::CONFIDENTIAL_ANONYMOUS);
+        assert_eq!(
+            parsed(json!({"visibility": "confidential", "reporter_identity": "anonymous"})).unwrap().privacy,
+            Privacy::CONFIDENTIAL_ANONYMOUS
+        );
+        assert_eq!(parsed(json!({"reporter_identity": "anonymous"})).unwrap().privacy, Privacy::ANONYMOUS);
+        assert_eq!(parsed(json!({"privacy": "anonymous", "visibility": "public"})).unwrap().privacy, Privacy::ANONYMOUS);
+        let conflict = parsed(json!({"privacy": "anonymous", "reporter_identity": "named"})).unwrap_err();
+        assert_eq!(conflict[0].field, "reporter_identity");
+        assert_eq!(parsed(json!({"visibility": ""})).unwrap_err()[0].field, "visibility");
+        assert_eq!(parsed(json!({"reporter_identity": 1})).unwrap_err()[0].field, "reporter_identity");
     }
 
     #[test]

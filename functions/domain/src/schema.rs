@@ -22,6 +22,10 @@ pub enum Step {
     SeedHolidays,
     /// `ALTER TABLE table ADD COLUMN column definition`, unless it exists.
     AddColumn(&'static str, &'static str, &'static str),
+    /// `(table, column, sql)`: runs the statement only while `table.column`
+    /// exists, for a change that ends by dropping that column (so a re-run
+    /// after it finds nothing to do).
+    SqlWhileColumn(&'static str, &'static str, &'static str),
 }
 
 use Step::Sql;
@@ -320,6 +324,38 @@ pub const MIGRATIONS: &[(u32, &[Step])] = &[
             Sql("CREATE INDEX IF NOT EXISTS notification_outbox_follow ON notification_outbox (follow_id) WHERE follow_id IS NOT NULL"),
         ],
     ),
+    (
+        6,
+        &[
+            // Privacy becomes two properties (see lapor_domain::privacy):
+            // `visibility` (who may read the report) and `reporter_identity`
+            // (who may know the reporter). The one-column `privacy` goes:
+            // 'public' = public + named, 'anonymous' = public + anonymous,
+            // 'confidential' = confidential + named. SQLite cannot change a
+            // CHECK, so the published name moves to a column whose CHECK
+            // names the new properties, and only then `privacy` is dropped.
+            Step::SqlWhileColumn("reports", "privacy", "ALTER TABLE reports ADD COLUMN visibility TEXT NOT NULL DEFAULT 'confidential' CHECK (visibility IN ('public', 'confidential'))"),
+            Step::SqlWhileColumn("reports", "privacy", "ALTER TABLE reports ADD COLUMN reporter_identity TEXT NOT NULL DEFAULT 'anonymous' CHECK (reporter_identity IN ('named', 'anonymous'))"),
+            Step::SqlWhileColumn("reports", "privacy", "UPDATE reports SET
+                visibility = CASE privacy WHEN 'confidential' THEN 'confidential' ELSE 'public' END,
+                reporter_identity = CASE privacy WHEN 'anonymous' THEN 'anonymous' ELSE 'named' END"),
+            // Set only while the report is public and named; the one identity
+            // field public code may read.
+            Step::SqlWhileColumn("reports", "privacy", "ALTER TABLE reports ADD COLUMN public_name TEXT CHECK (public_name IS NULL OR (visibility = 'public' AND reporter_identity = 'named'))"),
+            Step::SqlWhileColumn("reports", "privacy", "UPDATE reports SET public_name = public_reporter_name"),
+            Step::SqlWhileColumn("reports", "privacy", "ALTER TABLE reports DROP COLUMN public_reporter_name"),
+            Step::SqlWhileColumn("reports", "privacy", "ALTER TABLE reports RENAME COLUMN public_name TO public_reporter_name"),
+            Step::SqlWhileColumn("reports", "privacy", "DROP INDEX IF EXISTS reports_public_newest"),
+            Step::SqlWhileColumn("reports", "privacy", "ALTER TABLE reports DROP COLUMN privacy"),
+            Sql("CREATE INDEX IF NOT EXISTS reports_public_newest ON reports (visibility, created_at DESC, id DESC)"),
+            // Verified by an administrator: only these are listed publicly
+            // (unless `publish_unverified_reports`). Earlier reports count as
+            // verified from their first dispatch.
+            Step::AddColumn("reports", "verified_at", "TEXT"),
+            Sql("UPDATE reports SET verified_at = (SELECT min(e.at) FROM report_events e WHERE e.report_id = reports.id AND e.type = 'dispatched')
+                 WHERE verified_at IS NULL"),
+        ],
+    ),
 ];
 
 /// The standard work units of every local government, as one statement.
@@ -379,13 +415,28 @@ mod tests {
                     conn.execute(&format!("ALTER TABLE {table} ADD COLUMN {column} {definition}"), []).unwrap();
                 }
             }
+            Step::SqlWhileColumn(table, column, sql) => {
+                if column_exists(conn, table, column) {
+                    conn.execute(sql, []).unwrap();
+                }
+            }
         }
     }
 
+    fn column_exists(conn: &rusqlite::Connection, table: &str, column: &str) -> bool {
+        conn.query_row(&format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE name = ?"), [column], |r| r.get::<_, i64>(0))
+            .unwrap()
+            > 0
+    }
+
     fn migrate(conn: &rusqlite::Connection) {
+        migrate_to(conn, latest_version());
+    }
+
+    fn migrate_to(conn: &rusqlite::Connection, target: u32) {
         let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         for (version, statements) in MIGRATIONS {
-            if *version <= current {
+            if *version <= current || *version > target {
                 continue;
             }
             conn.execute_batch("BEGIN IMMEDIATE").unwrap();
@@ -417,6 +468,58 @@ mod tests {
     }
 
     #[test]
+    fn privacy_splits_into_visibility_and_reporter_identity() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        // As the app's connections are.
+        conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+        migrate_to(&conn, 5);
+        for (id, privacy, name) in [(1, "public", Some("Siti")), (2, "anonymous", None), (3, "confidential", None)] {
+            conn.execute(
+                "INSERT INTO reports (id, tracking_id, kind, title, body, privacy, public_reporter_name, status, channel, reporter_token_hash, created_at, updated_at)
+                 VALUES (?, ?, 'pengaduan', 't', 'b', ?, ?, 'dispatched', 'web', 'h', '2026-11-01', '2026-11-01')",
+                rusqlite::params![id, format!("T{id}"), privacy, name],
+            )
+            .unwrap();
+            conn.execute("INSERT INTO reporters (report_id, name, phone) VALUES (?, 'Siti', '+6281234567890')", [id]).unwrap();
+        }
+        conn.execute(
+            "INSERT INTO report_events (report_id, at, type, actor_role, visibility) VALUES (1, '2026-11-02T00:00:00Z', 'dispatched', 'admin', 'public')",
+            [],
+        )
+        .unwrap();
+        migrate(&conn);
+        let rows: Vec<(i64, String, String, Option<String>, Option<String>)> = conn
+            .prepare("SELECT id, visibility, reporter_identity, public_reporter_name, verified_at FROM reports ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (1, "public".into(), "named".into(), Some("Siti".into()), Some("2026-11-02T00:00:00Z".into())),
+                (2, "public".into(), "anonymous".into(), None, None),
+                (3, "confidential".into(), "named".into(), None, None),
+            ]
+        );
+        for (id, privacy) in [(1, crate::privacy::Privacy::PUBLIC), (2, crate::privacy::Privacy::ANONYMOUS), (3, crate::privacy::Privacy::CONFIDENTIAL)] {
+            let (v, i): (String, String) =
+                conn.query_row("SELECT visibility, reporter_identity FROM reports WHERE id = ?", [id], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+            assert_eq!(crate::privacy::Privacy::from_stored(&v, &i), privacy, "the documented mapping");
+        }
+        assert!(!column_exists(&conn, "reports", "privacy"));
+        let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(broken, 0, "identities still belong to their reports");
+        // The published name exists only for public, named reports, by constraint.
+        let refused = conn.execute("UPDATE reports SET public_reporter_name = 'X' WHERE id = 2", []);
+        assert!(refused.is_err(), "no published name on an anonymous report");
+        let refused = conn.execute("UPDATE reports SET visibility = 'confidential' WHERE id = 1", []);
+        assert!(refused.is_err(), "a published name must go before the report stops being public");
+        assert!(conn.execute("UPDATE reports SET visibility = 'secret' WHERE id = 2", []).is_err());
+    }
+
+    #[test]
     fn versions_increase_one_by_one() {
         for (i, (version, _)) in MIGRATIONS.iter().enumerate() {
             assert_eq!(*version as usize, i + 1);
@@ -440,7 +543,7 @@ mod tests {
             ("SELECT id FROM reports WHERE status = 'responded' AND completion_due < '2026'", "reports_status_completion_due"),
             ("SELECT id FROM reports WHERE agency = 'a' AND status = 'dispatched' ORDER BY created_at DESC", "reports_agency_status"),
             (
-                "SELECT id FROM reports WHERE privacy IN ('public', 'anonymous') ORDER BY created_at DESC, id DESC LIMIT 20",
+                "SELECT id FROM reports WHERE visibility = 'public' AND verified_at IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 20",
                 "reports_public_newest",
             ),
             ("SELECT * FROM report_events WHERE report_id = 1 ORDER BY id", "report_events_report"),

@@ -29,6 +29,8 @@ pub struct ReportRecord {
     pub public_reporter_name: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// When an administrator verified it (public listing shows only these).
+    pub verified_at: Option<String>,
     /// The agency the reporter suggested (a hint for administrators).
     pub suggested_agency: Option<String>,
     /// The running SLA deadline (at most one is set), RFC 3339 local time.
@@ -109,6 +111,10 @@ pub fn report_view(record: &ReportRecord, events: &[EventRecord], viewer: &Viewe
     put(&mut map, "region", &record.region);
     map.insert("status".into(), json!(record.status.as_str()));
     map.insert("privacy".into(), json!(record.privacy.as_str()));
+    map.insert("visibility".into(), json!(record.privacy.visibility.as_str()));
+    map.insert("reporter_identity".into(), json!(record.privacy.identity.as_str()));
+    // Null until an administrator verified it: until then it is not listed.
+    put(&mut map, "verified_at", &record.verified_at);
     if let (Some(lat), Some(lon)) = (record.lat, record.lon) {
         let mut location = json!({"lat": lat, "lon": lon});
         if let Some(address) = &record.address {
@@ -117,7 +123,7 @@ pub fn report_view(record: &ReportRecord, events: &[EventRecord], viewer: &Viewe
         map.insert("location".into(), location);
     }
     put(&mut map, "incident_date", &record.incident_date);
-    if record.privacy == Privacy::Public {
+    if record.privacy.name_is_public() {
         if let Some(name) = &record.public_reporter_name {
             map.insert("reporter".into(), json!({"name": name}));
         }
@@ -187,9 +193,10 @@ mod tests {
             incident_date: None,
             privacy,
             status: Status::Submitted,
-            public_reporter_name: (privacy == Privacy::Public).then(|| "Siti".to_string()),
+            public_reporter_name: (privacy == Privacy::PUBLIC).then(|| "Siti".to_string()),
             created_at: "2026-11-23T01:00:00.000Z".into(),
             updated_at: "2026-11-23T01:00:00.000Z".into(),
+            verified_at: None,
             suggested_agency: None,
             verification_due: Some("2026-11-26T23:59:59+07:00".into()),
             response_due: None,
@@ -207,7 +214,7 @@ mod tests {
 
     #[test]
     fn public_sees_public_events_and_the_published_name_only() {
-        let v = report_view(&record(Privacy::Public), &events(), &Viewer::Public).unwrap();
+        let v = report_view(&record(Privacy::PUBLIC), &events(), &Viewer::Public).unwrap();
         assert_eq!(v["reporter"], json!({"name": "Siti"}));
         assert_eq!(v["timeline"].as_array().unwrap().len(), 1);
         assert_eq!(v["location"], json!({"lat": -6.9, "lon": 107.6}));
@@ -216,34 +223,39 @@ mod tests {
 
     #[test]
     fn anonymous_reports_carry_no_reporter_field_for_anyone() {
-        for viewer in [Viewer::Public, Viewer::Reporter, Viewer::Agency("pemkot-3273".into())] {
-            let v = report_view(&record(Privacy::Anonymous), &events(), &viewer).unwrap();
-            assert!(v.get("reporter").is_none(), "{viewer:?}");
+        for privacy in [Privacy::ANONYMOUS, Privacy::CONFIDENTIAL_ANONYMOUS] {
+            for viewer in [Viewer::Public, Viewer::Reporter, Viewer::Agency("pemkot-3273".into())] {
+                let Some(v) = report_view(&record(privacy), &events(), &viewer) else { continue };
+                assert!(v.get("reporter").is_none(), "{privacy:?} {viewer:?}");
+                assert_eq!(v["reporter_identity"], "anonymous");
+            }
         }
+        let v = report_view(&record(Privacy::CONFIDENTIAL_ANONYMOUS), &events(), &Viewer::Reporter).unwrap();
+        assert_eq!((v["privacy"].as_str(), v["visibility"].as_str()), (Some("confidential_anonymous"), Some("confidential")));
     }
 
     #[test]
     fn confidential_reports_are_invisible_to_the_public_only() {
-        assert!(report_view(&record(Privacy::Confidential), &events(), &Viewer::Public).is_none());
-        let v = report_view(&record(Privacy::Confidential), &events(), &Viewer::Reporter).unwrap();
+        assert!(report_view(&record(Privacy::CONFIDENTIAL), &events(), &Viewer::Public).is_none());
+        let v = report_view(&record(Privacy::CONFIDENTIAL), &events(), &Viewer::Reporter).unwrap();
         let types: Vec<&str> = v["timeline"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
         assert_eq!(types, ["submitted", "on_hold"], "the reporter sees participant events, not staff notes");
-        assert!(report_view(&record(Privacy::Confidential), &events(), &Viewer::Agency("other".into())).is_none());
+        assert!(report_view(&record(Privacy::CONFIDENTIAL), &events(), &Viewer::Agency("other".into())).is_none());
     }
 
     #[test]
     fn staff_of_another_agency_see_what_the_public_sees() {
         let other = Viewer::Agency("kemenkes".into());
-        let v = report_view(&record(Privacy::Public), &events(), &other).unwrap();
+        let v = report_view(&record(Privacy::PUBLIC), &events(), &other).unwrap();
         let types: Vec<&str> = v["timeline"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
         assert_eq!(types, ["submitted"]);
-        let own = report_view(&record(Privacy::Public), &events(), &Viewer::Agency("pemkot-3273".into())).unwrap();
+        let own = report_view(&record(Privacy::PUBLIC), &events(), &Viewer::Agency("pemkot-3273".into())).unwrap();
         assert_eq!(own["timeline"].as_array().unwrap().len(), 3);
     }
 
     #[test]
     fn list_items_are_small() {
-        let mut r = record(Privacy::Public);
+        let mut r = record(Privacy::PUBLIC);
         r.body = "x".repeat(5000);
         let item = list_item(&r);
         assert_eq!(item["excerpt"].as_str().unwrap().len(), 200);

@@ -69,7 +69,7 @@ pub fn list(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let db = Db::open()?;
     let identity = identity_of(&db, request)?;
     let target = visible(&db, request, raw_id, identity.as_ref())?;
-    if target.privacy == lapor_domain::privacy::Privacy::Confidential {
+    if target.privacy.is_confidential() {
         return Err(refused(request, &target, lapor_domain::engagement::Refusal::Confidential, "komentar", "comments"));
     }
     let mut rows = engagement::visible_comments(&db, target.id, after, limit + 1)?;

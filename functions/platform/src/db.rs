@@ -95,14 +95,22 @@ impl Db {
                 }
             }
             Step::AddColumn(table, column, definition) => {
-                let existing = self.execute(&format!("SELECT count(*) AS n FROM pragma_table_info('{table}') WHERE name = ?"), &[text(column)])?;
-                let exists = matches!(existing.rows.first().and_then(|r| r.values.first()), Some(Value::Integer(n)) if *n > 0);
-                if !exists {
+                if !self.column_exists(table, column)? {
                     self.execute(&format!("ALTER TABLE {table} ADD COLUMN {column} {definition}"), &[])?;
+                }
+            }
+            Step::SqlWhileColumn(table, column, sql) => {
+                if self.column_exists(table, column)? {
+                    self.execute(sql, &[])?;
                 }
             }
         }
         Ok(())
+    }
+
+    fn column_exists(&self, table: &str, column: &str) -> Result<bool> {
+        let existing = self.execute(&format!("SELECT count(*) AS n FROM pragma_table_info('{table}') WHERE name = ?"), &[text(column)])?;
+        Ok(matches!(existing.rows.first().and_then(|r| r.values.first()), Some(Value::Integer(n)) if *n > 0))
     }
 
     /// Runs one statement. While another connection holds the write lock

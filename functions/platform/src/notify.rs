@@ -26,7 +26,7 @@ pub fn enqueue_sql(filter: &str, reporter_only: bool) -> String {
          FROM report_events e
          JOIN reports r ON r.id = e.report_id
          JOIN follows f ON f.report_id = e.report_id
-         WHERE {filter} AND (r.privacy <> 'confidential' OR f.is_reporter = 1){}",
+         WHERE {filter} AND (r.visibility <> 'confidential' OR f.is_reporter = 1){}",
         if reporter_only { " AND f.is_reporter = 1" } else { "" }
     )
 }

@@ -16,8 +16,8 @@ use crate::db::{int, is_unique_violation, opt_real, opt_text, text, Db};
 
 /// Columns of `reports` that public and reporter views may read.
 const REPORT_COLUMNS: &str = "id, tracking_id, kind, title, body, category, agency, region, lat, lon, address, \
-     incident_date, privacy, status, public_reporter_name, created_at, updated_at, verification_due, response_due, completion_due, \
-     suggested_agency";
+     incident_date, visibility, reporter_identity, status, public_reporter_name, created_at, updated_at, verified_at, \
+     verification_due, response_due, completion_due, suggested_agency";
 
 /// A stored report with its row id and token data.
 pub struct StoredReport {
@@ -28,6 +28,11 @@ pub struct StoredReport {
 
 fn get_text(row: &spin_sdk::sqlite3::Row<'_>, column: &str) -> Option<String> {
     row.get::<&str>(column).map(str::to_string)
+}
+
+/// The privacy columns of a row (each fails closed when unreadable).
+pub(crate) fn stored_privacy(row: &spin_sdk::sqlite3::Row<'_>) -> Privacy {
+    Privacy::from_stored(row.get::<&str>("visibility").unwrap_or(""), row.get::<&str>("reporter_identity").unwrap_or(""))
 }
 
 fn records(result: &QueryResult) -> Result<Vec<(i64, ReportRecord)>> {
@@ -47,11 +52,12 @@ fn records(result: &QueryResult) -> Result<Vec<(i64, ReportRecord)>> {
                 lon: row.get::<f64>("lon"),
                 address: get_text(&row, "address"),
                 incident_date: get_text(&row, "incident_date"),
-                privacy: Privacy::from_stored(row.get::<&str>("privacy").unwrap_or("")),
+                privacy: stored_privacy(&row),
                 status: Status::from_stored(row.get::<&str>("status").unwrap_or("")).context("status")?,
                 public_reporter_name: get_text(&row, "public_reporter_name"),
                 created_at: get_text(&row, "created_at").unwrap_or_default(),
                 updated_at: get_text(&row, "updated_at").unwrap_or_default(),
+                verified_at: get_text(&row, "verified_at"),
                 suggested_agency: get_text(&row, "suggested_agency"),
                 verification_due: get_text(&row, "verification_due"),
                 response_due: get_text(&row, "response_due"),
@@ -81,7 +87,7 @@ pub struct PriorSubmission {
 
 pub fn find_by_idempotency_key(db: &Db, key_hash: &str) -> Result<Option<PriorSubmission>> {
     let result = db.execute(
-        "SELECT tracking_id, request_hash, token_salt, privacy, created_at, reporter_token_hash
+        "SELECT tracking_id, request_hash, token_salt, visibility, reporter_identity, created_at, reporter_token_hash
          FROM reports WHERE idempotency_key_hash = ?",
         &[text(key_hash)],
     )?;
@@ -89,7 +95,7 @@ pub fn find_by_idempotency_key(db: &Db, key_hash: &str) -> Result<Option<PriorSu
         tracking_id: get_text(&row, "tracking_id").unwrap_or_default(),
         fingerprint: get_text(&row, "request_hash").unwrap_or_default(),
         token_salt: get_text(&row, "token_salt").unwrap_or_default(),
-        privacy: Privacy::from_stored(row.get::<&str>("privacy").unwrap_or("")),
+        privacy: stored_privacy(&row),
         created_at: get_text(&row, "created_at").unwrap_or_default(),
         reporter_token_hash: get_text(&row, "reporter_token_hash").unwrap_or_default(),
     });
@@ -115,17 +121,14 @@ pub fn insert_report(
     clock: &lapor_domain::sla::Clock,
     now: &str,
 ) -> Result<InsertOutcome> {
-    let public_name = match report.privacy {
-        Privacy::Public => report.reporter.name.as_ref().map(|n| n.as_str().to_string()),
-        _ => None,
-    };
+    let public_name = report.privacy.name_is_public().then(|| report.reporter.name.as_ref().map(|n| n.as_str().to_string())).flatten();
     let location = report.location.as_ref();
     // The reporter's agency is a suggestion until an administrator dispatches.
     let inserted = db.execute(
         "INSERT INTO reports (tracking_id, kind, title, body, category, suggested_agency, region, lat, lon, address,
-             incident_date, privacy, public_reporter_name, status, channel, reporter_token_hash,
+             incident_date, visibility, reporter_identity, public_reporter_name, status, channel, reporter_token_hash,
              idempotency_key_hash, request_hash, token_salt, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?)",
         &[
             text(tracking_id),
             text(report.kind.as_str()),
@@ -138,7 +141,8 @@ pub fn insert_report(
             opt_real(location.map(|l| l.lon)),
             opt_text(location.and_then(|l| l.address.as_ref()).map(|a| a.as_str())),
             opt_text(report.incident_date.map(|d| d.date().to_string())),
-            text(report.privacy.as_str()),
+            text(report.privacy.visibility.as_str()),
+            text(report.privacy.identity.as_str()),
             opt_text(public_name),
             text(channel.as_string()),
             text(reporter_token_hash),
@@ -267,11 +271,18 @@ pub struct ListFilter {
     pub words: Vec<String>,
     /// Continue after this (created_at, id).
     pub after: Option<(String, i64)>,
+    /// Also list reports no administrator has verified yet (the Spin
+    /// variable `publish_unverified_reports`; off by default).
+    pub include_unverified: bool,
 }
 
-/// Public and anonymous reports, newest first, `limit` of them.
+/// Reports of public visibility (named or anonymous), verified unless the
+/// filter says otherwise, newest first, `limit` of them.
 pub fn list_public(db: &Db, filter: &ListFilter, limit: u32) -> Result<Vec<(i64, ReportRecord)>> {
-    let mut sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE privacy IN ('public', 'anonymous')");
+    let mut sql = format!("SELECT {REPORT_COLUMNS} FROM reports WHERE visibility = 'public'");
+    if !filter.include_unverified {
+        sql.push_str(" AND verified_at IS NOT NULL");
+    }
     let mut params: Vec<Value> = Vec::new();
     if let Some(status) = filter.status {
         sql.push_str(" AND status = ?");
@@ -488,7 +499,7 @@ pub fn list_for_staff(
     limit: u32,
 ) -> Result<Vec<serde_json::Value>> {
     let mut sql = String::from(
-        "SELECT tracking_id, kind, title, status, privacy, agency, unit, category, region, created_at, updated_at, version,
+        "SELECT tracking_id, kind, title, status, visibility, reporter_identity, agency, unit, category, region, created_at, updated_at, version,
                 verification_due, response_due, completion_due
          FROM reports WHERE 1 = 1",
     );
@@ -512,7 +523,8 @@ pub fn list_for_staff(
         .rows()
         .map(|row| {
             let mut item = serde_json::Map::new();
-            for column in ["tracking_id", "kind", "title", "status", "privacy", "agency", "unit", "category", "region", "created_at", "updated_at", "verification_due", "response_due", "completion_due"] {
+            item.insert("privacy".into(), serde_json::json!(stored_privacy(&row).as_str()));
+            for column in ["tracking_id", "kind", "title", "status", "agency", "unit", "category", "region", "created_at", "updated_at", "verification_due", "response_due", "completion_due"] {
                 item.insert(column.into(), get_text(&row, column).map(serde_json::Value::String).unwrap_or(serde_json::Value::Null));
             }
             item.insert("version".into(), serde_json::json!(row.get::<i64>("version").unwrap_or(0)));

@@ -40,7 +40,7 @@ pub struct ReportState {
 
 pub fn load_state(db: &Db, tracking_id: &str) -> anyhow::Result<Option<ReportState>> {
     let result = db.execute(
-        "SELECT id, tracking_id, status, version, agency, unit, privacy, clock_due, held_at, paused_due FROM reports WHERE tracking_id = ?",
+        "SELECT id, tracking_id, status, version, agency, unit, visibility, reporter_identity, clock_due, held_at, paused_due FROM reports WHERE tracking_id = ?",
         &[text(tracking_id)],
     )?;
     let state = result.rows().next().and_then(|row| {
@@ -51,7 +51,7 @@ pub fn load_state(db: &Db, tracking_id: &str) -> anyhow::Result<Option<ReportSta
             version: row.get::<i64>("version")?,
             agency: row.get::<&str>("agency").map(str::to_string),
             unit: row.get::<&str>("unit").map(str::to_string),
-            privacy: Privacy::from_stored(row.get::<&str>("privacy")?),
+            privacy: Privacy::from_stored(row.get::<&str>("visibility")?, row.get::<&str>("reporter_identity")?),
             clock_due: row.get::<&str>("clock_due").map(str::to_string),
             held_at: row.get::<&str>("held_at").map(str::to_string),
             paused_due: row.get::<&str>("paused_due").map(str::to_string),

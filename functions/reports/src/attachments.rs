@@ -38,7 +38,7 @@ pub fn upload(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
             &format!("This {kind} file is damaged."),
         ),
     })?;
-    if clean.kind == AttachmentKind::Pdf && report.record.privacy == lapor_domain::privacy::Privacy::Anonymous {
+    if clean.kind == AttachmentKind::Pdf && report.record.privacy.is_anonymous() {
         return Err(ApiError::new(
             ProblemKind::UnsupportedMediaType,
             lang,

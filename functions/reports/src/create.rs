@@ -8,6 +8,7 @@
 use lapor_domain::idempotency::{request_fingerprint, IdempotencyKey};
 use lapor_domain::lang::Lang;
 use lapor_domain::problem::ProblemKind;
+use lapor_domain::privacy::Privacy;
 use lapor_domain::report::{Channel, NewReport};
 use lapor_domain::token::{derive_idempotent_token, SecretToken};
 use lapor_platform::db::Db;
@@ -155,7 +156,7 @@ pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
     match outcome {
         Created::New { tracking_id, token } => Ok(answer(
             &tracking_id,
-            report.privacy.as_str(),
+            report.privacy,
             &token,
             &created_at,
             submission.from_form,
@@ -186,12 +187,12 @@ fn replay(prior: &PriorSubmission, key: &IdempotencyKey, fingerprint: &str, lang
     if token.hash() != prior.reporter_token_hash {
         return Err(ApiError::Internal(anyhow::anyhow!("derived token does not match the stored hash")));
     }
-    let mut response = answer(&prior.tracking_id, prior.privacy.as_str(), &token, &prior.created_at, from_form);
+    let mut response = answer(&prior.tracking_id, prior.privacy, &token, &prior.created_at, from_form);
     response.set_header("idempotent-replayed", "true");
     Ok(response)
 }
 
-fn answer(tracking_id: &str, privacy: &str, token: &SecretToken, created_at: &str, from_form: bool) -> Response {
+fn answer(tracking_id: &str, privacy: Privacy, token: &SecretToken, created_at: &str, from_form: bool) -> Response {
     let html = format!("/lapor/{tracking_id}");
     if from_form {
         // Browsers get the tracking page; the token travels in a cookie
@@ -210,7 +211,9 @@ fn answer(tracking_id: &str, privacy: &str, token: &SecretToken, created_at: &st
     let body = json!({
         "tracking_id": tracking_id,
         "status": "submitted",
-        "privacy": privacy,
+        "privacy": privacy.as_str(),
+        "visibility": privacy.visibility.as_str(),
+        "reporter_identity": privacy.identity.as_str(),
         "reporter_token": token.as_str(),
         "created_at": created_at,
         "links": {"self": format!("/api/v1/reports/{tracking_id}"), "html": html},

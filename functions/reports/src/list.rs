@@ -1,5 +1,7 @@
-//! `GET /api/v1/reports`: public and anonymous reports, newest first, with
-//! keyset pagination. Confidential reports are never listed.
+//! `GET /api/v1/reports`: reports of public visibility (named or anonymous)
+//! that an administrator has verified, newest first, with keyset pagination.
+//! Confidential reports are never listed; unverified ones only when the Spin
+//! variable `publish_unverified_reports` is "true".
 
 use lapor_domain::codes::{AgencyCode, CategoryCode, RegionCode};
 use lapor_domain::cursor::Cursor;
@@ -21,7 +23,11 @@ fn bad_parameter(request: &ApiRequest, name: &str, id: &str, en: &str) -> ApiErr
 }
 
 fn filter_of(request: &ApiRequest) -> Result<ListFilter, ApiError> {
-    let mut filter = ListFilter::default();
+    let mut filter = ListFilter {
+        // Anything but an explicit "true" keeps unverified reports unlisted.
+        include_unverified: spin_sdk::variables::get("publish_unverified_reports").is_ok_and(|v| v.trim() == "true"),
+        ..ListFilter::default()
+    };
     let present = |name: &str| request.query(name).map(str::trim).filter(|v| !v.is_empty());
     if let Some(raw) = present("status") {
         filter.status = Some(Status::parse("status", raw).map_err(|e| bad_parameter(request, "status", &e.id, &e.en))?);

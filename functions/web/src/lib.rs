@@ -120,6 +120,17 @@ fn render(view: &Value, comments: &[CommentRow], token: Option<&str>, lang: Lang
         title = escape_html(field(view, "title")),
         status = escape_html(status_label(field(view, "status"), lang)),
     );
+    let awaiting_verification = view.get("verified_at").is_some_and(Value::is_null) && matches!(field(view, "status"), "submitted" | "on_hold");
+    if awaiting_verification {
+        body.push_str(&format!(
+            "<p class=unverified role=status><strong>{}</strong> {}</p>",
+            lang.pick("Menunggu verifikasi.", "Awaiting verification."),
+            lang.pick(
+                "Laporan ini belum tampil di daftar dan pencarian publik sampai admin memeriksanya. Halaman ini tetap dapat dibuka dengan nomor pelacakan.",
+                "This report is not in the public list or search until an administrator has checked it. This page still opens with the tracking ID.",
+            ),
+        ));
+    }
     if let Some(token) = token {
         body.push_str(&format!(
             "<div class=token><p>{}</p><code>{}</code></div>",

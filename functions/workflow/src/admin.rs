@@ -4,7 +4,7 @@
 use lapor_domain::codes::{AgencyCode, CategoryCode};
 use lapor_domain::invalid::Invalid;
 use lapor_domain::lifecycle::{Action, ArchiveReason, Status};
-use lapor_domain::privacy::Privacy;
+use lapor_domain::privacy::{Privacy, PrivacyRequest, ReporterIdentity, Visibility};
 use lapor_domain::text::Note;
 use lapor_domain::view::EventVisibility;
 use lapor_platform::auth::require_admin;
@@ -59,9 +59,18 @@ pub fn verify(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
     let body = workflow::json_object(request)?;
     let agency = fields::required(&body, "agency").and_then(|raw| AgencyCode::parse("agency", raw));
     let category = fields::optional(&body, "category").and_then(|raw| raw.map(|r| CategoryCode::parse("category", r)).transpose());
-    let privacy = fields::optional(&body, "privacy").and_then(|raw| raw.map(|r| Privacy::parse("privacy", r)).transpose());
-    check(lang, fields::only(&body, &["agency", "category", "privacy"]), vec![err(&agency), err(&category), err(&privacy)])?;
-    let (agency, category, privacy) = (agency.unwrap(), category.unwrap(), privacy.unwrap());
+    let legacy = fields::optional(&body, "privacy").and_then(|raw| raw.map(|r| Privacy::parse("privacy", r)).transpose());
+    let visibility = fields::optional(&body, "visibility").and_then(|raw| raw.map(|r| Visibility::parse("visibility", r)).transpose());
+    let identity =
+        fields::optional(&body, "reporter_identity").and_then(|raw| raw.map(|r| ReporterIdentity::parse("reporter_identity", r)).transpose());
+    check(
+        lang,
+        fields::only(&body, &["agency", "category", "privacy", "visibility", "reporter_identity"]),
+        vec![err(&agency), err(&category), err(&legacy), err(&visibility), err(&identity)],
+    )?;
+    let (agency, category) = (agency.unwrap(), category.unwrap());
+    let requested = PrivacyRequest::combine(legacy.unwrap(), visibility.unwrap(), identity.unwrap())
+        .map_err(|errors| ApiError::validation(lang, &errors))?;
     let expected = workflow::if_match(request)?;
 
     let now_at = clock::now();
@@ -72,21 +81,23 @@ pub fn verify(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
         .ok_or_else(|| ApiError::validation(lang, &[Invalid::new("agency", "Instansi tidak dikenal.", "Unknown agency.")]))?;
     let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
         let state = load(db, request, raw_id)?;
-        let new_privacy = privacy.unwrap_or(state.privacy);
-        if !state.privacy.may_change_to(new_privacy) {
-            return Err(ApiError::validation(lang, &[Invalid::new(
-                "privacy",
-                "Privasi hanya boleh dinaikkan, tidak diturunkan dari pilihan pelapor.",
-                "Privacy may be raised, never lowered below the reporter's choice.",
-            )]));
+        // Each property may only go up: raising visibility never names an
+        // anonymous reporter to the agency it is dispatched to.
+        let new_privacy = requested.applied_to(state.privacy);
+        state.privacy.may_change_to(new_privacy).map_err(|e| ApiError::validation(lang, &[e]))?;
+        let mut set = vec![
+            ("agency", text(&target.code)),
+            ("unit", SqlValue::Null),
+            ("verified_at", text(&now)),
+        ];
+        if !new_privacy.name_is_public() {
+            // The published name goes when the report stops being public and named.
+            set.push(("public_reporter_name", SqlValue::Null));
         }
-        let mut set = vec![("agency", text(&target.code)), ("unit", SqlValue::Null), ("privacy", text(new_privacy.as_str()))];
+        set.push(("visibility", text(new_privacy.visibility.as_str())));
+        set.push(("reporter_identity", text(new_privacy.identity.as_str())));
         if let Some(category) = &category {
             set.push(("category", text(category.as_str())));
-        }
-        if new_privacy != Privacy::Public {
-            // The published name goes when the report stops being public.
-            set.push(("public_reporter_name", SqlValue::Null));
         }
         let response = Clock::start(ClockKind::Response, now_at, zone_of(db, Some(&target.code))?, &calendar(db)?);
         set.extend(clock_columns(Some(&response)));
@@ -102,7 +113,7 @@ pub fn verify(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
             }],
         };
         let version = workflow::apply(db, &state, expected, change, &now, lang)?;
-        if new_privacy == Privacy::Confidential && state.privacy != Privacy::Confidential {
+        if new_privacy.is_confidential() && !state.privacy.is_confidential() {
             // Made confidential: whoever followed it while it was public
             // stops following (the reporter's own follows stay).
             lapor_platform::engagement::drop_strangers(db, state.id)?;
@@ -180,7 +191,7 @@ pub fn archive(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
                         "Laporan asli tidak ditemukan (atau sama dengan laporan ini).",
                         "The original report does not exist (or is this report).",
                     )]))?;
-                let shown = matches!(original.privacy, Privacy::Public | Privacy::Anonymous);
+                let shown = !original.privacy.is_confidential();
                 Some((original.tracking_id, shown, original.id))
             }
             None => None,

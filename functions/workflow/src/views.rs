@@ -1,8 +1,7 @@
 //! What staff see of a report: the view their role entitles them to, plus
 //! the reporter's identity where privacy allows (and logged for admins).
 
-use lapor_domain::privacy::Privacy;
-use lapor_domain::staff::{Principal, Role};
+use lapor_domain::staff::Principal;
 use lapor_domain::view::report_view;
 use lapor_platform::db::Db;
 use lapor_platform::response::ApiError;
@@ -20,7 +19,7 @@ pub fn staff_view(db: &Db, stored: &StoredReport, state: &ReportState, principal
     if stored.record.privacy.identity_visible_to(&viewer) {
         if let Some((name, phone, email)) = store::reporter_identity_for_entitled_staff(db, stored.id)? {
             view["reporter"] = json!({"name": name, "phone": phone, "email": email});
-            if principal.role == Role::Admin && stored.record.privacy == Privacy::Anonymous {
+            if stored.record.privacy.identity_read_is_logged(&viewer) {
                 store::log_identity_read(db, stored.id, &principal.id, now)?;
             }
         }

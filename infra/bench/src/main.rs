@@ -364,9 +364,9 @@ async fn bench_sweep(addr: SocketAddr, database: &std::path::Path, count: u64) -
         let tx = conn.transaction()?;
         {
             let mut insert = tx.prepare(
-                "INSERT INTO reports (tracking_id, kind, title, body, privacy, status, channel, reporter_token_hash,
+                "INSERT INTO reports (tracking_id, kind, title, body, visibility, reporter_identity, status, channel, reporter_token_hash,
                      created_at, updated_at, agency, clock, clock_due, clock_remind_at)
-                 VALUES (?1, 'pengaduan', 'Laporan uji beban', 'Isi laporan untuk uji beban sapuan SLA.', 'public', ?2, 'api', 'x',
+                 VALUES (?1, 'pengaduan', 'Laporan uji beban', 'Isi laporan untuk uji beban sapuan SLA.', 'public', 'named', ?2, 'api', 'x',
                      '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', ?3, ?4, ?5, '2026-01-02T00:00:00.000Z')",
             )?;
             for i in 0..count {

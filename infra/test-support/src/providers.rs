@@ -111,11 +111,16 @@ impl Providers {
     pub const EMAIL_API_KEY: &'static str = "SG.test-key";
 
     pub fn start() -> Providers {
+        Self::start_on("127.0.0.1:0".parse().unwrap()).unwrap()
+    }
+
+    /// The stand-ins on a chosen address (`make run`'s dev inbox).
+    pub fn start_on(addr: SocketAddr) -> std::io::Result<Providers> {
         // Bound here, before the thread starts, so the port is known and
         // accepting (queued in the backlog) by the time `start` returns.
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
+        let listener = std::net::TcpListener::bind(addr)?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
         let state = Arc::new(State {
             log: Mutex::new(Vec::new()),
             failures: Mutex::new(HashMap::new()),
@@ -151,9 +156,8 @@ impl Providers {
                 });
                 // Dropping the runtime here cancels the open (keep-alive)
                 // connections, so clients see the server go away.
-            })
-            .unwrap();
-        Providers { addr, state, shutdown: Some(shutdown), thread: Some(thread) }
+            })?;
+        Ok(Providers { addr, state, shutdown: Some(shutdown), thread: Some(thread) })
     }
 
     /// `http://127.0.0.1:<port>`
