@@ -689,3 +689,23 @@ async fn a_provider_that_never_answers_times_out_and_is_retried_later() {
     assert!(next > created["created_at"].as_str().unwrap().to_string(), "retried later, not at once");
     assert_eq!(app.deliver().await["claimed"], 0, "the back-off holds");
 }
+
+#[tokio::test]
+async fn display_names_claiming_an_official_role_are_refused() {
+    let app = spawn().await;
+    let (id, _) = dispatched(&app, &report("public")).await;
+    let author = citizen(&app).await;
+    let path = format!("/api/v1/reports/{id}/comments");
+    for name in ["Admin LAPOR! (resmi)", "A d m i n", "Petugas Dinas PU", "0ff1c1al", "Akun Resmi", "Mod\u{200B}erator"] {
+        let response = app.client.post(app.url(&path)).bearer_auth(&author).header("accept-language", "en").json(&json!({"body": "Halo", "display_name": name})).send().await.unwrap();
+        assert_eq!(response.status(), 422, "{name:?}");
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["field"], "display_name", "{problem}");
+        assert!(problem["errors"][0]["message"].as_str().unwrap().contains("official account"), "{problem}");
+    }
+    let (_, problem) = app.call(Method::POST, &path, Some(&author), Some(json!({"body": "Halo", "display_name": "Staf Kecamatan"}))).await;
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("akun resmi"), "Indonesian by default: {problem}");
+    assert_eq!(app.count("SELECT count(*) FROM comments"), 0, "a refused comment writes nothing");
+    let (status, body) = app.call(Method::POST, &path, Some(&author), Some(json!({"body": "Halo", "display_name": "Resmi Wulandari"}))).await;
+    assert_eq!((status, body["display_name"].as_str()), (201, Some("Resmi Wulandari")), "{body}");
+}

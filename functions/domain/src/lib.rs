@@ -14,6 +14,7 @@ pub mod follow;
 pub mod engagement;
 pub mod health;
 pub mod idempotency;
+pub mod impersonation;
 pub mod invalid;
 pub mod lang;
 pub mod lifecycle;
