@@ -709,3 +709,30 @@ async fn display_names_claiming_an_official_role_are_refused() {
     let (status, body) = app.call(Method::POST, &path, Some(&author), Some(json!({"body": "Halo", "display_name": "Resmi Wulandari"}))).await;
     assert_eq!((status, body["display_name"].as_str()), (201, Some("Resmi Wulandari")), "{body}");
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
+    async fn tokens(app: &TestApp, forwarded_for: &str) -> Vec<u16> {
+        let mut statuses = Vec::new();
+        for _ in 0..3 {
+            let response = app.client.post(app.url("/api/v1/citizens")).header("x-forwarded-for", forwarded_for).send().await.unwrap();
+            statuses.push(response.status().as_u16());
+        }
+        statuses
+    }
+    let limited = || config().var("citizen_rate_limit_per_address", "2");
+
+    // Requests arrive from 127.0.0.1: as the ingress, it is trusted.
+    let app = TestApp::spawn_with(limited().var("trusted_proxies", "10.0.0.0/8, 127.0.0.1")).await;
+    assert_eq!(tokens(&app, "203.0.113.1").await, [201, 201, 429]);
+    assert_eq!(tokens(&app, "203.0.113.2").await, [201, 201, 429], "another client, another bucket");
+    // A client cannot pick its bucket by writing its own entry on the left.
+    assert_eq!(tokens(&app, "198.51.100.1, 203.0.113.1").await, [429, 429, 429]);
+    app.stop().await;
+
+    // Without trusted proxies the header is ignored: one bucket for the peer.
+    let app = TestApp::spawn_with(limited()).await;
+    assert_eq!(tokens(&app, "203.0.113.1").await, [201, 201, 429]);
+    assert_eq!(tokens(&app, "203.0.113.2").await, [429, 429, 429]);
+    app.stop().await;
+}

@@ -465,3 +465,24 @@ async fn invisible_titles_are_refused_and_bidi_controls_are_not_stored() {
     assert!(!stored.chars().any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')), "{stored:?}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_report_limits_count_the_forwarded_client() {
+    async fn file_from(app: &TestApp, forwarded: &str) -> u16 {
+        let mut anonymous = report("public");
+        anonymous["reporter"] = json!({"name": "Budi"});
+        let response = app.client.post(app.url("/api/v1/reports")).header("forwarded", forwarded).json(&anonymous).send().await.unwrap();
+        response.status().as_u16()
+    }
+    let limited = || AppConfig::without_rate_limits().var("report_rate_limit_per_address", "1");
+    let app = TestApp::spawn_with(limited().var("trusted_proxies", "127.0.0.0/8")).await;
+    assert_eq!(file_from(&app, "for=203.0.113.1").await, 201);
+    assert_eq!(file_from(&app, "for=203.0.113.1;proto=https").await, 429);
+    assert_eq!(file_from(&app, r#"for="[2001:db8::7]:4711""#).await, 201, "another client");
+    app.stop().await;
+
+    let app = TestApp::spawn_with(limited()).await;
+    assert_eq!(file_from(&app, "for=203.0.113.1").await, 201);
+    assert_eq!(file_from(&app, r#"for="[2001:db8::7]:4711""#).await, 429, "the header is not believed");
+    app.stop().await;
+}
