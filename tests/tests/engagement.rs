@@ -254,7 +254,8 @@ async fn comments_are_listed_oldest_first_and_never_rendered_as_markup() {
 
 #[tokio::test]
 async fn three_distinct_flags_hide_a_comment_until_staff_restore_it() {
-    let app = spawn().await;
+    let providers = Providers::start();
+    let app = TestApp::spawn_with(config().with_providers(&providers)).await;
     let coordinator_a = create_staff(&app, BOOTSTRAP, json!({"role": "coordinator", "name": "Koordinator", "agency": AGENCY_A})).await;
     let executive_a = create_staff(&app, BOOTSTRAP, json!({"role": "executive", "name": "Wali Kota", "agency": AGENCY_A})).await;
     let coordinator_b = create_staff(&app, BOOTSTRAP, json!({"role": "coordinator", "name": "Koordinator B", "agency": AGENCY_B})).await;
@@ -265,7 +266,8 @@ async fn three_distinct_flags_hide_a_comment_until_staff_restore_it() {
     let flags = format!("/api/v1/comments/{comment_id}/flags");
     let visible = || async { app.call(Method::GET, &format!("/api/v1/reports/{id}/comments"), None, None).await.1["items"].as_array().unwrap().len() };
 
-    let first = citizen(&app).await;
+    // Flags that hide come from identities with a proved phone.
+    let first = verified_citizen(&app, &providers, "081311110001").await;
     let (status, body) = app.call(Method::POST, &flags, Some(&first), Some(json!({"reason": "spam"}))).await;
     assert_eq!((status, body["hidden"].as_bool()), (201, Some(false)), "{body}");
     // The same identity flagging again does not count.
@@ -274,10 +276,10 @@ async fn three_distinct_flags_hide_a_comment_until_staff_restore_it() {
         assert_eq!(status, 200);
     }
     assert_eq!(visible().await, 1);
-    let second = citizen(&app).await;
+    let second = verified_citizen(&app, &providers, "081311110002").await;
     app.call(Method::POST, &flags, Some(&second), Some(json!({"reason": "spam"}))).await;
     assert_eq!(visible().await, 1);
-    let third = citizen(&app).await;
+    let third = verified_citizen(&app, &providers, "081311110003").await;
     let (_, body) = app.call(Method::POST, &flags, Some(&third), Some(json!({"reason": "penipuan"}))).await;
     assert_eq!(body["hidden"], true);
     assert_eq!(visible().await, 0, "hidden from the public listing");
@@ -307,7 +309,7 @@ async fn three_distinct_flags_hide_a_comment_until_staff_restore_it() {
     assert_eq!((status, body["state"].as_str()), (200, Some("visible")), "{body}");
     assert_eq!(visible().await, 1);
     // Old flags no longer count after a review; staff can still hide it.
-    let fourth = citizen(&app).await;
+    let fourth = verified_citizen(&app, &providers, "081311110004").await;
     app.call(Method::POST, &flags, Some(&fourth), Some(json!({"reason": "spam"}))).await;
     assert_eq!(visible().await, 1);
     let (status, _) = app.call(Method::POST, &format!("/api/v1/comments/{comment_id}/hide"), Some(BOOTSTRAP), Some(json!({"reason": "iklan"}))).await;
@@ -735,4 +737,65 @@ async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
     assert_eq!(tokens(&app, "203.0.113.1").await, [201, 201, 429]);
     assert_eq!(tokens(&app, "203.0.113.2").await, [429, 429, 429]);
     app.stop().await;
+}
+
+#[tokio::test]
+async fn flags_from_unproved_identities_bring_a_comment_to_review_without_hiding_it() {
+    let providers = Providers::start();
+    let app = TestApp::spawn_with(config().with_providers(&providers)).await;
+    let coordinator = create_staff(&app, BOOTSTRAP, json!({"role": "coordinator", "name": "Koordinator", "agency": AGENCY_A})).await;
+    let (id, reporter_token) = dispatched(&app, &report("public")).await;
+    let author = citizen(&app).await;
+    let (_, comment) = app.call(Method::POST, &format!("/api/v1/reports/{id}/comments"), Some(&author), Some(json!({"body": "Kritik yang sah"}))).await;
+    let comment_id = comment["id"].as_str().unwrap().to_string();
+    let flags = format!("/api/v1/comments/{comment_id}/flags");
+    let visible = || async { app.call(Method::GET, &format!("/api/v1/reports/{id}/comments"), None, None).await.1["items"].as_array().unwrap().len() };
+    let queue = |state: &'static str| {
+        let coordinator = coordinator.clone();
+        let app = &app;
+        async move {
+            let (status, body) = app.call(Method::GET, &format!("/api/v1/comments?state={state}"), Some(&coordinator), None).await;
+            assert_eq!(status, 200, "{body}");
+            body["items"].as_array().unwrap().clone()
+        }
+    };
+
+    // Free citizen tokens and a reporter token: four flags, none hides.
+    let mut unproved = vec![reporter_token];
+    for _ in 0..3 {
+        unproved.push(citizen(&app).await);
+    }
+    for token in &unproved {
+        let (status, body) = app.call(Method::POST, &flags, Some(token), Some(json!({"reason": "tidak suka"}))).await;
+        assert_eq!((status, body["hidden"].as_bool()), (201, Some(false)), "{body}");
+    }
+    assert_eq!(visible().await, 1, "unproved flags do not hide");
+    assert!(queue("hidden").await.is_empty());
+    // ... but the comment is in the staff's flagged queue, still visible.
+    let flagged = queue("flagged").await;
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    let item = &flagged[0];
+    assert_eq!(
+        (item["id"].as_str(), item["state"].as_str(), item["open_flags"].as_i64(), item["proved_flags"].as_i64(), item["report"].as_str()),
+        (Some(comment_id.as_str()), Some("visible"), Some(4), Some(0), Some(id.as_str())),
+        "{item}"
+    );
+    let (status, body) = app.call(Method::GET, "/api/v1/comments?state=visible", Some(&coordinator), None).await;
+    assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("state")), "{body}");
+
+    // Three identities with proved phones hide it; it moves to the hidden queue.
+    for (n, phone) in ["081322220001", "081322220002", "081322220003"].into_iter().enumerate() {
+        let proved = verified_citizen(&app, &providers, phone).await;
+        let (_, body) = app.call(Method::POST, &flags, Some(&proved), Some(json!({"reason": "spam"}))).await;
+        assert_eq!(body["hidden"], n == 2, "{body}");
+    }
+    assert_eq!(visible().await, 0);
+    assert!(queue("flagged").await.is_empty());
+    let hidden = queue("hidden").await;
+    assert_eq!((hidden.len(), hidden[0]["proved_flags"].as_i64(), hidden[0]["flags"].as_i64()), (1, Some(3), Some(7)), "{hidden:?}");
+
+    // A restore is the review: the comment leaves both queues.
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/comments/{comment_id}/restore"), Some(&coordinator), None).await;
+    assert_eq!(status, 200);
+    assert!(queue("flagged").await.is_empty() && queue("hidden").await.is_empty());
 }
