@@ -55,8 +55,12 @@ async fn citizen(app: &TestApp) -> String {
 fn code_sent_to(providers: &Providers, to: &str) -> String {
     let sms = providers.delivered("twilio");
     let last = sms.iter().rev().find(|r| r.form().iter().any(|(k, v)| k == "To" && v == to)).expect("an SMS to that number");
-    let body = last.form().into_iter().find(|(k, _)| k == "Body").unwrap().1;
-    body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a 6-digit code").to_string()
+    code_in(&last.form().into_iter().find(|(k, _)| k == "Body").unwrap().1)
+}
+
+/// The six-digit code in a message text.
+fn code_in(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a 6-digit code").to_string()
 }
 
 /// A citizen whose phone is proved through the real SMS round trip.
@@ -693,53 +697,6 @@ async fn a_provider_that_never_answers_times_out_and_is_retried_later() {
 }
 
 #[tokio::test]
-async fn display_names_claiming_an_official_role_are_refused() {
-    let app = spawn().await;
-    let (id, _) = dispatched(&app, &report("public")).await;
-    let author = citizen(&app).await;
-    let path = format!("/api/v1/reports/{id}/comments");
-    for name in ["Admin LAPOR! (resmi)", "A d m i n", "Petugas Dinas PU", "0ff1c1al", "Akun Resmi", "Mod\u{200B}erator"] {
-        let response = app.client.post(app.url(&path)).bearer_auth(&author).header("accept-language", "en").json(&json!({"body": "Halo", "display_name": name})).send().await.unwrap();
-        assert_eq!(response.status(), 422, "{name:?}");
-        let problem: Value = response.json().await.unwrap();
-        assert_eq!(problem["errors"][0]["field"], "display_name", "{problem}");
-        assert!(problem["errors"][0]["message"].as_str().unwrap().contains("official account"), "{problem}");
-    }
-    let (_, problem) = app.call(Method::POST, &path, Some(&author), Some(json!({"body": "Halo", "display_name": "Staf Kecamatan"}))).await;
-    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("akun resmi"), "Indonesian by default: {problem}");
-    assert_eq!(app.count("SELECT count(*) FROM comments"), 0, "a refused comment writes nothing");
-    let (status, body) = app.call(Method::POST, &path, Some(&author), Some(json!({"body": "Halo", "display_name": "Resmi Wulandari"}))).await;
-    assert_eq!((status, body["display_name"].as_str()), (201, Some("Resmi Wulandari")), "{body}");
-}
-
-#[tokio::test]
-async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
-    async fn tokens(app: &TestApp, forwarded_for: &str) -> Vec<u16> {
-        let mut statuses = Vec::new();
-        for _ in 0..3 {
-            let response = app.client.post(app.url("/api/v1/citizens")).header("x-forwarded-for", forwarded_for).send().await.unwrap();
-            statuses.push(response.status().as_u16());
-        }
-        statuses
-    }
-    let limited = || config().var("citizen_rate_limit_per_address", "2");
-
-    // Requests arrive from 127.0.0.1: as the ingress, it is trusted.
-    let app = TestApp::spawn_with(limited().var("trusted_proxies", "10.0.0.0/8, 127.0.0.1")).await;
-    assert_eq!(tokens(&app, "203.0.113.1").await, [201, 201, 429]);
-    assert_eq!(tokens(&app, "203.0.113.2").await, [201, 201, 429], "another client, another bucket");
-    // A client cannot pick its bucket by writing its own entry on the left.
-    assert_eq!(tokens(&app, "198.51.100.1, 203.0.113.1").await, [429, 429, 429]);
-    app.stop().await;
-
-    // Without trusted proxies the header is ignored: one bucket for the peer.
-    let app = TestApp::spawn_with(limited()).await;
-    assert_eq!(tokens(&app, "203.0.113.1").await, [201, 201, 429]);
-    assert_eq!(tokens(&app, "203.0.113.2").await, [429, 429, 429]);
-    app.stop().await;
-}
-
-#[tokio::test]
 async fn flags_from_unproved_identities_bring_a_comment_to_review_without_hiding_it() {
     let providers = Providers::start();
     let app = TestApp::spawn_with(config().with_providers(&providers)).await;
@@ -798,4 +755,142 @@ async fn flags_from_unproved_identities_bring_a_comment_to_review_without_hiding
     let (status, _) = app.call(Method::POST, &format!("/api/v1/comments/{comment_id}/restore"), Some(&coordinator), None).await;
     assert_eq!(status, 200);
     assert!(queue("flagged").await.is_empty() && queue("hidden").await.is_empty());
+}
+
+#[tokio::test]
+async fn display_names_claiming_an_official_role_are_refused() {
+    let app = spawn().await;
+    let (id, _) = dispatched(&app, &report("public")).await;
+    let author = citizen(&app).await;
+    let path = format!("/api/v1/reports/{id}/comments");
+    for name in ["Admin LAPOR! (resmi)", "A d m i n", "Petugas Dinas PU", "0ff1c1al", "Akun Resmi", "Mod\u{200B}erator"] {
+        let response = app.client.post(app.url(&path)).bearer_auth(&author).header("accept-language", "en").json(&json!({"body": "Halo", "display_name": name})).send().await.unwrap();
+        assert_eq!(response.status(), 422, "{name:?}");
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["field"], "display_name", "{problem}");
+        assert!(problem["errors"][0]["message"].as_str().unwrap().contains("official account"), "{problem}");
+    }
+    let (_, problem) = app.call(Method::POST, &path, Some(&author), Some(json!({"body": "Halo", "display_name": "Staf Kecamatan"}))).await;
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("akun resmi"), "Indonesian by default: {problem}");
+    assert_eq!(app.count("SELECT count(*) FROM comments"), 0, "a refused comment writes nothing");
+    let (status, body) = app.call(Method::POST, &path, Some(&author), Some(json!({"body": "Halo", "display_name": "Resmi Wulandari"}))).await;
+    assert_eq!((status, body["display_name"].as_str()), (201, Some("Resmi Wulandari")), "{body}");
+}
+
+/// Every text column of every row of every table that holds `code`, as
+/// `table.column` (the database file read directly).
+fn where_code_is_readable(app: &TestApp, code: &str) -> Vec<String> {
+    let db = app.db();
+    let tables: Vec<String> = {
+        let mut stmt = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    let mut found = Vec::new();
+    for table in tables {
+        let columns: Vec<String> = {
+            let mut stmt = db.prepare(&format!("SELECT name FROM pragma_table_info('{table}')")).unwrap();
+            stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        };
+        for column in columns {
+            let n: i64 = db
+                .query_row(&format!("SELECT count(*) FROM \"{table}\" WHERE instr(CAST(\"{column}\" AS TEXT), ?1) > 0"), [code], |r| r.get(0))
+                .unwrap();
+            if n > 0 {
+                found.push(format!("{table}.{column}"));
+            }
+        }
+    }
+    found
+}
+
+/// The six-digit code in the last SMS request (delivered or not) to `to`.
+fn code_attempted_to(providers: &Providers, to: &str) -> String {
+    let sms = providers.requests_to("twilio");
+    let last = sms.iter().rev().find(|r| r.form().iter().any(|(k, v)| k == "To" && v == to)).expect("an SMS to that number");
+    code_in(&last.form().into_iter().find(|(k, _)| k == "Body").unwrap().1)
+}
+
+#[tokio::test]
+async fn no_sign_in_code_stays_readable_once_sent_dead_superseded_or_expired() {
+    let providers = Providers::start();
+    let app = TestApp::spawn_with(config().with_providers(&providers).var("notify_max_attempts", "2")).await;
+    let app = &app;
+    let ask = |phone: &'static str| async move {
+        let (status, body) = app.call(Method::POST, "/api/v1/citizens", None, Some(json!({"phone": phone}))).await;
+        assert_eq!(status, 201, "{body}");
+        body["citizen_token"].as_str().unwrap().to_string()
+    };
+
+    // Sent.
+    ask("081344440001").await;
+    assert_eq!(app.deliver().await["sent"], 1);
+    let code = code_sent_to(&providers, "+6281344440001");
+    assert_eq!(where_code_is_readable(&app, &code), Vec::<String>::new(), "after delivery");
+
+    // Dead: the provider refuses every try.
+    providers.fail_next("twilio", 2, 500);
+    ask("081344440002").await;
+    app.deliver().await;
+    let outcome = app.deliver().await;
+    assert_eq!(outcome["dead"], 1, "{outcome}");
+    let code = code_attempted_to(&providers, "+6281344440002");
+    assert_eq!(where_code_is_readable(&app, &code), Vec::<String>::new(), "after the dead letter");
+    let (status, dead) = app.call(Method::GET, "/api/v1/admin/notifications?state=dead", Some(BOOTSTRAP), None).await;
+    assert_eq!(status, 200);
+    assert!(!dead.to_string().contains(&code), "{dead}");
+    let dead_id = dead["items"][0]["id"].as_i64().unwrap();
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/admin/notifications/{dead_id}/retry"), Some(BOOTSTRAP), None).await;
+    assert_eq!(status, 409, "a dead sign-in code is never re-queued");
+
+    // Superseded: a second code for the number before the first went out.
+    let token = ask("081344440003").await;
+    let first_payload: String = app.db().query_row("SELECT payload FROM notification_outbox WHERE state = 'pending'", [], |r| r.get(0)).unwrap();
+    let (status, _) = app.call(Method::POST, "/api/v1/citizens/verify", Some(&token), Some(json!({"phone": "081344440003"}))).await;
+    assert_eq!(status, 202);
+    assert_eq!(app.count("SELECT count(*) FROM notification_outbox WHERE state = 'pending'"), 1, "only the newest code waits");
+    let first_code = code_in(&first_payload);
+    app.deliver().await;
+    let second_code = code_sent_to(&providers, "+6281344440003");
+    if first_code != second_code {
+        assert_eq!(where_code_is_readable(&app, &first_code), Vec::<String>::new(), "after a newer code");
+    }
+    assert_eq!(providers.delivered("twilio").iter().filter(|r| r.form().iter().any(|(_, v)| v == "+6281344440003")).count(), 1);
+
+    // Expired: five minutes pass (the row's clock is moved back) before any delivery.
+    ask("081344440004").await;
+    let payload: String = app.db().query_row("SELECT payload FROM notification_outbox WHERE state = 'pending'", [], |r| r.get(0)).unwrap();
+    let code = code_in(&payload);
+    app.db().execute_batch("UPDATE notification_outbox SET created_at = '2026-01-01T00:00:00.000Z' WHERE state = 'pending'").unwrap();
+    let outcome = app.deliver().await;
+    assert_eq!((outcome["claimed"].as_i64(), outcome["expired"].as_i64()), (Some(0), Some(1)), "{outcome}");
+    assert!(providers.requests_to("twilio").iter().all(|r| !r.form().iter().any(|(_, v)| v == "+6281344440004")), "an expired code is not sent");
+    assert_eq!(where_code_is_readable(&app, &code), Vec::<String>::new(), "after expiry");
+    assert_eq!(app.count("SELECT count(*) FROM notification_outbox WHERE state = 'dead' AND last_error LIKE '%expired%'"), 1);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
+    async fn tokens(app: &TestApp, forwarded_for: &str) -> Vec<u16> {
+        let mut statuses = Vec::new();
+        for _ in 0..3 {
+            let response = app.client.post(app.url("/api/v1/citizens")).header("x-forwarded-for", forwarded_for).send().await.unwrap();
+            statuses.push(response.status().as_u16());
+        }
+        statuses
+    }
+    let limited = || config().var("citizen_rate_limit_per_address", "2");
+
+    // Requests arrive from 127.0.0.1: as the ingress, it is trusted.
+    let app = TestApp::spawn_with(limited().var("trusted_proxies", "10.0.0.0/8, 127.0.0.1")).await;
+    assert_eq!(tokens(&app, "203.0.113.1").await, [201, 201, 429]);
+    assert_eq!(tokens(&app, "203.0.113.2").await, [201, 201, 429], "another client, another bucket");
+    // A client cannot pick its bucket by writing its own entry on the left.
+    assert_eq!(tokens(&app, "198.51.100.1, 203.0.113.1").await, [429, 429, 429]);
+    app.stop().await;
+
+    // Without trusted proxies the header is ignored: one bucket for the peer.
+    let app = TestApp::spawn_with(limited()).await;
+    assert_eq!(tokens(&app, "203.0.113.1").await, [201, 201, 429]);
+    assert_eq!(tokens(&app, "203.0.113.2").await, [429, 429, 429]);
+    app.stop().await;
 }
