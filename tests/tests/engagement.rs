@@ -53,7 +53,12 @@ async fn citizen(app: &TestApp) -> String {
 
 /// The six-digit code in the last SMS the Twilio stand-in accepted for `to`.
 fn code_sent_to(providers: &Providers, to: &str) -> String {
-    let sms = providers.delivered("twilio");
+    last_code_to(providers, to, true)
+}
+
+/// The six-digit code in the last SMS request to `to`: accepted only, or any.
+fn last_code_to(providers: &Providers, to: &str, accepted_only: bool) -> String {
+    let sms = if accepted_only { providers.delivered("twilio") } else { providers.requests_to("twilio") };
     let last = sms.iter().rev().find(|r| r.form().iter().any(|(k, v)| k == "To" && v == to)).expect("an SMS to that number");
     code_in(&last.form().into_iter().find(|(k, _)| k == "Body").unwrap().1)
 }
@@ -61,6 +66,19 @@ fn code_sent_to(providers: &Providers, to: &str) -> String {
 /// The six-digit code in a message text.
 fn code_in(text: &str) -> String {
     text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a 6-digit code").to_string()
+}
+
+/// A fresh citizen's comment on report `id`: the citizen's token and the comment's id.
+async fn comment_on(app: &TestApp, id: &str, body: &str) -> (String, String) {
+    let author = citizen(app).await;
+    let (status, comment) = app.call(Method::POST, &format!("/api/v1/reports/{id}/comments"), Some(&author), Some(json!({"body": body}))).await;
+    assert_eq!(status, 201, "{comment}");
+    (author, comment["id"].as_str().unwrap().to_string())
+}
+
+/// How many comments the public listing of report `id` shows.
+async fn visible_comments(app: &TestApp, id: &str) -> usize {
+    app.call(Method::GET, &format!("/api/v1/reports/{id}/comments"), None, None).await.1["items"].as_array().unwrap().len()
 }
 
 /// A citizen whose phone is proved through the real SMS round trip.
@@ -264,11 +282,9 @@ async fn three_distinct_flags_hide_a_comment_until_staff_restore_it() {
     let executive_a = create_staff(&app, BOOTSTRAP, json!({"role": "executive", "name": "Wali Kota", "agency": AGENCY_A})).await;
     let coordinator_b = create_staff(&app, BOOTSTRAP, json!({"role": "coordinator", "name": "Koordinator B", "agency": AGENCY_B})).await;
     let (id, _) = dispatched(&app, &report("public")).await;
-    let author = citizen(&app).await;
-    let (_, comment) = app.call(Method::POST, &format!("/api/v1/reports/{id}/comments"), Some(&author), Some(json!({"body": "Iklan pinjol murah!"}))).await;
-    let comment_id = comment["id"].as_str().unwrap().to_string();
+    let (author, comment_id) = comment_on(&app, &id, "Iklan pinjol murah!").await;
     let flags = format!("/api/v1/comments/{comment_id}/flags");
-    let visible = || async { app.call(Method::GET, &format!("/api/v1/reports/{id}/comments"), None, None).await.1["items"].as_array().unwrap().len() };
+    let visible = || visible_comments(&app, &id);
 
     // Flags that hide come from identities with a proved phone.
     let first = verified_citizen(&app, &providers, "081311110001").await;
@@ -702,11 +718,9 @@ async fn flags_from_unproved_identities_bring_a_comment_to_review_without_hiding
     let app = TestApp::spawn_with(config().with_providers(&providers)).await;
     let coordinator = create_staff(&app, BOOTSTRAP, json!({"role": "coordinator", "name": "Koordinator", "agency": AGENCY_A})).await;
     let (id, reporter_token) = dispatched(&app, &report("public")).await;
-    let author = citizen(&app).await;
-    let (_, comment) = app.call(Method::POST, &format!("/api/v1/reports/{id}/comments"), Some(&author), Some(json!({"body": "Kritik yang sah"}))).await;
-    let comment_id = comment["id"].as_str().unwrap().to_string();
+    let (_, comment_id) = comment_on(&app, &id, "Kritik yang sah").await;
     let flags = format!("/api/v1/comments/{comment_id}/flags");
-    let visible = || async { app.call(Method::GET, &format!("/api/v1/reports/{id}/comments"), None, None).await.1["items"].as_array().unwrap().len() };
+    let visible = || visible_comments(&app, &id);
     let queue = |state: &'static str| {
         let coordinator = coordinator.clone();
         let app = &app;
@@ -803,13 +817,6 @@ fn where_code_is_readable(app: &TestApp, code: &str) -> Vec<String> {
     found
 }
 
-/// The six-digit code in the last SMS request (delivered or not) to `to`.
-fn code_attempted_to(providers: &Providers, to: &str) -> String {
-    let sms = providers.requests_to("twilio");
-    let last = sms.iter().rev().find(|r| r.form().iter().any(|(k, v)| k == "To" && v == to)).expect("an SMS to that number");
-    code_in(&last.form().into_iter().find(|(k, _)| k == "Body").unwrap().1)
-}
-
 #[tokio::test]
 async fn no_sign_in_code_stays_readable_once_sent_dead_superseded_or_expired() {
     let providers = Providers::start();
@@ -833,7 +840,7 @@ async fn no_sign_in_code_stays_readable_once_sent_dead_superseded_or_expired() {
     app.deliver().await;
     let outcome = app.deliver().await;
     assert_eq!(outcome["dead"], 1, "{outcome}");
-    let code = code_attempted_to(&providers, "+6281344440002");
+    let code = last_code_to(&providers, "+6281344440002", false);
     assert_eq!(where_code_is_readable(&app, &code), Vec::<String>::new(), "after the dead letter");
     let (status, dead) = app.call(Method::GET, "/api/v1/admin/notifications?state=dead", Some(BOOTSTRAP), None).await;
     assert_eq!(status, 200);
