@@ -53,10 +53,32 @@ async fn citizen(app: &TestApp) -> String {
 
 /// The six-digit code in the last SMS the Twilio stand-in accepted for `to`.
 fn code_sent_to(providers: &Providers, to: &str) -> String {
-    let sms = providers.delivered("twilio");
+    last_code_to(providers, to, true)
+}
+
+/// The six-digit code in the last SMS request to `to`: accepted only, or any.
+fn last_code_to(providers: &Providers, to: &str, accepted_only: bool) -> String {
+    let sms = if accepted_only { providers.delivered("twilio") } else { providers.requests_to("twilio") };
     let last = sms.iter().rev().find(|r| r.form().iter().any(|(k, v)| k == "To" && v == to)).expect("an SMS to that number");
-    let body = last.form().into_iter().find(|(k, _)| k == "Body").unwrap().1;
-    body.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a 6-digit code").to_string()
+    code_in(&last.form().into_iter().find(|(k, _)| k == "Body").unwrap().1)
+}
+
+/// The six-digit code in a message text.
+fn code_in(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a 6-digit code").to_string()
+}
+
+/// A fresh citizen's comment on report `id`: the citizen's token and the comment's id.
+async fn comment_on(app: &TestApp, id: &str, body: &str) -> (String, String) {
+    let author = citizen(app).await;
+    let (status, comment) = app.call(Method::POST, &format!("/api/v1/reports/{id}/comments"), Some(&author), Some(json!({"body": body}))).await;
+    assert_eq!(status, 201, "{comment}");
+    (author, comment["id"].as_str().unwrap().to_string())
+}
+
+/// How many comments the public listing of report `id` shows.
+async fn visible_comments(app: &TestApp, id: &str) -> usize {
+    app.call(Method::GET, &format!("/api/v1/reports/{id}/comments"), None, None).await.1["items"].as_array().unwrap().len()
 }
 
 /// A citizen whose phone is proved through the real SMS round trip.
@@ -254,18 +276,18 @@ async fn comments_are_listed_oldest_first_and_never_rendered_as_markup() {
 
 #[tokio::test]
 async fn three_distinct_flags_hide_a_comment_until_staff_restore_it() {
-    let app = spawn().await;
+    let providers = Providers::start();
+    let app = TestApp::spawn_with(config().with_providers(&providers)).await;
     let coordinator_a = create_staff(&app, BOOTSTRAP, json!({"role": "coordinator", "name": "Koordinator", "agency": AGENCY_A})).await;
     let executive_a = create_staff(&app, BOOTSTRAP, json!({"role": "executive", "name": "Wali Kota", "agency": AGENCY_A})).await;
     let coordinator_b = create_staff(&app, BOOTSTRAP, json!({"role": "coordinator", "name": "Koordinator B", "agency": AGENCY_B})).await;
     let (id, _) = dispatched(&app, &report("public")).await;
-    let author = citizen(&app).await;
-    let (_, comment) = app.call(Method::POST, &format!("/api/v1/reports/{id}/comments"), Some(&author), Some(json!({"body": "Iklan pinjol murah!"}))).await;
-    let comment_id = comment["id"].as_str().unwrap().to_string();
+    let (author, comment_id) = comment_on(&app, &id, "Iklan pinjol murah!").await;
     let flags = format!("/api/v1/comments/{comment_id}/flags");
-    let visible = || async { app.call(Method::GET, &format!("/api/v1/reports/{id}/comments"), None, None).await.1["items"].as_array().unwrap().len() };
+    let visible = || visible_comments(&app, &id);
 
-    let first = citizen(&app).await;
+    // Flags that hide come from identities with a proved phone.
+    let first = verified_citizen(&app, &providers, "081311110001").await;
     let (status, body) = app.call(Method::POST, &flags, Some(&first), Some(json!({"reason": "spam"}))).await;
     assert_eq!((status, body["hidden"].as_bool()), (201, Some(false)), "{body}");
     // The same identity flagging again does not count.
@@ -274,10 +296,10 @@ async fn three_distinct_flags_hide_a_comment_until_staff_restore_it() {
         assert_eq!(status, 200);
     }
     assert_eq!(visible().await, 1);
-    let second = citizen(&app).await;
+    let second = verified_citizen(&app, &providers, "081311110002").await;
     app.call(Method::POST, &flags, Some(&second), Some(json!({"reason": "spam"}))).await;
     assert_eq!(visible().await, 1);
-    let third = citizen(&app).await;
+    let third = verified_citizen(&app, &providers, "081311110003").await;
     let (_, body) = app.call(Method::POST, &flags, Some(&third), Some(json!({"reason": "penipuan"}))).await;
     assert_eq!(body["hidden"], true);
     assert_eq!(visible().await, 0, "hidden from the public listing");
@@ -307,7 +329,7 @@ async fn three_distinct_flags_hide_a_comment_until_staff_restore_it() {
     assert_eq!((status, body["state"].as_str()), (200, Some("visible")), "{body}");
     assert_eq!(visible().await, 1);
     // Old flags no longer count after a review; staff can still hide it.
-    let fourth = citizen(&app).await;
+    let fourth = verified_citizen(&app, &providers, "081311110004").await;
     app.call(Method::POST, &flags, Some(&fourth), Some(json!({"reason": "spam"}))).await;
     assert_eq!(visible().await, 1);
     let (status, _) = app.call(Method::POST, &format!("/api/v1/comments/{comment_id}/hide"), Some(BOOTSTRAP), Some(json!({"reason": "iklan"}))).await;
@@ -688,4 +710,194 @@ async fn a_provider_that_never_answers_times_out_and_is_retried_later() {
     assert!(error.starts_with("network:"), "{error}");
     assert!(next > created["created_at"].as_str().unwrap().to_string(), "retried later, not at once");
     assert_eq!(app.deliver().await["claimed"], 0, "the back-off holds");
+}
+
+#[tokio::test]
+async fn flags_from_unproved_identities_bring_a_comment_to_review_without_hiding_it() {
+    let providers = Providers::start();
+    let app = TestApp::spawn_with(config().with_providers(&providers)).await;
+    let coordinator = create_staff(&app, BOOTSTRAP, json!({"role": "coordinator", "name": "Koordinator", "agency": AGENCY_A})).await;
+    let (id, reporter_token) = dispatched(&app, &report("public")).await;
+    let (_, comment_id) = comment_on(&app, &id, "Kritik yang sah").await;
+    let flags = format!("/api/v1/comments/{comment_id}/flags");
+    let visible = || visible_comments(&app, &id);
+    let queue = |state: &'static str| {
+        let coordinator = coordinator.clone();
+        let app = &app;
+        async move {
+            let (status, body) = app.call(Method::GET, &format!("/api/v1/comments?state={state}"), Some(&coordinator), None).await;
+            assert_eq!(status, 200, "{body}");
+            body["items"].as_array().unwrap().clone()
+        }
+    };
+
+    // Free citizen tokens and a reporter token: four flags, none hides.
+    let mut unproved = vec![reporter_token];
+    for _ in 0..3 {
+        unproved.push(citizen(&app).await);
+    }
+    for token in &unproved {
+        let (status, body) = app.call(Method::POST, &flags, Some(token), Some(json!({"reason": "tidak suka"}))).await;
+        assert_eq!((status, body["hidden"].as_bool()), (201, Some(false)), "{body}");
+    }
+    assert_eq!(visible().await, 1, "unproved flags do not hide");
+    assert!(queue("hidden").await.is_empty());
+    // ... but the comment is in the staff's flagged queue, still visible.
+    let flagged = queue("flagged").await;
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    let item = &flagged[0];
+    assert_eq!(
+        (item["id"].as_str(), item["state"].as_str(), item["open_flags"].as_i64(), item["proved_flags"].as_i64(), item["report"].as_str()),
+        (Some(comment_id.as_str()), Some("visible"), Some(4), Some(0), Some(id.as_str())),
+        "{item}"
+    );
+    let (status, body) = app.call(Method::GET, "/api/v1/comments?state=visible", Some(&coordinator), None).await;
+    assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("state")), "{body}");
+
+    // Three identities with proved phones hide it; it moves to the hidden queue.
+    for (n, phone) in ["081322220001", "081322220002", "081322220003"].into_iter().enumerate() {
+        let proved = verified_citizen(&app, &providers, phone).await;
+        let (_, body) = app.call(Method::POST, &flags, Some(&proved), Some(json!({"reason": "spam"}))).await;
+        assert_eq!(body["hidden"], n == 2, "{body}");
+    }
+    assert_eq!(visible().await, 0);
+    assert!(queue("flagged").await.is_empty());
+    let hidden = queue("hidden").await;
+    assert_eq!((hidden.len(), hidden[0]["proved_flags"].as_i64(), hidden[0]["flags"].as_i64()), (1, Some(3), Some(7)), "{hidden:?}");
+
+    // A restore is the review: the comment leaves both queues.
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/comments/{comment_id}/restore"), Some(&coordinator), None).await;
+    assert_eq!(status, 200);
+    assert!(queue("flagged").await.is_empty() && queue("hidden").await.is_empty());
+}
+
+#[tokio::test]
+async fn display_names_claiming_an_official_role_are_refused() {
+    let app = spawn().await;
+    let (id, _) = dispatched(&app, &report("public")).await;
+    let author = citizen(&app).await;
+    let path = format!("/api/v1/reports/{id}/comments");
+    for name in ["Admin LAPOR! (resmi)", "A d m i n", "Petugas Dinas PU", "0ff1c1al", "Akun Resmi", "Mod\u{200B}erator"] {
+        let response = app.client.post(app.url(&path)).bearer_auth(&author).header("accept-language", "en").json(&json!({"body": "Halo", "display_name": name})).send().await.unwrap();
+        assert_eq!(response.status(), 422, "{name:?}");
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["field"], "display_name", "{problem}");
+        assert!(problem["errors"][0]["message"].as_str().unwrap().contains("official account"), "{problem}");
+    }
+    let (_, problem) = app.call(Method::POST, &path, Some(&author), Some(json!({"body": "Halo", "display_name": "Staf Kecamatan"}))).await;
+    assert!(problem["errors"][0]["message"].as_str().unwrap().contains("akun resmi"), "Indonesian by default: {problem}");
+    assert_eq!(app.count("SELECT count(*) FROM comments"), 0, "a refused comment writes nothing");
+    let (status, body) = app.call(Method::POST, &path, Some(&author), Some(json!({"body": "Halo", "display_name": "Resmi Wulandari"}))).await;
+    assert_eq!((status, body["display_name"].as_str()), (201, Some("Resmi Wulandari")), "{body}");
+}
+
+/// Every text column of every row of every table that holds `code`, as
+/// `table.column` (the database file read directly).
+fn where_code_is_readable(app: &TestApp, code: &str) -> Vec<String> {
+    let db = app.db();
+    let tables: Vec<String> = {
+        let mut stmt = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    let mut found = Vec::new();
+    for table in tables {
+        let columns: Vec<String> = {
+            let mut stmt = db.prepare(&format!("SELECT name FROM pragma_table_info('{table}')")).unwrap();
+            stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        };
+        for column in columns {
+            let n: i64 = db
+                .query_row(&format!("SELECT count(*) FROM \"{table}\" WHERE instr(CAST(\"{column}\" AS TEXT), ?1) > 0"), [code], |r| r.get(0))
+                .unwrap();
+            if n > 0 {
+                found.push(format!("{table}.{column}"));
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn no_sign_in_code_stays_readable_once_sent_dead_superseded_or_expired() {
+    let providers = Providers::start();
+    let app = TestApp::spawn_with(config().with_providers(&providers).var("notify_max_attempts", "2")).await;
+    let app = &app;
+    let ask = |phone: &'static str| async move {
+        let (status, body) = app.call(Method::POST, "/api/v1/citizens", None, Some(json!({"phone": phone}))).await;
+        assert_eq!(status, 201, "{body}");
+        body["citizen_token"].as_str().unwrap().to_string()
+    };
+
+    // Sent.
+    ask("081344440001").await;
+    assert_eq!(app.deliver().await["sent"], 1);
+    let code = code_sent_to(&providers, "+6281344440001");
+    assert_eq!(where_code_is_readable(&app, &code), Vec::<String>::new(), "after delivery");
+
+    // Dead: the provider refuses every try.
+    providers.fail_next("twilio", 2, 500);
+    ask("081344440002").await;
+    app.deliver().await;
+    let outcome = app.deliver().await;
+    assert_eq!(outcome["dead"], 1, "{outcome}");
+    let code = last_code_to(&providers, "+6281344440002", false);
+    assert_eq!(where_code_is_readable(&app, &code), Vec::<String>::new(), "after the dead letter");
+    let (status, dead) = app.call(Method::GET, "/api/v1/admin/notifications?state=dead", Some(BOOTSTRAP), None).await;
+    assert_eq!(status, 200);
+    assert!(!dead.to_string().contains(&code), "{dead}");
+    let dead_id = dead["items"][0]["id"].as_i64().unwrap();
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/admin/notifications/{dead_id}/retry"), Some(BOOTSTRAP), None).await;
+    assert_eq!(status, 409, "a dead sign-in code is never re-queued");
+
+    // Superseded: a second code for the number before the first went out.
+    let token = ask("081344440003").await;
+    let first_payload: String = app.db().query_row("SELECT payload FROM notification_outbox WHERE state = 'pending'", [], |r| r.get(0)).unwrap();
+    let (status, _) = app.call(Method::POST, "/api/v1/citizens/verify", Some(&token), Some(json!({"phone": "081344440003"}))).await;
+    assert_eq!(status, 202);
+    assert_eq!(app.count("SELECT count(*) FROM notification_outbox WHERE state = 'pending'"), 1, "only the newest code waits");
+    let first_code = code_in(&first_payload);
+    app.deliver().await;
+    let second_code = code_sent_to(&providers, "+6281344440003");
+    if first_code != second_code {
+        assert_eq!(where_code_is_readable(&app, &first_code), Vec::<String>::new(), "after a newer code");
+    }
+    assert_eq!(providers.delivered("twilio").iter().filter(|r| r.form().iter().any(|(_, v)| v == "+6281344440003")).count(), 1);
+
+    // Expired: five minutes pass (the row's clock is moved back) before any delivery.
+    ask("081344440004").await;
+    let payload: String = app.db().query_row("SELECT payload FROM notification_outbox WHERE state = 'pending'", [], |r| r.get(0)).unwrap();
+    let code = code_in(&payload);
+    app.db().execute_batch("UPDATE notification_outbox SET created_at = '2026-01-01T00:00:00.000Z' WHERE state = 'pending'").unwrap();
+    let outcome = app.deliver().await;
+    assert_eq!((outcome["claimed"].as_i64(), outcome["expired"].as_i64()), (Some(0), Some(1)), "{outcome}");
+    assert!(providers.requests_to("twilio").iter().all(|r| !r.form().iter().any(|(_, v)| v == "+6281344440004")), "an expired code is not sent");
+    assert_eq!(where_code_is_readable(&app, &code), Vec::<String>::new(), "after expiry");
+    assert_eq!(app.count("SELECT count(*) FROM notification_outbox WHERE state = 'dead' AND last_error LIKE '%expired%'"), 1);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_bucket() {
+    async fn tokens(app: &TestApp, forwarded_for: &str) -> Vec<u16> {
+        let mut statuses = Vec::new();
+        for _ in 0..3 {
+            let response = app.client.post(app.url("/api/v1/citizens")).header("x-forwarded-for", forwarded_for).send().await.unwrap();
+            statuses.push(response.status().as_u16());
+        }
+        statuses
+    }
+    let limited = || config().var("citizen_rate_limit_per_address", "2");
+
+    // Requests arrive from 127.0.0.1: as the ingress, it is trusted.
+    let app = TestApp::spawn_with(limited().var("trusted_proxies", "10.0.0.0/8, 127.0.0.1")).await;
+    assert_eq!(tokens(&app, "203.0.113.1").await, [201, 201, 429]);
+    assert_eq!(tokens(&app, "203.0.113.2").await, [201, 201, 429], "another client, another bucket");
+    // A client cannot pick its bucket by writing its own entry on the left.
+    assert_eq!(tokens(&app, "198.51.100.1, 203.0.113.1").await, [429, 429, 429]);
+    app.stop().await;
+
+    // Without trusted proxies the header is ignored: one bucket for the peer.
+    let app = TestApp::spawn_with(limited()).await;
+    assert_eq!(tokens(&app, "203.0.113.1").await, [201, 201, 429]);
+    assert_eq!(tokens(&app, "203.0.113.2").await, [429, 429, 429]);
+    app.stop().await;
 }

@@ -443,3 +443,49 @@ async fn the_app_migrates_its_own_schema_on_first_use() {
     assert_eq!(mode, "wal");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn invisible_titles_are_refused_and_bidi_controls_are_not_stored() {
+    let app = TestApp::spawn().await;
+    assert_eq!(app.get("/api/v1/reports").await.status(), 200, "the schema is migrated");
+    let mut invisible = report("public");
+    invisible["title"] = json!("\u{200B}\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}\u{202E}");
+    let response = app.client.post(app.url("/api/v1/reports")).header("accept-language", "en").json(&invisible).send().await.unwrap();
+    assert_eq!(response.status(), 422);
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!((problem["errors"][0]["field"].as_str(), problem["errors"][0]["message"].as_str()), (Some("title"), Some("Required.")), "{problem}");
+    assert_eq!(app.count("SELECT count(*) FROM reports"), 0, "a refused report writes nothing");
+
+    // "gpj.exe" behind a right-to-left override would display as "exe.jpg".
+    let mut spoofed = report("public");
+    spoofed["title"] = json!("Foto \u{202E}gpj.exe\u{202C} di lampiran");
+    spoofed["body"] = json!("Lubang besar di depan \u{2067}SD Negeri 3\u{2069} sudah dua bulan.");
+    let created = app.file(&spoofed).await;
+    let (_, view) = app.call(reqwest::Method::GET, &format!("/api/v1/reports/{}", created["tracking_id"].as_str().unwrap()), None, None).await;
+    assert_eq!(view["title"], "Foto gpj.exe di lampiran", "{view}");
+    assert_eq!(view["body"], "Lubang besar di depan SD Negeri 3 sudah dua bulan.", "{view}");
+    let stored: String = app.db().query_row("SELECT title || body FROM reports", [], |r| r.get(0)).unwrap();
+    assert!(!stored.chars().any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')), "{stored:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_report_limits_count_the_forwarded_client() {
+    async fn file_from(app: &TestApp, forwarded: &str) -> u16 {
+        let mut anonymous = report("public");
+        anonymous["reporter"] = json!({"name": "Budi"});
+        let response = app.client.post(app.url("/api/v1/reports")).header("forwarded", forwarded).json(&anonymous).send().await.unwrap();
+        response.status().as_u16()
+    }
+    let limited = || AppConfig::without_rate_limits().var("report_rate_limit_per_address", "1");
+    let app = TestApp::spawn_with(limited().var("trusted_proxies", "127.0.0.0/8")).await;
+    assert_eq!(file_from(&app, "for=203.0.113.1").await, 201);
+    assert_eq!(file_from(&app, "for=203.0.113.1;proto=https").await, 429);
+    assert_eq!(file_from(&app, r#"for="[2001:db8::7]:4711""#).await, 201, "another client");
+    app.stop().await;
+
+    let app = TestApp::spawn_with(limited()).await;
+    assert_eq!(file_from(&app, "for=203.0.113.1").await, 201);
+    assert_eq!(file_from(&app, r#"for="[2001:db8::7]:4711""#).await, 429, "the header is not believed");
+    app.stop().await;
+}

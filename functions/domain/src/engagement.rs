@@ -4,6 +4,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::contact::PhoneNumber;
+use crate::invalid::Invalid;
 use crate::lifecycle::Status;
 use crate::privacy::Privacy;
 
@@ -32,6 +33,14 @@ impl Identity {
             Identity::Citizen { id, verified_phone: None } => format!("citizen:{id}"),
             Identity::Reporter { report_id } => format!("reporter:{report_id}"),
         }
+    }
+
+    /// Whether this identity's flags count toward hiding a comment: only a
+    /// proved phone is scarce. Citizen tokens cost nothing, and anyone can
+    /// file a report for a reporter token, so their flags only bring a
+    /// comment to the staff's review queue ([`ReviewQueue::Flagged`]).
+    pub fn flags_count_toward_hiding(&self) -> bool {
+        self.verified_phone().is_some()
     }
 
     /// The phone this identity has proved, which it may follow by SMS or WhatsApp.
@@ -80,14 +89,15 @@ pub fn may_comment(privacy: Privacy, status: Status) -> Result<(), Refusal> {
     }
 }
 
-/// Distinct identities whose flags hide a comment pending review.
+/// Distinct identities with a proved phone whose flags hide a comment
+/// pending review.
 pub const FLAG_THRESHOLD: i64 = 3;
 
 /// A comment's moderation state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommentState {
     Visible,
-    /// Flagged by `FLAG_THRESHOLD` people; waiting for staff.
+    /// Flagged by `FLAG_THRESHOLD` people with proved phones; waiting for staff.
     HiddenByFlags,
     /// Hidden by staff.
     HiddenByStaff,
@@ -111,13 +121,37 @@ impl CommentState {
         }
     }
 
-    /// The state after one more distinct flag, given the flags counted
-    /// since staff last reviewed the comment (including this one). A comment
-    /// staff restored is hidden again only by `FLAG_THRESHOLD` new flags.
-    pub fn after_flag(self, open_flags: i64) -> CommentState {
+    /// The state after one more distinct flag, given the flags from
+    /// identities that count toward hiding
+    /// ([`Identity::flags_count_toward_hiding`]) since staff last reviewed
+    /// the comment (including this one). A comment staff restored is hidden
+    /// again only by `FLAG_THRESHOLD` new such flags.
+    pub fn after_flag(self, proved_open_flags: i64) -> CommentState {
         match self {
-            CommentState::Visible if open_flags >= FLAG_THRESHOLD => CommentState::HiddenByFlags,
+            CommentState::Visible if proved_open_flags >= FLAG_THRESHOLD => CommentState::HiddenByFlags,
             other => other,
+        }
+    }
+}
+
+/// The staff's review queues of comments (`GET /api/v1/comments?state=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewQueue {
+    /// Hidden by flags or by staff.
+    Hidden,
+    /// Still visible, with flags since staff last reviewed it: flags from
+    /// identities without a proved phone end up here, as do proved flags
+    /// below the threshold. A restore (even of a visible comment) is the
+    /// review that clears them.
+    Flagged,
+}
+
+impl ReviewQueue {
+    pub fn parse(field: &str, raw: Option<&str>) -> Result<Self, Invalid> {
+        match raw {
+            Some("hidden") => Ok(ReviewQueue::Hidden),
+            Some("flagged") => Ok(ReviewQueue::Flagged),
+            _ => Err(Invalid::new(field, "Gunakan state=hidden atau state=flagged.", "Use state=hidden or state=flagged.")),
         }
     }
 }
@@ -139,6 +173,23 @@ mod tests {
         assert_eq!(Identity::Citizen { id: 7, verified_phone: None }.key(), "citizen:7");
         assert_eq!(Identity::Reporter { report_id: 3 }.key(), "reporter:3");
         assert_ne!(Identity::Phone(phone("081234567891")).key(), sms.key());
+    }
+
+    #[test]
+    fn only_proved_phones_flag_toward_hiding() {
+        assert!(Identity::Citizen { id: 7, verified_phone: Some(phone("081234567890")) }.flags_count_toward_hiding());
+        assert!(Identity::Phone(phone("081234567890")).flags_count_toward_hiding());
+        assert!(!Identity::Citizen { id: 7, verified_phone: None }.flags_count_toward_hiding());
+        assert!(!Identity::Reporter { report_id: 3 }.flags_count_toward_hiding());
+    }
+
+    #[test]
+    fn review_queues() {
+        assert_eq!(ReviewQueue::parse("state", Some("hidden")), Ok(ReviewQueue::Hidden));
+        assert_eq!(ReviewQueue::parse("state", Some("flagged")), Ok(ReviewQueue::Flagged));
+        for bad in [None, Some(""), Some("visible"), Some("HIDDEN")] {
+            assert_eq!(ReviewQueue::parse("state", bad).unwrap_err().en, "Use state=hidden or state=flagged.");
+        }
     }
 
     #[test]

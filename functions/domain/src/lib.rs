@@ -7,6 +7,7 @@
 pub mod agency;
 pub mod attachment;
 pub mod calendar;
+pub mod client_address;
 pub mod codes;
 pub mod contact;
 pub mod cursor;
@@ -14,6 +15,7 @@ pub mod follow;
 pub mod engagement;
 pub mod health;
 pub mod idempotency;
+pub mod impersonation;
 pub mod invalid;
 pub mod lang;
 pub mod lifecycle;

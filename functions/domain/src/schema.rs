@@ -356,6 +356,17 @@ pub const MIGRATIONS: &[(u32, &[Step])] = &[
                  WHERE verified_at IS NULL"),
         ],
     ),
+    (
+        7,
+        &[
+            // Flags from identities with a proved phone since staff last
+            // reviewed the comment: only these hide it (`open_flags` counts
+            // every flag and brings it to the review queue).
+            Step::AddColumn("comments", "proved_flags", "INTEGER NOT NULL DEFAULT 0"),
+            // The "flagged" review queue: visible comments with open flags.
+            Sql("CREATE INDEX IF NOT EXISTS comments_flagged ON comments (id) WHERE state = 'visible' AND open_flags > 0"),
+        ],
+    ),
 ];
 
 /// The standard work units of every local government, as one statement.
@@ -569,6 +580,7 @@ mod tests {
             ("SELECT report_id FROM supports WHERE identity = 'x'", "supports_identity"),
             ("SELECT id FROM comments WHERE identity = 'x'", "comments_identity"),
             ("DELETE FROM notification_outbox WHERE state = 'pending' AND follow_id IN (1, 2)", "notification_outbox_follow"),
+            ("SELECT id FROM comments WHERE state = 'visible' AND open_flags > 0 AND id > 5 ORDER BY id LIMIT 20", "comments_flagged"),
         ];
         for (sql, index) in cases {
             let p = plan(&conn, sql);

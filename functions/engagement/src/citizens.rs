@@ -115,6 +115,7 @@ pub fn verify(request: &ApiRequest) -> Result<Response, ApiError> {
                     engagement::adopt_identity(db, &before, &Identity::Phone(proved).key())?;
                 }
                 db.execute("DELETE FROM citizen_codes WHERE citizen_id = ?", &[int(citizen_id)])?;
+                notify::drop_pending_sign_in_codes(db, &phone)?;
                 Ok(response::json(200, &json!({"phone": phone, "verified": true}), "no-store"))
             }
             Check::Wrong { tries_left } => {
@@ -129,6 +130,7 @@ pub fn verify(request: &ApiRequest) -> Result<Response, ApiError> {
             }
             Check::Expired | Check::Exhausted => {
                 db.execute("DELETE FROM citizen_codes WHERE citizen_id = ?", &[int(citizen_id)])?;
+                notify::drop_pending_sign_in_codes(db, &phone)?;
                 Ok(code_problem(
                     lang,
                     "Kode sudah kedaluwarsa atau terlalu sering salah. Minta kode baru dengan {phone}.",
@@ -192,6 +194,8 @@ fn send_code(db: &Db, citizen_id: i64, phone: &PhoneNumber, now_at: DateTime<Utc
         "INSERT OR REPLACE INTO citizen_codes (citizen_id, phone, code_hash, expires_at, tries_left, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         &[int(citizen_id), text(phone.as_str()), text(&pending.code_hash), text(&expires_at), int(pending.tries_left), text(&now)],
     )?;
+    // An older code's message still waiting would only deliver a dead code.
+    notify::drop_pending_sign_in_codes(db, phone.as_str())?;
     notify::enqueue_message(db, "sign_in_code", FollowChannel::Sms, phone.as_str(), &json!({"text": code.sms_text()}), &now)?;
     Ok(json!({"phone": mask_address(FollowChannel::Sms, phone.as_str()), "expires_at": expires_at, "channel": "sms"}))
 }

@@ -1,12 +1,14 @@
 //! Comments: public text under a report, and their moderation.
 //!
 //! Bodies are stored as typed and returned as JSON strings; the HTML pages
-//! escape them. Three distinct identities flagging a comment hide it until
-//! staff review it; staff may hide or restore any comment of their reports.
+//! escape them. Three distinct identities with proved phones flagging a
+//! comment hide it until staff review it; flags from other identities (free
+//! citizen tokens, reporter tokens) bring it to the staff's "flagged" queue
+//! while it stays visible. Staff may hide or restore any comment of their
+//! reports; a restore is the review that clears open flags.
 //! Hidden comments leave the public listing and stay in the audit trail.
 
-use lapor_domain::engagement::{may_comment, CommentState};
-use lapor_domain::invalid::Invalid;
+use lapor_domain::engagement::{may_comment, CommentState, ReviewQueue};
 use lapor_domain::staff::{Decision, StaffAction};
 use lapor_domain::text::{CommentBody, DisplayName, ModerationReason};
 use lapor_platform::auth::{forbidden, require_staff};
@@ -54,6 +56,7 @@ pub fn create(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
         created_at: now.clone(),
         state: CommentState::Visible,
         open_flags: 0,
+        proved_flags: 0,
     };
     db.transaction(|db| {
         engagement::insert_comment(db, &comment.public_id, target.id, &identity.key(), comment.display_name.as_deref(), &comment.body, &now)
@@ -108,9 +111,9 @@ pub fn flag(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     rate_limit(request, &identity)?;
     let now = clock::timestamp(clock::now());
     let (added, state) = db.transaction(|db| -> Result<_, ApiError> {
-        let added = engagement::add_flag(db, comment.id, &identity.key(), reason.as_str(), &now)?;
+        let added = engagement::add_flag(db, comment.id, &identity.key(), identity.flags_count_toward_hiding(), reason.as_str(), &now)?;
         let current = engagement::find_comment(db, &comment.public_id)?.ok_or_else(|| ApiError::not_found(lang))?;
-        let next = current.state.after_flag(current.open_flags);
+        let next = current.state.after_flag(current.proved_flags);
         if next != current.state {
             engagement::set_comment_state(db, &current, next, "hidden_by_flags", "system", Some("flags"), &now)?;
         }
@@ -151,12 +154,11 @@ pub fn moderate(request: &ApiRequest, raw_id: &str, action: &str) -> Result<Resp
     Ok(response::json(200, &json!({"id": comment.public_id, "state": next.as_str()}), "no-store"))
 }
 
-/// `GET /api/v1/comments?state=hidden`: the review queue with flags and history.
-pub fn hidden(request: &ApiRequest) -> Result<Response, ApiError> {
+/// `GET /api/v1/comments?state=hidden|flagged`: a review queue (hidden
+/// comments, or visible ones with open flags) with flags and history.
+pub fn review_queue(request: &ApiRequest) -> Result<Response, ApiError> {
     let lang = request.lang;
-    if request.query("state") != Some("hidden") {
-        return Err(ApiError::validation(lang, &[Invalid::new("state", "Gunakan state=hidden.", "Use state=hidden.")]));
-    }
+    let queue = ReviewQueue::parse("state", request.query("state")).map_err(|e| ApiError::validation(lang, &[e]))?;
     let (limit, after) = (paging::limit(request, DEFAULT_PAGE, MAX_PAGE)?, paging::row_cursor(request)?);
     let now = clock::timestamp(clock::now());
     let db = Db::open()?;
@@ -165,7 +167,7 @@ pub fn hidden(request: &ApiRequest) -> Result<Response, ApiError> {
         Decision::Allow => principal.agency.clone(),
         _ => return Err(forbidden(lang)),
     };
-    let mut rows = engagement::hidden_comments(&db, agency.as_deref(), after, limit + 1)?;
+    let mut rows = engagement::review_queue(&db, queue, agency.as_deref(), after, limit + 1)?;
     let next_cursor = paging::next_page(&mut rows, limit, |(_, c)| paging::row_cursor_of(c.id));
     let mut items = Vec::new();
     for (tracking_id, comment) in &rows {
@@ -177,6 +179,8 @@ pub fn hidden(request: &ApiRequest) -> Result<Response, ApiError> {
         item["report"] = json!(tracking_id);
         item["state"] = json!(comment.state.as_str());
         item["flags"] = json!(engagement::flag_count(&db, comment.id)?);
+        item["open_flags"] = json!(comment.open_flags);
+        item["proved_flags"] = json!(comment.proved_flags);
         item["moderation"] = Value::Array(trail);
         items.push(item);
     }

@@ -11,7 +11,7 @@
 //! | GET, POST, DELETE | /api/v1/reports/:id/follows | [`follows`] |
 //! | POST | /api/v1/comments/{comment}/flags | [`comments::flag`] |
 //! | POST | /api/v1/comments/{comment}/hide, /restore | [`comments::moderate`] (staff) |
-//! | GET | /api/v1/comments?state=hidden | [`comments::hidden`] (staff: the review queue) |
+//! | GET | /api/v1/comments?state=hidden, ?state=flagged | [`comments::review_queue`] (staff: the review queues) |
 //!
 //! Writes need an identity (a citizen or reporter token) and are rate
 //! limited per identity and per client address (Spin variables).
@@ -60,7 +60,7 @@ fn route(request: &ApiRequest) -> Result<Response, ApiError> {
         ("DELETE", ["reports", id, "follows"]) => follows::remove(request, id),
         (_, ["reports", _, "follows"]) => Err(ApiError::method_not_allowed(lang, &["GET", "POST", "DELETE"])),
 
-        ("GET" | "HEAD", ["comments"]) => comments::hidden(request),
+        ("GET" | "HEAD", ["comments"]) => comments::review_queue(request),
         (_, ["comments"]) => Err(ApiError::method_not_allowed(lang, &["GET"])),
         ("POST", ["comments", id, "flags"]) => comments::flag(request, id),
         ("POST", ["comments", id, action @ ("hide" | "restore")]) => comments::moderate(request, id, action),

@@ -13,6 +13,10 @@
 //!    count): `sent`; or back to `pending` after an exponential back-off;
 //!    or `dead` after `notify_max_attempts` or a permanent refusal.
 //!
+//! A sign-in code's text is scrubbed from its row once the row is sent or
+//! dead; a code still waiting when its five minutes are over goes to the
+//! dead letter scrubbed, in step 1, instead of being sent.
+//!
 //! So a row is sent successfully at most once: it leaves `pending` on its
 //! first success, and while one call holds it no other call sends it. The
 //! one window left is a crash between the provider accepting and the row
@@ -24,17 +28,19 @@
 //! the lease has passed (it hands those rows back), so a slow provider
 //! cannot make two calls hold one row.
 //!
-//! The answer is `{claimed, sent, retrying, dead, released, more}`.
+//! The answer is `{claimed, sent, retrying, dead, released, expired, more}`.
 
 mod send;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use lapor_domain::follow::FollowChannel;
+use lapor_domain::otp;
 use lapor_domain::notification::{build_request, classify, render, Message, Notice, Outcome, ProviderRequest, Providers, RetryPolicy};
 use lapor_platform::auth::require_internal_call;
 use lapor_platform::db::{int, opt_text, text, Db};
 use lapor_platform::response::{self, ApiError};
-use lapor_platform::{clock, random};
+use lapor_platform::notify::SCRUB_SIGN_IN_CODE;
+use lapor_platform::{clock, notify, random};
 use serde_json::json;
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
@@ -107,9 +113,8 @@ fn deliver() -> Result<serde_json::Value, ApiError> {
     let timeout_seconds = number("notify_timeout_seconds", 15, 120).max(1);
     let providers = providers();
     let now_at = clock::now();
-    let now = clock::timestamp(now_at);
     let db = Db::open()?;
-    let claimed = claim(&db, &now, &clock::timestamp(now_at + LEASE), batch)?;
+    let (claimed, expired) = claim(&db, now_at, &clock::timestamp(now_at + LEASE), batch)?;
     let (mut sent, mut retrying, mut dead, mut released) = (0, 0, 0, 0);
     for row in &claimed {
         // Never start a send the lease might not cover: hand the rest back.
@@ -137,12 +142,13 @@ fn deliver() -> Result<serde_json::Value, ApiError> {
             _ => dead += 1,
         }
         // Only if the claim is still ours (nobody re-claimed it meanwhile).
-        // A sent sign-in code is scrubbed: the code is no longer needed.
+        // A sent or dead sign-in code is scrubbed: the code is of no more use.
         db.execute(
-            "UPDATE notification_outbox SET state = ?1, next_attempt_at = COALESCE(?2, next_attempt_at), last_error = ?3,
-                 provider_ref = ?4, sent_at = CASE WHEN ?1 = 'sent' THEN ?5 END,
-                 payload = CASE WHEN ?1 = 'sent' AND kind = 'sign_in_code' THEN '{}' ELSE payload END
-             WHERE id = ?6 AND attempts = ?7 AND state = 'pending'",
+            &format!(
+                "UPDATE notification_outbox SET state = ?1, next_attempt_at = COALESCE(?2, next_attempt_at), last_error = ?3,
+                     provider_ref = ?4, sent_at = CASE WHEN ?1 = 'sent' THEN ?5 END, payload = {SCRUB_SIGN_IN_CODE}
+                 WHERE id = ?6 AND attempts = ?7 AND state = 'pending'"
+            ),
             &[text(state), opt_text(next_attempt), opt_text(last_error), opt_text(provider_ref), text(&finished), int(row.id), int(row.attempts)],
         )?;
     }
@@ -152,19 +158,24 @@ fn deliver() -> Result<serde_json::Value, ApiError> {
         "retrying": retrying,
         "dead": dead,
         "released": released,
+        "expired": expired,
         "more": claimed.len() as i64 == batch,
     }))
 }
 
 /// Claims due rows: counts the attempt and moves them a lease ahead.
-fn claim(db: &Db, now: &str, lease_until: &str, batch: i64) -> Result<Vec<Claimed>, ApiError> {
-    db.transaction(|db| -> Result<Vec<Claimed>, ApiError> {
+/// Also returns how many sign-in codes expired unsent.
+fn claim(db: &Db, now_at: DateTime<Utc>, lease_until: &str, batch: i64) -> Result<(Vec<Claimed>, u64), ApiError> {
+    let now = clock::timestamp(now_at);
+    db.transaction(|db| -> Result<(Vec<Claimed>, u64), ApiError> {
+        // A code past its validity is useless: scrubbed, never sent.
+        let expired = notify::expire_sign_in_codes(db, &clock::timestamp(now_at - otp::VALID_FOR))?;
         db.execute("CREATE TEMP TABLE IF NOT EXISTS delivery_claim (id INTEGER PRIMARY KEY)", &[])?;
         db.execute("DELETE FROM delivery_claim", &[])?;
         db.execute(
             "INSERT INTO delivery_claim SELECT id FROM notification_outbox
              WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2",
-            &[text(now), int(batch)],
+            &[text(&now), int(batch)],
         )?;
         db.execute(
             "UPDATE notification_outbox SET attempts = attempts + 1, next_attempt_at = ?1 WHERE id IN (SELECT id FROM delivery_claim)",
@@ -176,7 +187,7 @@ fn claim(db: &Db, now: &str, lease_until: &str, batch: i64) -> Result<Vec<Claime
              ORDER BY o.id",
             &[],
         )?;
-        Ok(result
+        let claimed = result
             .rows()
             .map(|row| Claimed {
                 id: row.get::<i64>("id").unwrap_or_default(),
@@ -187,7 +198,8 @@ fn claim(db: &Db, now: &str, lease_until: &str, batch: i64) -> Result<Vec<Claime
                 attempts: row.get::<i64>("attempts").unwrap_or_default(),
                 secret: row.get::<&str>("secret").map(str::to_string),
             })
-            .collect())
+            .collect();
+        Ok((claimed, expired))
     })
 }
 

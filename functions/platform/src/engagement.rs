@@ -5,7 +5,7 @@
 //! are exact however many instances, or runner processes, write at once.
 
 use anyhow::Result;
-use lapor_domain::engagement::CommentState;
+use lapor_domain::engagement::{CommentState, ReviewQueue};
 use lapor_domain::follow::FollowChannel;
 
 use crate::db::{int, opt_text, text, Db};
@@ -130,10 +130,12 @@ pub struct CommentRow {
     pub body: String,
     pub created_at: String,
     pub state: CommentState,
+    /// Flags since staff last reviewed it, from anyone / from proved phones.
     pub open_flags: i64,
+    pub proved_flags: i64,
 }
 
-const COMMENT_COLUMNS: &str = "id, public_id, report_id, display_name, body, created_at, state, open_flags";
+const COMMENT_COLUMNS: &str = "id, public_id, report_id, display_name, body, created_at, state, open_flags, proved_flags";
 
 fn comment_row(row: &spin_sdk::sqlite3::Row<'_>) -> CommentRow {
     CommentRow {
@@ -145,6 +147,7 @@ fn comment_row(row: &spin_sdk::sqlite3::Row<'_>) -> CommentRow {
         created_at: row.get::<&str>("created_at").unwrap_or_default().to_string(),
         state: CommentState::from_stored(row.get::<&str>("state").unwrap_or_default()),
         open_flags: row.get::<i64>("open_flags").unwrap_or_default(),
+        proved_flags: row.get::<i64>("proved_flags").unwrap_or_default(),
     }
 }
 
@@ -176,14 +179,20 @@ pub fn find_comment(db: &Db, public_id: &str) -> Result<Option<CommentRow>> {
     Ok(comment_rows(&result).into_iter().next())
 }
 
-/// Hidden comments, for moderators (oldest first after row id `after`),
-/// only of reports held by `agency` when given.
-pub fn hidden_comments(db: &Db, agency: Option<&str>, after: i64, limit: u32) -> Result<Vec<(String, CommentRow)>> {
+/// The comments of a review queue, for moderators (oldest first after row
+/// id `after`), only of reports held by `agency` when given.
+pub fn review_queue(db: &Db, queue: ReviewQueue, agency: Option<&str>, after: i64, limit: u32) -> Result<Vec<(String, CommentRow)>> {
+    let in_queue = match queue {
+        ReviewQueue::Hidden => "c.state <> 'visible'",
+        ReviewQueue::Flagged => "c.state = 'visible' AND c.open_flags > 0",
+    };
     let result = db.execute(
-        "SELECT c.id, c.public_id, c.report_id, c.display_name, c.body, c.created_at, c.state, c.open_flags, r.tracking_id
-         FROM comments c JOIN reports r ON r.id = c.report_id
-         WHERE c.state <> 'visible' AND c.id > ? AND (? IS NULL OR r.agency = ?)
-         ORDER BY c.id LIMIT ?",
+        &format!(
+            "SELECT c.id, c.public_id, c.report_id, c.display_name, c.body, c.created_at, c.state, c.open_flags, c.proved_flags, r.tracking_id
+             FROM comments c JOIN reports r ON r.id = c.report_id
+             WHERE {in_queue} AND c.id > ? AND (? IS NULL OR r.agency = ?)
+             ORDER BY c.id LIMIT ?"
+        ),
         &[int(after), opt_text(agency), opt_text(agency), int(limit as i64)],
     )?;
     let rows = result.rows().map(|row| (row.get::<&str>("tracking_id").unwrap_or_default().to_string(), comment_row(&row)));
@@ -195,15 +204,19 @@ pub fn flag_count(db: &Db, comment_id: i64) -> Result<i64> {
     Ok(first_i64(db, "SELECT count(*) AS n FROM comment_flags WHERE comment_id = ?", &[int(comment_id)])?.unwrap_or(0))
 }
 
-/// Records a flag; returns whether it was this identity's first on the comment.
-pub fn add_flag(db: &Db, comment_id: i64, identity: &str, reason: &str, now: &str) -> Result<bool> {
+/// Records a flag; returns whether it was this identity's first on the
+/// comment. `proved`: the identity's flags count toward hiding.
+pub fn add_flag(db: &Db, comment_id: i64, identity: &str, proved: bool, reason: &str, now: &str) -> Result<bool> {
     db.execute(
         "INSERT OR IGNORE INTO comment_flags (comment_id, identity, reason, created_at) VALUES (?, ?, ?, ?)",
         &[int(comment_id), text(identity), text(reason), text(now)],
     )?;
     let added = db.changes() == 1;
     if added {
-        db.execute("UPDATE comments SET open_flags = open_flags + 1 WHERE id = ?", &[int(comment_id)])?;
+        db.execute(
+            "UPDATE comments SET open_flags = open_flags + 1, proved_flags = proved_flags + ? WHERE id = ?",
+            &[int(proved as i64), int(comment_id)],
+        )?;
     }
     Ok(added)
 }
@@ -214,7 +227,7 @@ pub fn set_comment_state(db: &Db, comment: &CommentRow, state: CommentState, act
     let was_visible = comment.state == CommentState::Visible;
     let is_visible = state == CommentState::Visible;
     // A restore is a review: flags counted before it no longer count.
-    let reset_flags = if is_visible { ", open_flags = 0" } else { "" };
+    let reset_flags = if is_visible { ", open_flags = 0, proved_flags = 0" } else { "" };
     db.execute(&format!("UPDATE comments SET state = ?{reset_flags} WHERE id = ?"), &[text(state.as_str()), int(comment.id)])?;
     let delta = (is_visible as i64) - (was_visible as i64);
     if delta != 0 {

@@ -39,6 +39,34 @@ pub fn enqueue_for_event(db: &Db, event_id: i64, event_type: &str, visibility: E
     Ok(())
 }
 
+/// SQL for a row's `payload` as it leaves `pending` for state `?1`: a sign-in
+/// code's text is cleared (`{}`) when the row is sent or dead. Nothing
+/// readable is kept of a code: it is valid five minutes, only its hash is
+/// stored (`citizen_codes`), and a row still waiting is deleted or scrubbed
+/// once its code is replaced, proved or expired.
+pub const SCRUB_SIGN_IN_CODE: &str = "CASE WHEN kind = 'sign_in_code' AND ?1 IN ('sent', 'dead') THEN '{}' ELSE payload END";
+
+/// A newer code for `address` was issued, or its code was proved or spent:
+/// the older messages still waiting carry a dead code, so they go.
+pub fn drop_pending_sign_in_codes(db: &Db, address: &str) -> Result<()> {
+    db.execute("DELETE FROM notification_outbox WHERE kind = 'sign_in_code' AND state = 'pending' AND address = ?", &[text(address)])?;
+    Ok(())
+}
+
+/// Sign-in codes created at or before `created_by` (their validity ago)
+/// that are still waiting: sending them is useless, so they go to the dead
+/// letter (a sign of a provider that was down), scrubbed.
+pub fn expire_sign_in_codes(db: &Db, created_by: &str) -> Result<u64> {
+    db.execute(
+        &format!(
+            "UPDATE notification_outbox SET state = ?1, payload = {SCRUB_SIGN_IN_CODE}, last_error = 'sign-in code expired before delivery'
+             WHERE kind = 'sign_in_code' AND state = 'pending' AND created_at <= ?2"
+        ),
+        &[text("dead"), text(created_by)],
+    )?;
+    Ok(db.changes())
+}
+
 /// Enqueues a one-off message that belongs to no event (a sign-in code).
 pub fn enqueue_message(db: &Db, kind: &str, channel: FollowChannel, address: &str, payload: &serde_json::Value, now: &str) -> Result<()> {
     db.execute(

@@ -5,6 +5,7 @@
 //! 413 rather than exhausting the instance's memory.
 
 use futures::StreamExt;
+use lapor_domain::client_address::{client_address, TrustedProxies};
 use lapor_domain::lang::Lang;
 use spin_sdk::http::IncomingRequest;
 
@@ -102,13 +103,24 @@ impl ApiRequest {
         self.header("spin-path-info").unwrap_or("")
     }
 
-    /// The client's address as Spin reports it, without the port.
+    /// The client's address for rate limits, without the port: the socket
+    /// peer Spin reports (`spin-client-addr`), or, when that peer is one of
+    /// the proxies in Spin variable `trusted_proxies`, the first untrusted
+    /// address of its `Forwarded` / `X-Forwarded-For` chain
+    /// (`lapor_domain::client_address`).
     pub fn client_ip(&self) -> String {
-        let addr = self.header("spin-client-addr").unwrap_or("unknown");
-        match addr.rsplit_once(':') {
-            Some((ip, port)) if port.chars().all(|c| c.is_ascii_digit()) => ip.trim_matches(['[', ']']).to_string(),
-            _ => addr.to_string(),
+        let peer = self.header("spin-client-addr").unwrap_or("unknown");
+        let (trusted, unreadable) = TrustedProxies::parse(&spin_sdk::variables::get("trusted_proxies").unwrap_or_default());
+        if !unreadable.is_empty() {
+            eprintln!("trusted_proxies: ignoring entries that are no address or range: {unreadable:?}");
         }
+        client_address(peer, self.header_lines("forwarded").as_deref(), self.header_lines("x-forwarded-for").as_deref(), &trusted)
+    }
+
+    /// Every line of a repeatable header, in order, joined by commas (RFC 9110 5.3).
+    pub fn header_lines(&self, name: &str) -> Option<String> {
+        let lines: Vec<&str> = self.headers.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
+        (!lines.is_empty()).then(|| lines.join(","))
     }
 
     /// The token of an `Authorization: Bearer ...` header.
