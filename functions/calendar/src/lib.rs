@@ -17,7 +17,7 @@ use lapor_domain::problem::ProblemKind;
 use lapor_domain::text::Title;
 use lapor_platform::auth::require_admin;
 use lapor_platform::db::{text, Db};
-use lapor_platform::request::ApiRequest;
+use lapor_platform::request::{bad_parameter, ApiRequest};
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::{clock, workflow};
 use serde_json::{json, Value};
@@ -45,7 +45,7 @@ fn list(request: &ApiRequest) -> Result<Response, ApiError> {
     let year: i32 = match request.query("year").filter(|y| !y.is_empty()) {
         None => clock::latest_indonesian_date(clock::now()).year(),
         Some(raw) => raw.trim().parse().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| {
-            ApiError::new(ProblemKind::MalformedRequest, request.lang, "Parameter `year` harus tahun 2000-2100.", "The `year` parameter must be a year from 2000 to 2100.")
+            bad_parameter(request.lang, "year", "Gunakan tahun 2000 sampai 2100.", "Use a year from 2000 to 2100.")
         })?,
     };
     let db = Db::open()?;

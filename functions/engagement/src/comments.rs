@@ -6,7 +6,6 @@
 //! Hidden comments leave the public listing and stay in the audit trail.
 
 use lapor_domain::engagement::{may_comment, CommentState};
-use lapor_domain::invalid::Invalid;
 use lapor_domain::staff::{Decision, StaffAction};
 use lapor_domain::text::{CommentBody, DisplayName, ModerationReason};
 use lapor_platform::auth::{forbidden, require_staff};
@@ -15,7 +14,7 @@ use lapor_platform::engagement::{self, CommentRow};
 use lapor_platform::fields::{self, check, err};
 use lapor_platform::identity::{identity_of, require_identity};
 use lapor_platform::paging;
-use lapor_platform::request::ApiRequest;
+use lapor_platform::request::{bad_parameter, ApiRequest};
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::{json_object, json_object_or_empty};
 use lapor_platform::{clock, random};
@@ -155,7 +154,7 @@ pub fn moderate(request: &ApiRequest, raw_id: &str, action: &str) -> Result<Resp
 pub fn hidden(request: &ApiRequest) -> Result<Response, ApiError> {
     let lang = request.lang;
     if request.query("state") != Some("hidden") {
-        return Err(ApiError::validation(lang, &[Invalid::new("state", "Gunakan state=hidden.", "Use state=hidden.")]));
+        return Err(bad_parameter(lang, "state", "Gunakan state=hidden.", "Use state=hidden."));
     }
     let (limit, after) = (paging::limit(request, DEFAULT_PAGE, MAX_PAGE)?, paging::row_cursor(request)?);
     let now = clock::timestamp(clock::now());

@@ -20,6 +20,7 @@
 mod admin;
 mod agency;
 mod notifications;
+mod queue;
 mod staff;
 mod views;
 
