@@ -1,6 +1,6 @@
 //! Rules every part of the API shares, through the real manifest and runner:
-//! the staff queues page like every listing, and a bad query parameter is
-//! 400 everywhere.
+//! the staff queues page like every listing, a bad query parameter is 400
+//! everywhere, and an unknown address under /api/ is a problem-details 404.
 
 use std::collections::HashSet;
 
@@ -216,5 +216,64 @@ async fn every_listing_answers_a_bad_query_parameter_with_400_naming_it() {
         assert_bad_parameter(&app, method.clone(), path, *token, field).await;
     }
     assert_eq!(app.count("SELECT count(*) FROM follows WHERE identity LIKE 'citizen:%'"), 1, "a refused request changes nothing");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn every_unknown_address_under_api_is_a_problem_404() {
+    let app = spawn().await;
+    let id = app.file(&report(1)).await["tracking_id"].as_str().unwrap().to_string();
+    let unknown = [
+        // no component claims these: the catch-all
+        "/api".to_string(),
+        "/api/".to_string(),
+        "/api/v2/reports".to_string(),
+        "/api/v1/nope".to_string(),
+        "/api/v1/health/extra".to_string(),
+        "/api/v1/calendar".to_string(),
+        // inside each component's own prefixes
+        format!("/api/v1/reports/{id}/nonsense"),
+        format!("/api/v1/reports/{id}/supports/extra"),
+        "/api/v1/agencies/pemkot-32.73/units".to_string(),
+        "/api/v1/citizens/nope".to_string(),
+        "/api/v1/comments/abc/nope".to_string(),
+        "/api/v1/calendar/holidays/2026/01/01".to_string(),
+        "/api/v1/admin/nope".to_string(),
+        "/api/v1/agency".to_string(),
+        format!("/api/v1/agency/reports/{id}/nonsense"),
+        format!("/api/v1/admin/reports/{id}/assign"),
+        "/api/v1/staff/x/y".to_string(),
+    ];
+    for path in &unknown {
+        for method in [Method::GET, Method::POST] {
+            for (lang, title) in [("en", "Not found"), ("id", "Tidak ditemukan")] {
+                let response = app.client.request(method.clone(), app.url(path)).bearer_auth(BOOTSTRAP).header("accept-language", lang).send().await.unwrap();
+                let status = response.status().as_u16();
+                let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string());
+                let text = response.text().await.unwrap();
+                assert_eq!((status, content_type.as_deref()), (404, Some("application/problem+json")), "{method} {path}: {text}");
+                let problem: Value = serde_json::from_str(&text).unwrap();
+                assert_eq!((problem["type"].as_str(), problem["status"].as_i64(), problem["title"].as_str()), (Some("/problems/not-found"), Some(404), Some(title)), "{method} {path}");
+            }
+        }
+    }
+
+    // A path that exists with another method: 405 naming the methods it takes.
+    for (method, path, allow) in [
+        (Method::PUT, "/api/v1/admin/reports".to_string(), "GET"),
+        (Method::GET, format!("/api/v1/agency/reports/{id}/assign"), "POST"),
+        (Method::GET, format!("/api/v1/admin/reports/{id}/verify"), "POST"),
+        (Method::POST, "/api/v1/agencies/pemkot-32.73".to_string(), "GET"),
+        (Method::POST, "/api/v1/health".to_string(), "GET, HEAD"),
+    ] {
+        let response = app.client.request(method.clone(), app.url(&path)).bearer_auth(BOOTSTRAP).send().await.unwrap();
+        assert_eq!(response.status(), 405, "{method} {path}");
+        assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+        assert_eq!(response.headers()["content-type"], "application/problem+json", "{method} {path}");
+    }
+    // The real routes still win over the catch-all.
+    assert_eq!(app.get("/api/v1/health").await.status(), 200);
+    assert_eq!(app.get("/api/v1/agencies/pemkot-32.73").await.status(), 200);
+    assert_eq!(app.get("/api/v1/calendar/holidays?year=2026").await.status(), 200);
     app.stop().await;
 }

@@ -32,6 +32,9 @@ async fn handle(incoming: IncomingRequest) -> Response {
 fn route(request: &ApiRequest) -> Result<Response, ApiError> {
     let lang = request.lang;
     let date = request.path_info().trim_matches('/').to_string();
+    if date.contains('/') {
+        return Err(ApiError::not_found(lang));
+    }
     match (request.method.as_str(), date.is_empty()) {
         ("GET" | "HEAD", true) => list(request),
         (_, true) => Err(ApiError::method_not_allowed(lang, &["GET"])),
