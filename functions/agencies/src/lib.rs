@@ -31,13 +31,16 @@ async fn handle(incoming: IncomingRequest) -> Response {
 }
 
 fn route(request: &ApiRequest) -> Result<Response, ApiError> {
+    let path = request.path_info().trim_matches('/');
+    if path.contains('/') {
+        return Err(ApiError::not_found(request.lang));
+    }
     if !matches!(request.method.as_str(), "GET" | "HEAD") {
         return Err(ApiError::method_not_allowed(request.lang, &["GET"]));
     }
-    match request.path_info().trim_matches('/') {
+    match path {
         "" => list(request),
-        code if !code.contains('/') => read(request, code),
-        _ => Err(ApiError::not_found(request.lang)),
+        code => read(request, code),
     }
 }
 

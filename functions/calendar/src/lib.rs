@@ -17,7 +17,7 @@ use lapor_domain::problem::ProblemKind;
 use lapor_domain::text::Title;
 use lapor_platform::auth::require_admin;
 use lapor_platform::db::{text, Db};
-use lapor_platform::request::ApiRequest;
+use lapor_platform::request::{bad_parameter, ApiRequest};
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::{clock, workflow};
 use serde_json::{json, Value};
@@ -32,6 +32,9 @@ async fn handle(incoming: IncomingRequest) -> Response {
 fn route(request: &ApiRequest) -> Result<Response, ApiError> {
     let lang = request.lang;
     let date = request.path_info().trim_matches('/').to_string();
+    if date.contains('/') {
+        return Err(ApiError::not_found(lang));
+    }
     match (request.method.as_str(), date.is_empty()) {
         ("GET" | "HEAD", true) => list(request),
         (_, true) => Err(ApiError::method_not_allowed(lang, &["GET"])),
@@ -45,7 +48,7 @@ fn list(request: &ApiRequest) -> Result<Response, ApiError> {
     let year: i32 = match request.query("year").filter(|y| !y.is_empty()) {
         None => clock::latest_indonesian_date(clock::now()).year(),
         Some(raw) => raw.trim().parse().ok().filter(|y| (2000..=2100).contains(y)).ok_or_else(|| {
-            ApiError::new(ProblemKind::MalformedRequest, request.lang, "Parameter `year` harus tahun 2000-2100.", "The `year` parameter must be a year from 2000 to 2100.")
+            bad_parameter(request.lang, "year", "Gunakan tahun 2000 sampai 2100.", "Use a year from 2000 to 2100.")
         })?,
     };
     let db = Db::open()?;

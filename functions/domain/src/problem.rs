@@ -145,6 +145,24 @@ impl Problem {
         )
     }
 
+    /// 400 for query parameters that cannot be understood, each named in
+    /// `errors` as a 422 names fields: one rule for every listing.
+    pub fn bad_parameters(lang: Lang, invalid: &[crate::invalid::Invalid]) -> Self {
+        let names: Vec<String> = invalid.iter().take(MAX_FIELD_ERRORS).map(|i| format!("`{}`", i.field)).collect();
+        let (detail_id, detail_en) = match invalid {
+            [one] => (format!("Parameter `{}` tidak valid. {}", one.field, one.id), format!("Invalid `{}` parameter. {}", one.field, one.en)),
+            _ => (format!("Parameter tidak valid: {}.", names.join(", ")), format!("Invalid parameters: {}.", names.join(", "))),
+        };
+        let mut problem = Self::new(ProblemKind::MalformedRequest, lang, &detail_id, &detail_en);
+        problem.errors = invalid.iter().take(MAX_FIELD_ERRORS).map(|i| i.render(lang)).collect();
+        problem
+    }
+
+    /// 404 for an unknown report or an address that names nothing.
+    pub fn not_found(lang: Lang) -> Self {
+        Self::new(ProblemKind::NotFound, lang, "Laporan atau alamat yang diminta tidak ada.", "The requested report or resource does not exist.")
+    }
+
     /// 422 listing every invalid field.
     pub fn validation(lang: Lang, invalid: &[crate::invalid::Invalid]) -> Self {
         let mut problem = Self::new(
@@ -187,6 +205,27 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
         assert_eq!(v["errors"], serde_json::json!([{"field": "title", "message": "Wajib diisi."}]));
         assert_eq!(Problem::validation(Lang::En, &invalid).errors[0].message, "Required.");
+    }
+
+    #[test]
+    fn bad_parameters_are_400_naming_each_parameter() {
+        let limit = crate::invalid::Invalid::new("limit", "Gunakan angka 1 sampai 100.", "Use a number from 1 to 100.");
+        let p = Problem::bad_parameters(Lang::En, std::slice::from_ref(&limit));
+        let v: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+        assert_eq!((v["status"].as_u64(), v["type"].as_str()), (Some(400), Some("/problems/malformed-request")));
+        assert_eq!(v["detail"], "Invalid `limit` parameter. Use a number from 1 to 100.");
+        assert_eq!(v["errors"], serde_json::json!([{"field": "limit", "message": "Use a number from 1 to 100."}]));
+
+        let cursor = crate::invalid::Invalid::new("cursor", "Gunakan next_cursor.", "Use next_cursor.");
+        let p = Problem::bad_parameters(Lang::Id, &[limit, cursor]);
+        assert_eq!(p.detail, "Parameter tidak valid: `limit`, `cursor`.");
+        assert_eq!(p.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>(), ["Gunakan angka 1 sampai 100.", "Gunakan next_cursor."]);
+    }
+
+    #[test]
+    fn not_found_speaks_both_languages() {
+        assert_eq!((Problem::not_found(Lang::En).status, Problem::not_found(Lang::En).type_uri.as_str()), (404, "/problems/not-found"));
+        assert_eq!(Problem::not_found(Lang::Id).title, "Tidak ditemukan");
     }
 
     #[test]

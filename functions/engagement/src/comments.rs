@@ -158,7 +158,7 @@ pub fn moderate(request: &ApiRequest, raw_id: &str, action: &str) -> Result<Resp
 /// comments, or visible ones with open flags) with flags and history.
 pub fn review_queue(request: &ApiRequest) -> Result<Response, ApiError> {
     let lang = request.lang;
-    let queue = ReviewQueue::parse("state", request.query("state")).map_err(|e| ApiError::validation(lang, &[e]))?;
+    let queue = ReviewQueue::parse("state", request.query("state")).map_err(|e| ApiError::bad_parameters(lang, &[e]))?;
     let (limit, after) = (paging::limit(request, DEFAULT_PAGE, MAX_PAGE)?, paging::row_cursor(request)?);
     let now = clock::timestamp(clock::now());
     let db = Db::open()?;

@@ -106,7 +106,7 @@ pub fn remove(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
         (_, Some(_)) => Err(Invalid::new("address", "Sertakan juga channel.", "Give the channel too.")),
         (_, None) => Ok(None),
     };
-    check(lang, Vec::new(), vec![err(&channel), err(&address)])?;
+    fields::check_query(lang, vec![err(&channel), err(&address)])?;
     let (channel, address) = (channel.expect("checked"), address.expect("checked"));
     let db = Db::open()?;
     let identity = require_identity(&db, request)?;

@@ -48,6 +48,17 @@ pub fn check(lang: Lang, mut errors: Vec<Invalid>, results: Vec<Option<Invalid>>
     }
 }
 
+/// Collects query-parameter results into one 400 listing every problem
+/// (a listing's filters are no body fields: a bad one is a malformed request).
+pub fn check_query(lang: Lang, results: Vec<Option<Invalid>>) -> Result<(), ApiError> {
+    let errors: Vec<Invalid> = results.into_iter().flatten().collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::bad_parameters(lang, &errors))
+    }
+}
+
 pub fn err<T>(result: &Result<T, Invalid>) -> Option<Invalid> {
     result.as_ref().err().cloned()
 }

@@ -196,21 +196,17 @@ pub fn tracking_id_from_path(raw: &str, lang: Lang) -> Result<lapor_domain::trac
     })
 }
 
-/// 400 for a query parameter that cannot be understood.
+/// 400 for a query parameter that cannot be understood, named in `errors`
+/// (every listing answers a bad parameter so; see [`crate::fields::check_query`]).
 pub fn bad_parameter(lang: Lang, name: &str, id: &str, en: &str) -> crate::response::ApiError {
-    crate::response::ApiError::new(
-        lapor_domain::problem::ProblemKind::MalformedRequest,
-        lang,
-        &format!("Parameter `{name}` tidak valid: {id}"),
-        &format!("Invalid `{name}` parameter: {en}"),
-    )
+    crate::response::ApiError::bad_parameters(lang, &[lapor_domain::invalid::Invalid::new(name, id, en)])
 }
 
 /// The words of a `q` search parameter: at most 5, each cut to 50 characters.
 pub fn search_words(lang: Lang, raw: &str) -> Result<Vec<String>, crate::response::ApiError> {
     let words: Vec<String> = raw.split_whitespace().map(|w| w.chars().take(50).collect()).collect();
     if words.len() > 5 {
-        return Err(bad_parameter(lang, "q", "paling banyak 5 kata.", "at most 5 words."));
+        return Err(bad_parameter(lang, "q", "Paling banyak 5 kata.", "At most 5 words."));
     }
     Ok(words)
 }

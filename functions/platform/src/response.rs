@@ -35,13 +35,13 @@ impl ApiError {
         }
     }
 
+    /// 400 for query parameters that cannot be understood, each in `errors`.
+    pub fn bad_parameters(lang: Lang, invalid: &[Invalid]) -> Self {
+        ApiError::Problem(Problem::bad_parameters(lang, invalid), Vec::new())
+    }
+
     pub fn not_found(lang: Lang) -> Self {
-        Self::new(
-            ProblemKind::NotFound,
-            lang,
-            "Laporan atau alamat yang diminta tidak ada.",
-            "The requested report or resource does not exist.",
-        )
+        ApiError::Problem(Problem::not_found(lang), Vec::new())
     }
 
     pub fn method_not_allowed(lang: Lang, allowed: &[&str]) -> Self {

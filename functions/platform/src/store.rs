@@ -489,32 +489,55 @@ pub fn log_identity_read(db: &Db, report_id: i64, staff_id: &str, at: &str) -> R
     Ok(())
 }
 
-/// Staff listings: reports in `statuses`, optionally of one agency and unit,
-/// oldest first (a queue is worked from its oldest end).
+/// Which reports a staff queue covers: its scope (an agency) and its
+/// filters other than the status. The list and its counts share it, so a
+/// count never covers a report the list would not show.
+#[derive(Default)]
+pub struct StaffScope<'a> {
+    pub agency: Option<&'a str>,
+    pub unit: Option<&'a str>,
+}
+
+impl StaffScope<'_> {
+    /// ` AND ...` conditions with their parameters.
+    fn conditions(&self) -> (String, Vec<Value>) {
+        let mut sql = String::new();
+        let mut params = Vec::new();
+        for (column, value) in [("agency", self.agency), ("unit", self.unit)] {
+            if let Some(value) = value {
+                sql.push_str(&format!(" AND {column} = ?"));
+                params.push(text(value));
+            }
+        }
+        (sql, params)
+    }
+}
+
+/// Staff listings: reports of `scope`, optionally in one status, oldest
+/// first (a queue is worked from its oldest end), continuing after the
+/// (created_at, id) `after`; `limit` of them, each with its row id.
 pub fn list_for_staff(
     db: &Db,
     status: Option<Status>,
-    agency: Option<&str>,
-    unit: Option<&str>,
+    scope: &StaffScope<'_>,
+    after: Option<&(String, i64)>,
     limit: u32,
-) -> Result<Vec<serde_json::Value>> {
-    let mut sql = String::from(
-        "SELECT tracking_id, kind, title, status, visibility, reporter_identity, agency, unit, category, region, created_at, updated_at, version,
+) -> Result<Vec<(i64, serde_json::Value)>> {
+    let (conditions, mut params) = scope.conditions();
+    let mut sql = format!(
+        "SELECT id, tracking_id, kind, title, status, visibility, reporter_identity, agency, unit, category, region, created_at, updated_at, version,
                 verification_due, response_due, completion_due
-         FROM reports WHERE 1 = 1",
+         FROM reports WHERE 1 = 1{conditions}"
     );
-    let mut params = Vec::new();
     if let Some(status) = status {
         sql.push_str(" AND status = ?");
         params.push(text(status.as_str()));
     }
-    if let Some(agency) = agency {
-        sql.push_str(" AND agency = ?");
-        params.push(text(agency));
-    }
-    if let Some(unit) = unit {
-        sql.push_str(" AND unit = ?");
-        params.push(text(unit));
+    if let Some((created_at, id)) = after {
+        sql.push_str(" AND (created_at > ? OR (created_at = ? AND id > ?))");
+        params.push(text(created_at.as_str()));
+        params.push(text(created_at.as_str()));
+        params.push(int(*id));
     }
     sql.push_str(" ORDER BY created_at, id LIMIT ?");
     params.push(int(i64::from(limit)));
@@ -528,8 +551,19 @@ pub fn list_for_staff(
                 item.insert(column.into(), get_text(&row, column).map(serde_json::Value::String).unwrap_or(serde_json::Value::Null));
             }
             item.insert("version".into(), serde_json::json!(row.get::<i64>("version").unwrap_or(0)));
-            serde_json::Value::Object(item)
+            (row.get::<i64>("id").unwrap_or_default(), serde_json::Value::Object(item))
         })
+        .collect())
+}
+
+/// How many reports of `scope` are in each status (every status, zeros included).
+pub fn staff_counts(db: &Db, scope: &StaffScope<'_>) -> Result<Vec<(Status, i64)>> {
+    let (conditions, params) = scope.conditions();
+    let result = db.execute(&format!("SELECT status, count(*) AS n FROM reports WHERE 1 = 1{conditions} GROUP BY status"), &params)?;
+    let counted: Vec<(String, i64)> = result.rows().map(|row| (get_text(&row, "status").unwrap_or_default(), row.get::<i64>("n").unwrap_or(0))).collect();
+    Ok(Status::ALL
+        .into_iter()
+        .map(|status| (status, counted.iter().find(|(s, _)| s == status.as_str()).map_or(0, |(_, n)| *n)))
         .collect())
 }
 

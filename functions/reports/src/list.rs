@@ -4,7 +4,6 @@
 //! variable `publish_unverified_reports` is "true".
 
 use lapor_domain::codes::{AgencyCode, CategoryCode, RegionCode};
-use lapor_domain::cursor::Cursor;
 use lapor_domain::lifecycle::Status;
 use lapor_domain::view::list_item;
 use lapor_platform::db::Db;
@@ -47,10 +46,7 @@ fn filter_of(request: &ApiRequest) -> Result<ListFilter, ApiError> {
     if let Some(raw) = present("q") {
         filter.words = lapor_platform::request::search_words(request.lang, raw)?;
     }
-    if let Some(raw) = present("cursor") {
-        let cursor = Cursor::decode(raw).ok_or_else(|| paging::bad_cursor(request.lang))?;
-        filter.after = Some((cursor.created_at, cursor.id));
-    }
+    filter.after = paging::time_cursor(request)?;
     Ok(filter)
 }
 
@@ -59,7 +55,7 @@ pub fn list(request: &ApiRequest) -> Result<Response, ApiError> {
     let limit = paging::limit(request, DEFAULT_PAGE, MAX_PAGE)?;
     let db = Db::open()?;
     let mut rows = store::list_public(&db, &filter, limit + 1)?;
-    let next_cursor = paging::next_page(&mut rows, limit, |(id, record)| Cursor { created_at: record.created_at.clone(), id: *id }.encode());
+    let next_cursor = paging::next_page(&mut rows, limit, |(id, record)| paging::time_cursor_of(&record.created_at, *id));
     let items: Vec<_> = rows.iter().map(|(_, record)| list_item(record)).collect();
     let mut response = response::json(200, &json!({"items": items, "next_cursor": next_cursor}), "public, max-age=15");
     response.set_header("vary", "accept-language");

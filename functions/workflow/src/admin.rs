@@ -14,25 +14,23 @@ use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::{self, Change, NewEvent, ReportState};
 use lapor_domain::sla::{Clock, ClockKind};
 use lapor_platform::sla::{calendar, clock_columns, zone_of};
-use lapor_platform::{clock, store};
-use serde_json::json;
+use lapor_platform::store::{self, StaffScope};
+use lapor_platform::clock;
+use serde_json::{json, Value};
 use spin_sdk::http::Response;
 use spin_sdk::sqlite3::Value as SqlValue;
 
 use lapor_platform::fields::{self, check, err};
+use crate::queue::{self, QueueQuery};
 use crate::views::{done, staff_view};
 
 pub fn queue(request: &ApiRequest) -> Result<Response, ApiError> {
-    let now_at = clock::now();
-    let now = clock::timestamp(now_at);
+    let query = QueueQuery::parse(request, Some(Status::Submitted))?;
+    let now = clock::timestamp(clock::now());
     let db = Db::open()?;
     require_admin(&db, request, &now)?;
-    let status = match request.query("status").filter(|s| !s.is_empty()) {
-        Some(raw) => Status::parse("status", raw).map_err(|e| ApiError::validation(request.lang, &[e]))?,
-        None => Status::Submitted,
-    };
-    let items = store::list_for_staff(&db, Some(status), None, None, 200)?;
-    Ok(response::json(200, &json!({"items": items}), "private, no-store"))
+    let body = queue::page(&db, &query, &StaffScope::default())?;
+    Ok(response::json(200, &Value::Object(body), "private, no-store"))
 }
 
 /// Loads a report for an intake action; unknown IDs are 404.

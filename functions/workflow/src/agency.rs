@@ -9,17 +9,19 @@ use lapor_domain::text::Note;
 use lapor_domain::view::EventVisibility;
 use lapor_platform::auth::{forbidden, require_staff};
 use lapor_platform::db::{text, Db};
-use lapor_platform::request::ApiRequest;
+use lapor_platform::request::{bad_parameter, ApiRequest};
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::{self, Change, NewEvent, ReportState};
 use lapor_domain::sla::{Clock, ClockKind};
 use lapor_platform::sla::{calendar, clock_columns, zone_of};
-use lapor_platform::{clock, store};
+use lapor_platform::store::{self, StaffScope};
+use lapor_platform::clock;
 use serde_json::{json, Value};
 use spin_sdk::http::Response;
 use spin_sdk::sqlite3::Value as SqlValue;
 
 use lapor_platform::fields::{self, check, err};
+use crate::queue::{self, QueueQuery};
 use crate::views::{done, staff_view};
 
 /// Loads a report and checks `action` for `principal`: another agency's
@@ -36,25 +38,25 @@ fn authorized(db: &Db, request: &ApiRequest, principal: &Principal, raw_id: &str
 
 pub fn inbox(request: &ApiRequest) -> Result<Response, ApiError> {
     let lang = request.lang;
-    let now_at = clock::now();
-    let now = clock::timestamp(now_at);
+    let query = QueueQuery::parse(request, None)?;
+    let now = clock::timestamp(clock::now());
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
     // Administrators name the agency they look at; everyone else sees their own.
     let agency = match (&principal.role, &principal.agency) {
-        (Role::Admin, _) => request.query("agency").map(str::to_string),
+        (Role::Admin, _) => match request.query("agency").map(str::trim).filter(|a| !a.is_empty()) {
+            Some(raw) => Some(AgencyCode::parse("agency", raw).map_err(|e| bad_parameter(lang, "agency", &e.id, &e.en))?.as_str().to_string()),
+            None => None,
+        },
         (_, agency) => agency.clone(),
     };
     let Some(agency) = agency else {
-        return Err(ApiError::validation(lang, &[Invalid::new("agency", "Sebutkan instansi (?agency=...).", "Name the agency (?agency=...).")]));
+        return Err(bad_parameter(lang, "agency", "Sebutkan instansi (?agency=...).", "Name the agency (?agency=...)."));
     };
-    let status = match request.query("status").filter(|s| !s.is_empty()) {
-        Some(raw) => Some(Status::parse("status", raw).map_err(|e| ApiError::validation(lang, &[e]))?),
-        None => None,
-    };
-    let unit = request.query("unit").filter(|u| !u.is_empty());
-    let items = store::list_for_staff(&db, status, Some(&agency), unit, 200)?;
-    Ok(response::json(200, &json!({"agency": agency, "items": items}), "private, no-store"))
+    let unit = request.query("unit").map(str::trim).filter(|u| !u.is_empty());
+    let mut body = queue::page(&db, &query, &StaffScope { agency: Some(&agency), unit })?;
+    body.insert("agency".into(), json!(agency));
+    Ok(response::json(200, &Value::Object(body), "private, no-store"))
 }
 
 pub fn read(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {

@@ -5,21 +5,24 @@
 //! | --- | --- | --- |
 //! | POST | /api/v1/staff | admin; coordinator for its own agency |
 //! | DELETE | /api/v1/staff/{id} | admin; coordinator for its own agency |
-//! | GET | /api/v1/admin/reports?status= | admin (oldest first) |
+//! | GET | /api/v1/admin/reports?status=&limit=&cursor= | admin (oldest first, counts per status: [`queue`]) |
 //! | GET | /api/v1/admin/reports/{id} | admin (with the reporter's identity, logged) |
 //! | POST | /api/v1/admin/reports/{id}/verify, /hold, /archive | admin |
-//! | GET | /api/v1/agency/reports?status=&unit= | the agency's staff |
+//! | GET | /api/v1/agency/reports?status=&unit=&limit=&cursor= | the agency's staff (the same shape) |
 //! | GET | /api/v1/agency/reports/{id} | the agency's staff |
 //! | POST | /api/v1/agency/reports/{id}/assign, /forward | coordinator |
 //! | POST | /api/v1/agency/reports/{id}/responses | coordinator, officer |
 //! | GET | /api/v1/admin/notifications?state=dead | admin (the dead letter, addresses masked) |
 //! | POST | /api/v1/admin/notifications/{n}/retry | admin |
 //!
-//! `{id}` is a report's tracking ID; `{n}` a notification's number.
+//! `{id}` is a report's tracking ID; `{n}` a notification's number. Any
+//! other path below the component's prefixes is 404, a known one with
+//! another method 405 with `Allow`.
 
 mod admin;
 mod agency;
 mod notifications;
+mod queue;
 mod staff;
 mod views;
 
@@ -65,7 +68,9 @@ fn route(request: &ApiRequest) -> Result<Response, ApiError> {
         (["admin" | "agency", "reports"], _) | (["admin" | "agency", "reports", _], _) => {
             Err(ApiError::method_not_allowed(lang, &["GET"]))
         }
-        (["admin" | "agency", "reports", _, _], _) => Err(ApiError::method_not_allowed(lang, &["POST"])),
+        (["admin", "reports", _, "verify" | "hold" | "archive"], _) | (["agency", "reports", _, "assign" | "forward" | "responses"], _) => {
+            Err(ApiError::method_not_allowed(lang, &["POST"]))
+        }
         _ => Err(ApiError::not_found(lang)),
     }
 }

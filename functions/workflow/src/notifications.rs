@@ -6,12 +6,11 @@
 //! channel, not to read an anonymous reporter's phone number.
 
 use lapor_domain::follow::{mask_address, FollowChannel};
-use lapor_domain::invalid::Invalid;
 use lapor_domain::problem::ProblemKind;
 use lapor_platform::auth::require_admin;
 use lapor_platform::db::{int, text, Db};
 use lapor_platform::paging;
-use lapor_platform::request::ApiRequest;
+use lapor_platform::request::{bad_parameter, ApiRequest};
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::clock;
 use serde_json::{json, Value};
@@ -21,7 +20,7 @@ use spin_sdk::http::Response;
 pub fn dead_letter(request: &ApiRequest) -> Result<Response, ApiError> {
     let lang = request.lang;
     if request.query("state").unwrap_or("dead") != "dead" {
-        return Err(ApiError::validation(lang, &[Invalid::new("state", "Gunakan state=dead.", "Use state=dead.")]));
+        return Err(bad_parameter(lang, "state", "Gunakan state=dead.", "Use state=dead."));
     }
     let limit = paging::limit(request, 20, 200)?;
     let after = paging::row_cursor(request)?;
