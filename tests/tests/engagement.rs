@@ -752,7 +752,7 @@ async fn flags_from_unproved_identities_bring_a_comment_to_review_without_hiding
         "{item}"
     );
     let (status, body) = app.call(Method::GET, "/api/v1/comments?state=visible", Some(&coordinator), None).await;
-    assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("state")), "{body}");
+    assert_eq!((status, body["errors"][0]["field"].as_str()), (400, Some("state")), "{body}");
 
     // Three identities with proved phones hide it; it moves to the hidden queue.
     for (n, phone) in ["081322220001", "081322220002", "081322220003"].into_iter().enumerate() {
