@@ -4,12 +4,18 @@
 //! key-value store in `<state-dir>/sqlite_key_value.db` and a `default`
 //! database in `<state-dir>/sqlite_db.db`. Any other label must be defined
 //! here, or start-up fails, as in Spin.
+//!
+//! `[outbound_networking] block_networks = ["private", "1.2.3.4/32"]` refuses
+//! outbound connections to those addresses (see `outbound.rs`); without it,
+//! nothing is blocked, as in Spin.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
+
+use crate::outbound::BlockedNetworks;
 
 pub const DEFAULT_LABEL: &str = "default";
 pub const DEFAULT_KV_FILE: &str = "sqlite_key_value.db";
@@ -36,6 +42,8 @@ pub struct RuntimeConfig {
     pub sqlite_databases: BTreeMap<String, SqliteBackend>,
     /// Prefix of environment variables that provide application variables.
     pub env_variable_prefix: String,
+    /// Addresses no outbound connection may go to.
+    pub blocked_networks: BlockedNetworks,
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,6 +55,17 @@ struct RawRuntimeConfig {
     sqlite_database: BTreeMap<String, toml::Table>,
     #[serde(default)]
     variables_provider: Vec<toml::Table>,
+    outbound_networking: Option<OutboundNetworkingOptions>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutboundNetworkingOptions {
+    #[serde(default)]
+    block_networks: Vec<String>,
+    // Spin's connection caps: known, but not implemented here.
+    max_socket_connections: Option<usize>,
+    max_total_connections: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,6 +154,14 @@ impl RuntimeConfig {
                 ),
             };
             config.sqlite_databases.insert(label, backend);
+        }
+
+        if let Some(networking) = raw.outbound_networking {
+            if networking.max_socket_connections.is_some() || networking.max_total_connections.is_some() {
+                bail!("{origin}: `outbound_networking.max_socket_connections` and `max_total_connections` need real Spin (this runner supports `block_networks`)");
+            }
+            config.blocked_networks = BlockedNetworks::parse(&networking.block_networks)
+                .map_err(|e| anyhow!("{origin}: field `outbound_networking.block_networks`: {e}"))?;
         }
 
         for (index, table) in raw.variables_provider.into_iter().enumerate() {
@@ -243,6 +270,29 @@ type = "env"
             }
         }
         assert!(seen >= 2, "expected the local and redis runtime configs in {}", dir.display());
+    }
+
+    #[test]
+    fn parses_block_networks_with_spins_strictness() {
+        let c = RuntimeConfig::parse("[outbound_networking]\nblock_networks = [\"private\", \"1.2.3.4/32\"]\n", "rc.toml", Path::new("."))
+            .unwrap();
+        assert!(c.blocked_networks.is_blocked("127.0.0.1".parse().unwrap()));
+        assert!(c.blocked_networks.is_blocked("1.2.3.4".parse().unwrap()));
+        assert!(!c.blocked_networks.is_blocked("1.2.3.5".parse().unwrap()));
+        assert!(RuntimeConfig::defaults(Path::new(".")).blocked_networks.is_empty(), "nothing is blocked by default");
+
+        let e = RuntimeConfig::parse("[outbound_networking]\nblock_networks = [\"intranet\"]\n", "rc.toml", Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("rc.toml") && e.contains("outbound_networking.block_networks") && e.contains("\"private\""), "{e}");
+        let e = RuntimeConfig::parse("[outbound_networking]\nblock_network = []\n", "rc.toml", Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown field `block_network`"), "{e}");
+        let e = RuntimeConfig::parse("[outbound_networking]\nmax_total_connections = 5\n", "rc.toml", Path::new("."))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("real Spin"), "{e}");
     }
 
     #[test]

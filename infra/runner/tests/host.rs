@@ -1,6 +1,6 @@
 //! The runner, driven over real HTTP with a real guest (the probe component):
 //! routing, Spin's headers, store allow-lists, KV atomics on both backends,
-//! SQLite transactions, variables, outbound rules, files,
+//! SQLite transactions, variables, outbound rules and blocked networks, files,
 //! the scheduler, the compiled-component cache, graceful shutdown, and slow or
 //! greedy clients (timeouts, the body buffer, the per-address cap).
 
@@ -374,6 +374,47 @@ async fn undefined_store_label_fails_start_up() {
         .expect("start must fail");
     let message = format!("{error:#}");
     assert!(message.contains("`cache`") && message.contains("[key_value_store.cache]"), "{message}");
+}
+
+/// An upstream on loopback, reached by name (`localhost`) and by address.
+async fn blocked_networks_app(runtime_config: Option<&str>) -> (support::TestApp, u16) {
+    let upstream = local_http_server("hello from upstream").await;
+    let app = Spawn {
+        manifest: probe_manifest(&format!("*://*:{}", upstream.port())),
+        runtime_config: runtime_config.map(str::to_string),
+        ..Spawn::default()
+    }
+    .start()
+    .await;
+    (app, upstream.port())
+}
+
+async fn fetch_via_probe(app: &support::TestApp, url: &str) -> String {
+    app.get(&format!("/probe/outbound?url={}", url.replace(':', "%3A"))).await.1
+}
+
+#[tokio::test]
+async fn block_networks_refuse_what_a_name_resolves_to() {
+    // Without the setting nothing is blocked, as in Spin.
+    let (app, port) = blocked_networks_app(None).await;
+    assert_eq!(fetch_via_probe(&app, &format!("http://localhost:{port}/x")).await, "status 200 body hello from upstream");
+
+    // "private": the allow-list lets `localhost` through, but it resolves to
+    // loopback, so the connection is refused, as Spin refuses it.
+    let (app, port) = blocked_networks_app(Some("[outbound_networking]\nblock_networks = [\"private\"]\n")).await;
+    for url in [format!("http://localhost:{port}/x"), format!("http://127.0.0.1:{port}/x")] {
+        let answer = fetch_via_probe(&app, &url).await;
+        assert!(answer.starts_with("error:") && answer.contains("DestinationIpProhibited"), "{url}: {answer}");
+    }
+    // Service chaining never leaves the process: not a network connection.
+    assert!(fetch_via_probe(&app, "http://worker.spin.internal/headers").await.starts_with("status 200"));
+
+    // CIDR entries block exactly their networks.
+    let (app, port) = blocked_networks_app(Some("[outbound_networking]\nblock_networks = [\"127.0.0.0/8\", \"::1/128\"]\n")).await;
+    let answer = fetch_via_probe(&app, &format!("http://localhost:{port}/x")).await;
+    assert!(answer.contains("DestinationIpProhibited"), "{answer}");
+    let (app, port) = blocked_networks_app(Some("[outbound_networking]\nblock_networks = [\"10.0.0.0/8\", \"1.2.3.4/32\"]\n")).await;
+    assert_eq!(fetch_via_probe(&app, &format!("http://localhost:{port}/x")).await, "status 200 body hello from upstream");
 }
 
 /// Opens a connection and sends `head` (and whatever body bytes it holds).
