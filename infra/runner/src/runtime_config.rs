@@ -272,6 +272,11 @@ type = "env"
         assert!(seen >= 2, "expected the local and redis runtime configs in {}", dir.display());
     }
 
+    /// The start-up error for a runtime config `rc.toml` holding `text`.
+    fn error_of(text: &str) -> String {
+        RuntimeConfig::parse(text, "rc.toml", Path::new(".")).unwrap_err().to_string()
+    }
+
     #[test]
     fn parses_block_networks_with_spins_strictness() {
         let c = RuntimeConfig::parse("[outbound_networking]\nblock_networks = [\"private\", \"1.2.3.4/32\"]\n", "rc.toml", Path::new("."))
@@ -281,37 +286,41 @@ type = "env"
         assert!(!c.blocked_networks.is_blocked("1.2.3.5".parse().unwrap()));
         assert!(RuntimeConfig::defaults(Path::new(".")).blocked_networks.is_empty(), "nothing is blocked by default");
 
-        let e = RuntimeConfig::parse("[outbound_networking]\nblock_networks = [\"intranet\"]\n", "rc.toml", Path::new("."))
-            .unwrap_err()
-            .to_string();
+        let e = error_of("[outbound_networking]\nblock_networks = [\"intranet\"]\n");
         assert!(e.contains("rc.toml") && e.contains("outbound_networking.block_networks") && e.contains("\"private\""), "{e}");
-        let e = RuntimeConfig::parse("[outbound_networking]\nblock_network = []\n", "rc.toml", Path::new("."))
-            .unwrap_err()
-            .to_string();
+        let e = error_of("[outbound_networking]\nblock_network = []\n");
         assert!(e.contains("unknown field `block_network`"), "{e}");
-        let e = RuntimeConfig::parse("[outbound_networking]\nmax_total_connections = 5\n", "rc.toml", Path::new("."))
-            .unwrap_err()
-            .to_string();
+        let e = error_of("[outbound_networking]\nmax_total_connections = 5\n");
         assert!(e.contains("real Spin"), "{e}");
     }
 
     #[test]
+    fn the_production_runtime_config_blocks_private_networks() {
+        // The SpinKube Secret's runtime config (its libSQL part needs real
+        // Spin, so only its `[outbound_networking]` table is read here).
+        let yaml = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../k8s/spinapp.yaml")).unwrap();
+        let table: String = yaml
+            .lines()
+            .map(str::trim)
+            .skip_while(|l| *l != "[outbound_networking]")
+            .take_while(|l| !l.is_empty())
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let c = RuntimeConfig::parse(&table, "spinapp.yaml", Path::new(".")).unwrap();
+        for private in ["127.0.0.1", "10.0.0.1", "169.254.169.254", "::1"] {
+            assert!(c.blocked_networks.is_blocked(private.parse().unwrap()), "{private} in {table:?}");
+        }
+    }
+
+    #[test]
     fn errors_name_file_field_and_allowed_values() {
-        let e = RuntimeConfig::parse("[key_value_store.x]\ntype = \"cosmos\"\n", "rc.toml", Path::new("."))
-            .unwrap_err()
-            .to_string();
+        let e = error_of("[key_value_store.x]\ntype = \"cosmos\"\n");
         assert!(e.contains("rc.toml") && e.contains("key_value_store.x.type") && e.contains("\"redis\""), "{e}");
-        let e = RuntimeConfig::parse("[sqlite_database.default]\ntype = \"libsql\"\nurl = \"x\"\n", "rc.toml", Path::new("."))
-            .unwrap_err()
-            .to_string();
+        let e = error_of("[sqlite_database.default]\ntype = \"libsql\"\nurl = \"x\"\n");
         assert!(e.contains("libsql") && e.contains("real Spin"), "{e}");
-        let e = RuntimeConfig::parse("[key_value_store.x]\ntype = \"spin\"\npth = \"a\"\n", "rc.toml", Path::new("."))
-            .unwrap_err()
-            .to_string();
+        let e = error_of("[key_value_store.x]\ntype = \"spin\"\npth = \"a\"\n");
         assert!(e.contains("unknown field `pth`"), "{e}");
-        let e = RuntimeConfig::parse("[llm_compute]\ntype = \"x\"\n", "rc.toml", Path::new("."))
-            .unwrap_err()
-            .to_string();
+        let e = error_of("[llm_compute]\ntype = \"x\"\n");
         assert!(e.contains("unknown field `llm_compute`"), "{e}");
     }
 }
