@@ -119,8 +119,9 @@ impl WebhookUrl {
     /// literals and `localhost` (for development and tests).
     ///
     /// This checks the URL as written. A public name may still resolve to a
-    /// private address (DNS rebinding, `127.0.0.1.nip.io`); the outbound host
-    /// allow-list of the sending component is the control for that.
+    /// private address (DNS rebinding, `127.0.0.1.nip.io`); the host controls
+    /// that: the production runtime config's `block_networks = ["private"]`
+    /// is checked against the resolved addresses of every outbound connection.
     pub fn parse(field: &str, raw: &str, policy: WebhookPolicy) -> Result<Self, Invalid> {
         let invalid = || {
             Invalid::new(

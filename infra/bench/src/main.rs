@@ -43,8 +43,39 @@ fn workspace_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The runner binary, serving on `addr`: killed when dropped, unless stopped first.
+struct Runner {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Runner {
+    /// SIGTERM, then waits: the runner finishes every request in flight
+    /// (those wrk abandoned included) before it exits.
+    fn stop(mut self) -> Result<()> {
+        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status()?;
+        if !status.success() {
+            bail!("cannot send SIGTERM to the runner");
+        }
+        let exit = self.child.wait()?;
+        if !exit.success() {
+            bail!("the runner stopped with {exit}");
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// Starts the real runner binary on a free port with a temp state dir.
-fn start_runner(state_dir: &std::path::Path) -> Result<(Child, SocketAddr)> {
+fn start_runner(state_dir: &std::path::Path) -> Result<Runner> {
     let root = workspace_root();
     let mut child = Command::new(root.join("target/release/runner"))
         .arg("--from")
@@ -75,7 +106,7 @@ fn start_runner(state_dir: &std::path::Path) -> Result<(Child, SocketAddr)> {
         .strip_prefix("Serving http://")
         .with_context(|| format!("unexpected runner banner {line:?}"))?
         .parse()?;
-    Ok((child, addr))
+    Ok(Runner { child, addr })
 }
 
 /// A plain hyper server that answers every request with `body`.
@@ -169,7 +200,8 @@ async fn main() -> Result<()> {
 
     let state_dir = std::env::temp_dir().join(format!("lapor-bench-{}", std::process::id()));
     std::fs::create_dir_all(&state_dir)?;
-    let (mut runner, runner_addr) = start_runner(&state_dir)?;
+    let runner = start_runner(&state_dir)?;
+    let runner_addr = runner.addr;
     let result = async {
         let health_url = format!("http://{runner_addr}/api/v1/health");
         let sample = fetch_body(runner_addr, "/api/v1/health").await?;
@@ -219,8 +251,15 @@ async fn main() -> Result<()> {
         if lookup.non_2xx > 0 {
             bail!("{} lookups failed", lookup.non_2xx);
         }
-        let supports = bench_supports(runner_addr, &state_dir, &state_dir.join("sqlite_db.db"), seconds, connections, threads).await?;
-        let sweep = bench_sweep(runner_addr, &state_dir.join("sqlite_db.db"), env_or("BENCH_SWEEP_REPORTS", 1_000_000)).await?;
+        let database = state_dir.join("sqlite_db.db");
+        let (supports, supported_report) = bench_supports(runner_addr, &state_dir, seconds, connections, threads).await?;
+        // Requests wrk abandoned are still finishing: compare once the runner
+        // has drained, then serve again from the same state for the sweep.
+        runner.stop()?;
+        check_support_count(&database, &supported_report)?;
+        let runner = start_runner(&state_dir)?;
+        check_shown_support_count(runner.addr, &database, &supported_report).await?;
+        let sweep = bench_sweep(runner.addr, &database, env_or("BENCH_SWEEP_REPORTS", 1_000_000)).await?;
         println!("{:<16} {:>12.0} {:>10.2}", "intake (1 KB)", intake.requests_per_second, intake.p99_ms);
         println!("{:<16} {:>12.0} {:>10.2}", "lookup", lookup.requests_per_second, lookup.p99_ms);
         println!("{:<16} {:>12.0} {:>10.2}", "support toggle", supports.requests_per_second, supports.p99_ms);
@@ -251,8 +290,6 @@ async fn main() -> Result<()> {
         Ok(())
     }
     .await;
-    let _ = runner.kill();
-    let _ = runner.wait();
     let _ = std::fs::remove_dir_all(&state_dir);
     result
 }
@@ -279,9 +316,9 @@ async fn call(addr: SocketAddr, method: &str, path: &str, token: Option<&str>, b
 }
 
 /// Supports toggled (added, then withdrawn) by `identities` citizens on one
-/// dispatched report: every request is a write transaction. Afterwards the
-/// count the API shows must equal the rows in SQLite.
-async fn bench_supports(addr: SocketAddr, dir: &std::path::Path, database: &std::path::Path, seconds: u64, connections: u64, threads: u64) -> Result<Measurement> {
+/// dispatched report: every request is a write transaction. Returns the
+/// measurement and the report's tracking ID.
+async fn bench_supports(addr: SocketAddr, dir: &std::path::Path, seconds: u64, connections: u64, threads: u64) -> Result<(Measurement, String)> {
     let tracking_id = file_one_report(addr).await?;
     let (status, body) = call(addr, "POST", &format!("/api/v1/admin/reports/{tracking_id}/verify"), Some(BENCH_ADMIN_TOKEN), r#"{"agency":"pemkot-32.73"}"#).await?;
     if status != 200 {
@@ -309,16 +346,35 @@ async fn bench_supports(addr: SocketAddr, dir: &std::path::Path, database: &std:
     if measured.non_2xx > 0 {
         bail!("{} support requests failed", measured.non_2xx);
     }
+    Ok((measured, tracking_id))
+}
+
+/// The count kept on the report must equal its rows in `supports`: one read
+/// of both, with no runner serving.
+fn check_support_count(database: &std::path::Path, tracking_id: &str) -> Result<()> {
+    let (kept, rows): (i64, i64) = rusqlite::Connection::open(database)?.query_row(
+        "SELECT support_count, (SELECT count(*) FROM supports WHERE report_id = reports.id) FROM reports WHERE tracking_id = ?",
+        [tracking_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if kept != rows {
+        bail!("support count {kept} differs from {rows} rows");
+    }
+    Ok(())
+}
+
+/// And the API shows that count (nothing else is running: one read suffices).
+async fn check_shown_support_count(addr: SocketAddr, database: &std::path::Path, tracking_id: &str) -> Result<()> {
     let (_, shown) = call(addr, "GET", &format!("/api/v1/reports/{tracking_id}/supports"), None, "").await?;
-    let rows: i64 = rusqlite::Connection::open(database)?.query_row(
-        "SELECT count(*) FROM supports JOIN reports ON reports.id = supports.report_id WHERE tracking_id = ?",
-        [&tracking_id],
+    let kept: i64 = rusqlite::Connection::open(database)?.query_row(
+        "SELECT support_count FROM reports WHERE tracking_id = ?",
+        [tracking_id],
         |r| r.get(0),
     )?;
-    if shown["supports"].as_i64() != Some(rows) {
-        bail!("support count {} differs from {rows} rows", shown["supports"]);
+    if shown["supports"].as_i64() != Some(kept) {
+        bail!("the API shows {} supports, the database keeps {kept}", shown["supports"]);
     }
-    Ok(measured)
+    Ok(())
 }
 
 /// A report of about 1 KB, as a citizen on a phone would send it.

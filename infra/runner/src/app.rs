@@ -25,7 +25,7 @@ use crate::host::http::{BoxFuture, InternalDispatch, OutboundHttp};
 use crate::host::{self, HostState};
 use crate::key_value::{ConfiguredStores, StoreManager};
 use crate::manifest::{FileMount, Manifest};
-use crate::outbound::AllowedHosts;
+use crate::outbound::{AllowedHosts, BlockedNetworks};
 use crate::routes::{RouteMatch, Router};
 use crate::runtime_config::RuntimeConfig;
 use crate::sqlite::ConfiguredDatabases;
@@ -65,6 +65,8 @@ pub struct App {
     pub routes: Vec<(String, String)>,
     key_value: Arc<ConfiguredStores>,
     sqlite: ConfiguredDatabases,
+    /// The runtime config's `[outbound_networking] block_networks`.
+    blocked_networks: Arc<BlockedNetworks>,
     pub variables: ResolvedVariables,
     /// How many components were compiled (not loaded from the cache).
     pub compiled_count: usize,
@@ -173,6 +175,7 @@ impl App {
             routes,
             key_value,
             sqlite,
+            blocked_networks: Arc::new(runtime_config.blocked_networks),
             variables,
             compiled_count,
         }))
@@ -215,7 +218,7 @@ impl App {
             wasi: wasi.build(),
             table: ResourceTable::new(),
             http: WasiHttpCtx::new(),
-            outbound: OutboundHttp::new(component.allowed_hosts.clone(), dispatcher),
+            outbound: OutboundHttp::new(component.allowed_hosts.clone(), self.blocked_networks.clone(), dispatcher),
             key_value: host::key_value::KeyValueHost::new(
                 component.key_value_stores.clone(),
                 self.key_value.clone() as Arc<dyn StoreManager>,

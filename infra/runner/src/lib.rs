@@ -7,6 +7,7 @@
 //! See ARCHITECTURE.md for the code map.
 
 pub mod app;
+pub mod body;
 pub mod engine;
 pub mod host;
 pub mod key_value;
@@ -37,7 +38,8 @@ pub struct RunnerOptions {
     /// Keys set in the `default` store before serving (`--key-value`).
     pub key_values: Vec<(String, String)>,
     pub schedules: Vec<scheduler::Job>,
-    pub max_concurrent_requests: usize,
+    /// Instances, timeouts and caps on what clients may hold.
+    pub limits: server::Limits,
 }
 
 impl RunnerOptions {
@@ -56,7 +58,7 @@ impl RunnerOptions {
             sqlite_statements: Vec::new(),
             key_values: Vec::new(),
             schedules: Vec::new(),
-            max_concurrent_requests: 256,
+            limits: server::Limits::default(),
         }
     }
 }
@@ -119,7 +121,7 @@ pub async fn start_with_shutdown(
             _ = signal => {}
         }
     };
-    let server = tokio::spawn(server::serve(app.clone(), listener, options.max_concurrent_requests, stop));
+    let server = tokio::spawn(server::serve(app.clone(), listener, options.limits, stop));
     let jobs = scheduler::start(options.schedules, addr, &app.variables)?;
     Ok(RunningServer { addr, app, shutdown: shutdown_tx, server, jobs })
 }

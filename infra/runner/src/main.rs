@@ -3,10 +3,14 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use runner::{scheduler::Job, LoadOptions, RunnerOptions};
+use runner::{scheduler::Job, server::Limits, LoadOptions, RunnerOptions};
+
+/// The defaults of the limit options.
+const DEFAULTS: Limits = Limits::DEFAULT;
 
 /// Runs a Spin application locally, mirroring `spin up`.
 #[derive(Debug, Parser)]
@@ -46,8 +50,30 @@ struct Cli {
     schedule_file: Option<PathBuf>,
 
     /// Concurrent component instances; further requests wait.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = DEFAULTS.max_concurrent_requests)]
     max_concurrent_requests: usize,
+
+    /// Seconds a client has to send a request's headers (and an idle
+    /// keep-alive connection to start its next request); then the connection closes.
+    #[arg(long, default_value_t = DEFAULTS.header_read_timeout.as_secs(), value_name = "SECONDS")]
+    header_read_timeout: u64,
+
+    /// Longest wait, in seconds, for the next piece of a request body; then 408.
+    #[arg(long, default_value_t = DEFAULTS.body_read_timeout.as_secs(), value_name = "SECONDS")]
+    body_read_timeout: u64,
+
+    /// A request body up to this size is read before its instance starts
+    /// (a larger one streams to the component after that).
+    #[arg(long, default_value_t = DEFAULTS.max_buffered_body_bytes, value_name = "BYTES")]
+    max_buffered_body_bytes: usize,
+
+    /// Request-body bytes held in memory across all connections; past it, 503 with Retry-After.
+    #[arg(long, default_value_t = DEFAULTS.body_buffer_budget_bytes, value_name = "BYTES")]
+    body_buffer_budget_bytes: usize,
+
+    /// Open connections one client address may hold (0: no cap); past it, 503 with Retry-After.
+    #[arg(long, default_value_t = DEFAULTS.max_connections_per_address, value_name = "N")]
+    max_connections_per_address: usize,
 
     /// Log format: text or json.
     #[arg(long, default_value = "text")]
@@ -123,7 +149,14 @@ async fn run(cli: Cli) -> Result<()> {
         sqlite_statements,
         key_values,
         schedules,
-        max_concurrent_requests: cli.max_concurrent_requests.max(1),
+        limits: Limits {
+            max_concurrent_requests: cli.max_concurrent_requests.max(1),
+            header_read_timeout: Duration::from_secs(cli.header_read_timeout.max(1)),
+            body_read_timeout: Duration::from_secs(cli.body_read_timeout.max(1)),
+            max_buffered_body_bytes: cli.max_buffered_body_bytes,
+            body_buffer_budget_bytes: cli.body_buffer_budget_bytes,
+            max_connections_per_address: cli.max_connections_per_address,
+        },
     };
     let server = runner::start_with_shutdown(options, shutdown_signal()).await?;
     let app = server.app.clone();

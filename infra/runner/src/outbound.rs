@@ -1,10 +1,67 @@
-//! `allowed_outbound_hosts`: which URLs a component may call.
+//! `allowed_outbound_hosts`: which URLs a component may call; and the runtime
+//! config's `block_networks`: which addresses no component may reach.
 //!
 //! Entries are `scheme://host[:port]`. `*` is allowed as the scheme, the port,
 //! the whole host or the first label of the host (`*.example.com`). A missing
 //! port means the scheme's default port, as in Spin.
+//!
+//! The allow-list is about names, and a component cannot see what a name
+//! resolves to; `block_networks` is checked against the resolved addresses
+//! when the connection is made (`host/network.rs`).
+
+use std::net::IpAddr;
 
 use anyhow::{bail, Result};
+use ip_network::IpNetwork;
+
+/// `[outbound_networking] block_networks`: CIDR networks, and `"private"` for
+/// every address that is not globally routable (what Spin means by it:
+/// `ip_network`'s `is_global` is false: loopback, RFC 1918, link-local,
+/// carrier-grade NAT, unique-local IPv6, documentation and reserved ranges).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlockedNetworks {
+    networks: Vec<IpNetwork>,
+    private: bool,
+}
+
+impl BlockedNetworks {
+    /// Parses the entries as Spin does: `"private"` or a CIDR network, whose
+    /// host bits are cleared (`8.8.8.8/16` is `8.8.0.0/16`).
+    pub fn parse<S: AsRef<str>>(entries: &[S]) -> Result<Self> {
+        let mut blocked = Self::default();
+        for entry in entries {
+            let entry = entry.as_ref();
+            if entry == "private" {
+                blocked.private = true;
+            } else {
+                match IpNetwork::from_str_truncate(entry) {
+                    Ok(network) => blocked.networks.push(network),
+                    Err(_) => bail!("{entry:?} is neither an IP network in CIDR notation (e.g. \"10.0.0.0/8\") nor the keyword \"private\""),
+                }
+            }
+        }
+        Ok(blocked)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.private && self.networks.is_empty()
+    }
+
+    /// Whether a connection to `ip` is refused. An IPv6 address that carries
+    /// an IPv4 one (`::ffff:10.0.0.1`) is checked as that too, as in Spin.
+    pub fn is_blocked(&self, ip: IpAddr) -> bool {
+        if self.private && !IpNetwork::from(ip).is_global() {
+            return true;
+        }
+        if self.networks.iter().any(|n| n.contains(ip)) {
+            return true;
+        }
+        match ip {
+            IpAddr::V6(v6) => v6.to_ipv4().is_some_and(|v4| self.is_blocked(IpAddr::V4(v4))),
+            IpAddr::V4(_) => false,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum SchemePattern {
@@ -150,6 +207,52 @@ mod tests {
     #[test]
     fn empty_list_denies_everything() {
         assert!(!AllowedHosts::default().allows("https", "example.com", None));
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn private_blocks_what_spin_blocks() {
+        let blocked = BlockedNetworks::parse(&["private"]).unwrap();
+        // Spin's own list for "private" (outbound-networking-config's tests).
+        for private in [
+            "0.0.0.0",
+            "10.10.10.10",
+            "100.64.1.1",
+            "127.0.0.1",
+            "169.254.0.1",
+            "172.16.0.1",
+            "192.0.0.1",
+            "192.168.1.1",
+            "::1",
+            "::ffff:10.10.10.10",
+            "::ffff:127.0.0.1",
+            "fc00::f00d",
+            "fe80::1",
+        ] {
+            assert!(blocked.is_blocked(ip(private)), "{private}");
+        }
+        for public in ["123.123.123.123", "8.8.8.8", "2600::beef"] {
+            assert!(!blocked.is_blocked(ip(public)), "{public}");
+        }
+    }
+
+    #[test]
+    fn networks_are_truncated_cidrs_and_cover_mapped_addresses() {
+        let blocked = BlockedNetworks::parse(&["123.123.0.0/16", "8.8.8.8/16", "2001::/96"]).unwrap();
+        assert!(blocked.is_blocked(ip("123.123.123.123")));
+        assert!(blocked.is_blocked(ip("8.8.1.1")), "host bits are cleared as in Spin");
+        assert!(blocked.is_blocked(ip("2001::1000")));
+        assert!(blocked.is_blocked(ip("::ffff:123.123.123.123")));
+        assert!(!blocked.is_blocked(ip("123.100.100.100")));
+        assert!(!blocked.is_blocked(ip("127.0.0.1")), "loopback is blocked only by \"private\" or its network");
+        assert!(BlockedNetworks::default().is_empty());
+        assert!(!BlockedNetworks::parse(&["private"]).unwrap().is_empty());
+        for bad in ["privat", "10.0.0.0/33", "example.com", ""] {
+            assert!(BlockedNetworks::parse(&[bad]).is_err(), "{bad}");
+        }
     }
 
     #[test]

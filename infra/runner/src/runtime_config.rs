@@ -4,12 +4,18 @@
 //! key-value store in `<state-dir>/sqlite_key_value.db` and a `default`
 //! database in `<state-dir>/sqlite_db.db`. Any other label must be defined
 //! here, or start-up fails, as in Spin.
+//!
+//! `[outbound_networking] block_networks = ["private", "1.2.3.4/32"]` refuses
+//! outbound connections to those addresses (see `outbound.rs`); without it,
+//! nothing is blocked, as in Spin.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
+
+use crate::outbound::BlockedNetworks;
 
 pub const DEFAULT_LABEL: &str = "default";
 pub const DEFAULT_KV_FILE: &str = "sqlite_key_value.db";
@@ -36,6 +42,8 @@ pub struct RuntimeConfig {
     pub sqlite_databases: BTreeMap<String, SqliteBackend>,
     /// Prefix of environment variables that provide application variables.
     pub env_variable_prefix: String,
+    /// Addresses no outbound connection may go to.
+    pub blocked_networks: BlockedNetworks,
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,6 +55,17 @@ struct RawRuntimeConfig {
     sqlite_database: BTreeMap<String, toml::Table>,
     #[serde(default)]
     variables_provider: Vec<toml::Table>,
+    outbound_networking: Option<OutboundNetworkingOptions>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutboundNetworkingOptions {
+    #[serde(default)]
+    block_networks: Vec<String>,
+    // Spin's connection caps: known, but not implemented here.
+    max_socket_connections: Option<usize>,
+    max_total_connections: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -135,6 +154,14 @@ impl RuntimeConfig {
                 ),
             };
             config.sqlite_databases.insert(label, backend);
+        }
+
+        if let Some(networking) = raw.outbound_networking {
+            if networking.max_socket_connections.is_some() || networking.max_total_connections.is_some() {
+                bail!("{origin}: `outbound_networking.max_socket_connections` and `max_total_connections` need real Spin (this runner supports `block_networks`)");
+            }
+            config.blocked_networks = BlockedNetworks::parse(&networking.block_networks)
+                .map_err(|e| anyhow!("{origin}: field `outbound_networking.block_networks`: {e}"))?;
         }
 
         for (index, table) in raw.variables_provider.into_iter().enumerate() {
@@ -245,23 +272,55 @@ type = "env"
         assert!(seen >= 2, "expected the local and redis runtime configs in {}", dir.display());
     }
 
+    /// The start-up error for a runtime config `rc.toml` holding `text`.
+    fn error_of(text: &str) -> String {
+        RuntimeConfig::parse(text, "rc.toml", Path::new(".")).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn parses_block_networks_with_spins_strictness() {
+        let c = RuntimeConfig::parse("[outbound_networking]\nblock_networks = [\"private\", \"1.2.3.4/32\"]\n", "rc.toml", Path::new("."))
+            .unwrap();
+        assert!(c.blocked_networks.is_blocked("127.0.0.1".parse().unwrap()));
+        assert!(c.blocked_networks.is_blocked("1.2.3.4".parse().unwrap()));
+        assert!(!c.blocked_networks.is_blocked("1.2.3.5".parse().unwrap()));
+        assert!(RuntimeConfig::defaults(Path::new(".")).blocked_networks.is_empty(), "nothing is blocked by default");
+
+        let e = error_of("[outbound_networking]\nblock_networks = [\"intranet\"]\n");
+        assert!(e.contains("rc.toml") && e.contains("outbound_networking.block_networks") && e.contains("\"private\""), "{e}");
+        let e = error_of("[outbound_networking]\nblock_network = []\n");
+        assert!(e.contains("unknown field `block_network`"), "{e}");
+        let e = error_of("[outbound_networking]\nmax_total_connections = 5\n");
+        assert!(e.contains("real Spin"), "{e}");
+    }
+
+    #[test]
+    fn the_production_runtime_config_blocks_private_networks() {
+        // The SpinKube Secret's runtime config (its libSQL part needs real
+        // Spin, so only its `[outbound_networking]` table is read here).
+        let yaml = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../k8s/spinapp.yaml")).unwrap();
+        let table: String = yaml
+            .lines()
+            .map(str::trim)
+            .skip_while(|l| *l != "[outbound_networking]")
+            .take_while(|l| !l.is_empty())
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let c = RuntimeConfig::parse(&table, "spinapp.yaml", Path::new(".")).unwrap();
+        for private in ["127.0.0.1", "10.0.0.1", "169.254.169.254", "::1"] {
+            assert!(c.blocked_networks.is_blocked(private.parse().unwrap()), "{private} in {table:?}");
+        }
+    }
+
     #[test]
     fn errors_name_file_field_and_allowed_values() {
-        let e = RuntimeConfig::parse("[key_value_store.x]\ntype = \"cosmos\"\n", "rc.toml", Path::new("."))
-            .unwrap_err()
-            .to_string();
+        let e = error_of("[key_value_store.x]\ntype = \"cosmos\"\n");
         assert!(e.contains("rc.toml") && e.contains("key_value_store.x.type") && e.contains("\"redis\""), "{e}");
-        let e = RuntimeConfig::parse("[sqlite_database.default]\ntype = \"libsql\"\nurl = \"x\"\n", "rc.toml", Path::new("."))
-            .unwrap_err()
-            .to_string();
+        let e = error_of("[sqlite_database.default]\ntype = \"libsql\"\nurl = \"x\"\n");
         assert!(e.contains("libsql") && e.contains("real Spin"), "{e}");
-        let e = RuntimeConfig::parse("[key_value_store.x]\ntype = \"spin\"\npth = \"a\"\n", "rc.toml", Path::new("."))
-            .unwrap_err()
-            .to_string();
+        let e = error_of("[key_value_store.x]\ntype = \"spin\"\npth = \"a\"\n");
         assert!(e.contains("unknown field `pth`"), "{e}");
-        let e = RuntimeConfig::parse("[llm_compute]\ntype = \"x\"\n", "rc.toml", Path::new("."))
-            .unwrap_err()
-            .to_string();
+        let e = error_of("[llm_compute]\ntype = \"x\"\n");
         assert!(e.contains("unknown field `llm_compute`"), "{e}");
     }
 }

@@ -1,13 +1,17 @@
 //! The runner, driven over real HTTP with a real guest (the probe component):
 //! routing, Spin's headers, store allow-lists, KV atomics on both backends,
-//! SQLite transactions, variables, outbound rules, files, the scheduler,
-//! the compiled-component cache and graceful shutdown.
+//! SQLite transactions, variables, outbound rules and blocked networks, files,
+//! the scheduler, the compiled-component cache, graceful shutdown, and slow or
+//! greedy clients (timeouts, the body buffer, the per-address cap).
 
 mod support;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use runner::server::Limits;
 use support::{local_http_server, probe_manifest, Redis, Spawn};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 #[tokio::test]
 async fn injects_spin_headers_for_parameter_routes() {
@@ -58,6 +62,23 @@ async fn routes_well_known_unknown_and_private_paths() {
     // The private component has no public route of its own.
     assert_eq!(app.get("/worker").await.0, 404);
     assert_eq!(app.get("/items/42").await.0, 404);
+}
+
+#[tokio::test]
+async fn unrouted_paths_and_health_answer_exactly_as_spin_does() {
+    let app = Spawn::default().start().await;
+    // Spin: 404, an empty body, no content type.
+    for path in ["/nothing/here", "/.well-known/spin/nothing"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        assert_eq!(response.headers().get("content-type"), None, "{path}");
+        assert_eq!(response.headers().get("content-length").map(|v| v.to_str().unwrap()), Some("0"), "{path}");
+        assert_eq!(response.text().await.unwrap(), "", "{path}");
+    }
+    // Spin: `OK` with no content type.
+    let response = app.client.get(app.url("/.well-known/spin/health")).send().await.unwrap();
+    assert_eq!(response.headers().get("content-type"), None);
+    assert_eq!(response.text().await.unwrap(), "OK");
 }
 
 /// The guest saw the `access-denied` variant (the SDK prints it as
@@ -353,4 +374,171 @@ async fn undefined_store_label_fails_start_up() {
         .expect("start must fail");
     let message = format!("{error:#}");
     assert!(message.contains("`cache`") && message.contains("[key_value_store.cache]"), "{message}");
+}
+
+/// An upstream on loopback, reached by name (`localhost`) and by address.
+async fn blocked_networks_app(runtime_config: Option<&str>) -> (support::TestApp, u16) {
+    let upstream = local_http_server("hello from upstream").await;
+    let app = Spawn {
+        manifest: probe_manifest(&format!("*://*:{}", upstream.port())),
+        runtime_config: runtime_config.map(str::to_string),
+        ..Spawn::default()
+    }
+    .start()
+    .await;
+    (app, upstream.port())
+}
+
+async fn fetch_via_probe(app: &support::TestApp, url: &str) -> String {
+    app.get(&format!("/probe/outbound?url={}", url.replace(':', "%3A"))).await.1
+}
+
+#[tokio::test]
+async fn block_networks_refuse_what_a_name_resolves_to() {
+    // Without the setting nothing is blocked, as in Spin.
+    let (app, port) = blocked_networks_app(None).await;
+    assert_eq!(fetch_via_probe(&app, &format!("http://localhost:{port}/x")).await, "status 200 body hello from upstream");
+
+    // "private": the allow-list lets `localhost` through, but it resolves to
+    // loopback, so the connection is refused, as Spin refuses it.
+    let (app, port) = blocked_networks_app(Some("[outbound_networking]\nblock_networks = [\"private\"]\n")).await;
+    for url in [format!("http://localhost:{port}/x"), format!("http://127.0.0.1:{port}/x")] {
+        let answer = fetch_via_probe(&app, &url).await;
+        assert!(answer.starts_with("error:") && answer.contains("DestinationIpProhibited"), "{url}: {answer}");
+    }
+    // Service chaining never leaves the process: not a network connection.
+    assert!(fetch_via_probe(&app, "http://worker.spin.internal/headers").await.starts_with("status 200"));
+
+    // CIDR entries block exactly their networks.
+    let (app, port) = blocked_networks_app(Some("[outbound_networking]\nblock_networks = [\"127.0.0.0/8\", \"::1/128\"]\n")).await;
+    let answer = fetch_via_probe(&app, &format!("http://localhost:{port}/x")).await;
+    assert!(answer.contains("DestinationIpProhibited"), "{answer}");
+    let (app, port) = blocked_networks_app(Some("[outbound_networking]\nblock_networks = [\"10.0.0.0/8\", \"1.2.3.4/32\"]\n")).await;
+    assert_eq!(fetch_via_probe(&app, &format!("http://localhost:{port}/x")).await, "status 200 body hello from upstream");
+}
+
+/// Opens a connection and sends `head` (and whatever body bytes it holds).
+async fn send_raw(addr: std::net::SocketAddr, head: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+}
+
+/// Reads what the server sends until it closes the connection (at most `within`).
+async fn read_until_closed(mut stream: TcpStream, within: Duration) -> String {
+    let mut answer = Vec::new();
+    match tokio::time::timeout(within, stream.read_to_end(&mut answer)).await {
+        Ok(_) => String::from_utf8_lossy(&answer).into_owned(),
+        Err(_) => format!("still open after {within:?}: {}", String::from_utf8_lossy(&answer)),
+    }
+}
+
+/// Issue 10: 257 clients that send their headers and one byte of a
+/// 1,000-byte body used to take every instance permit, so nothing else was
+/// answered until they gave up.
+#[tokio::test]
+async fn slow_bodies_hold_no_instance_and_get_408() {
+    let limits = Limits { body_read_timeout: Duration::from_secs(2), max_connections_per_address: 1000, ..Limits::default() };
+    let app = Spawn { limits, ..Spawn::default() }.start().await;
+    let head = format!("POST /probe/headers HTTP/1.1\r\nHost: {}\r\nContent-Length: 1000\r\n\r\nx", app.addr);
+    let mut slow = Vec::new();
+    for _ in 0..300 {
+        slow.push(send_raw(app.addr, &head).await);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // A normal client is answered at once on routes that need an instance.
+    let started = Instant::now();
+    let within = Duration::from_secs(1);
+    let plain = tokio::time::timeout(within, app.get("/probe/env/PROBE_MODE")).await.expect("a GET waited behind slow clients");
+    assert_eq!(plain, (200, "test".to_string()));
+    let echo = tokio::time::timeout(within, async {
+        let response = app.client.post(app.url("/probe/echo")).body("selamat pagi").send().await.unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    })
+    .await
+    .expect("a POST waited behind slow clients");
+    assert_eq!(echo, (200, "selamat pagi".to_string()));
+    assert!(started.elapsed() < within, "{:?}", started.elapsed());
+
+    // Once their bodies have stopped arriving for the timeout, the slow ones
+    // are answered 408 and closed.
+    let answers: Vec<_> = slow.into_iter().map(|s| tokio::spawn(read_until_closed(s, Duration::from_secs(6)))).collect();
+    for answer in answers {
+        let answer = answer.await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+        assert!(answer.to_ascii_lowercase().contains("connection: close"), "{answer}");
+    }
+}
+
+#[tokio::test]
+async fn headers_that_never_finish_close_the_connection() {
+    let limits = Limits { header_read_timeout: Duration::from_secs(1), ..Limits::default() };
+    let app = Spawn { limits, ..Spawn::default() }.start().await;
+    let started = Instant::now();
+    let stream = send_raw(app.addr, "GET /probe/headers HTTP/1.1\r\nHost: x\r\nX-Slow:").await;
+    let answer = read_until_closed(stream, Duration::from_secs(5)).await;
+    assert!(!answer.starts_with("still open"), "{answer}");
+    assert!(started.elapsed() >= Duration::from_millis(900), "closed too early: {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn bodies_reach_the_guest_intact_buffered_or_streamed() {
+    let limits = Limits { max_buffered_body_bytes: 4096, ..Limits::default() };
+    let app = Spawn { limits, ..Spawn::default() }.start().await;
+    for size in [0, 1, 4096, 300_000] {
+        let body: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        let response = app.client.post(app.url("/probe/echo")).body(body.clone()).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{size}");
+        assert_eq!(response.bytes().await.unwrap().to_vec(), body, "{size} bytes");
+    }
+    // Chunked, with no length given.
+    let head = format!("POST /probe/echo HTTP/1.1\r\nHost: {}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhalo \r\n5\r\ndunia\r\n0\r\n\r\n", app.addr);
+    let answer = read_until_closed(send_raw(app.addr, &head).await, Duration::from_secs(5)).await;
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.contains("\r\nhalo dunia\r\n"), "{answer}");
+}
+
+#[tokio::test]
+async fn a_full_body_buffer_answers_503_and_frees_up_again() {
+    let limits = Limits {
+        body_buffer_budget_bytes: 1000,
+        body_read_timeout: Duration::from_secs(1),
+        ..Limits::default()
+    };
+    let app = Spawn { limits, ..Spawn::default() }.start().await;
+    // One slow client holds 900 of the 1,000 bytes.
+    let head = format!("POST /probe/echo HTTP/1.1\r\nHost: {}\r\nContent-Length: 2000\r\n\r\n{}", app.addr, "x".repeat(900));
+    let slow = send_raw(app.addr, &head).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let response = app.client.post(app.url("/probe/echo")).body("y".repeat(500)).send().await.unwrap();
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.headers()["retry-after"], "1");
+    // Requests without a body still run.
+    assert_eq!(app.get("/probe/env/PROBE_MODE").await, (200, "test".to_string()));
+
+    // The slow client times out; its bytes are released.
+    let answer = read_until_closed(slow, Duration::from_secs(4)).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let response = app.client.post(app.url("/probe/echo")).body("y".repeat(500)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn connections_past_the_per_address_cap_get_503_with_retry_after() {
+    let limits = Limits { max_connections_per_address: 3, ..Limits::default() };
+    let app = Spawn { limits, ..Spawn::default() }.start().await;
+    let mut idle = Vec::new();
+    for _ in 0..3 {
+        idle.push(TcpStream::connect(app.addr).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let response = reqwest::Client::new().get(app.url("/probe/env/PROBE_MODE")).send().await.unwrap();
+    assert_eq!(response.status(), 503);
+    assert_eq!(response.headers()["retry-after"], "1");
+
+    drop(idle);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let response = reqwest::Client::new().get(app.url("/probe/env/PROBE_MODE")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
 }

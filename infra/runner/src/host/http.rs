@@ -3,7 +3,9 @@
 //! A request to `http://<component-id>.spin.internal/...` never touches the
 //! network: it is handed to that component in memory, as Spin does, and it is
 //! the only way to reach a component whose route is `{ private = true }`.
-//! Every other request must match the caller's `allowed_outbound_hosts`.
+//! Every other request must match the caller's `allowed_outbound_hosts`, and
+//! goes out through [`network::send`](super::network::send), which refuses
+//! addresses in the runtime config's `block_networks`.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,7 +13,7 @@ use std::sync::Arc;
 
 use wasmtime_wasi_http::{Error, RequestOptions, WasiBody, WasiHttpHooks};
 
-use crate::outbound::AllowedHosts;
+use crate::outbound::{AllowedHosts, BlockedNetworks};
 
 pub const SERVICE_CHAINING_SUFFIX: &str = ".spin.internal";
 
@@ -29,12 +31,13 @@ pub trait InternalDispatch: Send + Sync {
 
 pub struct OutboundHttp {
     allowed: Arc<AllowedHosts>,
+    blocked: Arc<BlockedNetworks>,
     dispatcher: Arc<dyn InternalDispatch>,
 }
 
 impl OutboundHttp {
-    pub fn new(allowed: Arc<AllowedHosts>, dispatcher: Arc<dyn InternalDispatch>) -> Self {
-        Self { allowed, dispatcher }
+    pub fn new(allowed: Arc<AllowedHosts>, blocked: Arc<BlockedNetworks>, dispatcher: Arc<dyn InternalDispatch>) -> Self {
+        Self { allowed, blocked, dispatcher }
     }
 }
 
@@ -78,13 +81,10 @@ impl WasiHttpHooks for OutboundHttp {
         }
 
         _ = fut;
+        let blocked = self.blocked.clone();
         Box::new(async move {
-            use http_body_util::BodyExt;
-            let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
-            Ok((
-                response.map(BodyExt::boxed_unsync),
-                Box::new(io) as Box<dyn Future<Output = _> + Send>,
-            ))
+            let response = super::network::send(request, options, &blocked).await?;
+            Ok((response, Box::new(async { Ok(()) }) as Box<dyn Future<Output = _> + Send>))
         })
     }
 }

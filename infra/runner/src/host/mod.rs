@@ -5,6 +5,7 @@
 
 pub mod http;
 pub mod key_value;
+pub mod network;
 pub mod sqlite;
 pub mod variables;
 

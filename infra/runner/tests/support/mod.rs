@@ -86,6 +86,8 @@ pub struct Spawn {
     /// Use the suite-wide compiled-component cache (tests of the cache
     /// itself turn this off to get their own).
     pub shared_cache: bool,
+    /// Timeouts and caps on clients.
+    pub limits: runner::server::Limits,
 }
 
 impl Default for Spawn {
@@ -99,6 +101,7 @@ impl Default for Spawn {
             sqlite_statements: Vec::new(),
             schedules: Vec::new(),
             shared_cache: true,
+            limits: runner::server::Limits::default(),
         }
     }
 }
@@ -119,6 +122,7 @@ impl Spawn {
             options.load.runtime_config_file = Some(dir.join("runtime-config.toml"));
         }
         options.sqlite_statements = self.sqlite_statements.clone();
+        options.limits = self.limits.clone();
         options.schedules = self
             .schedules
             .iter()

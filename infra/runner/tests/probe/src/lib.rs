@@ -115,6 +115,11 @@ async fn handle(request: Request) -> Result<impl IntoResponse> {
             std::thread::sleep(std::time::Duration::from_millis(ms));
             text(200, format!("slept {ms}"))
         }
+        ["echo"] => Response::builder()
+            .status(200)
+            .header("content-type", "application/octet-stream")
+            .body(request.body().to_vec())
+            .build(),
         ["record-auth"] => {
             let auth = request.header("authorization").and_then(|h| h.as_str()).unwrap_or("none").to_string();
             key_value::Store::open_default()?.set("last-auth", auth.as_bytes())?;
