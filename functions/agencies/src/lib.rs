@@ -10,12 +10,12 @@
 use lapor_domain::agency::AgencyType;
 use lapor_domain::codes::{AgencyCode, RegionCode};
 use lapor_domain::cursor::KeyCursor;
+use lapor_domain::view::{AgencyDetail, AgencyView, Page, UnitView};
 use lapor_platform::db::Db;
 use lapor_platform::paging;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::store::{self, AgencyFilter};
-use serde_json::json;
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 
@@ -70,8 +70,8 @@ fn list(request: &ApiRequest) -> Result<Response, ApiError> {
     let db = Db::open()?;
     let mut rows = store::list_agencies(&db, &filter, limit + 1)?;
     let next_cursor = paging::next_page(&mut rows, limit, |row| KeyCursor(row.code.clone()).encode());
-    let items: Vec<_> = rows.iter().map(|row| row.to_json()).collect();
-    Ok(response::json(200, &json!({"items": items, "next_cursor": next_cursor}), CACHE))
+    let page = Page { items: rows.iter().map(AgencyView::from).collect(), next_cursor };
+    Ok(response::json(200, &page, CACHE))
 }
 
 fn read(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> {
@@ -80,10 +80,6 @@ fn read(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> {
     let Ok(code) = AgencyCode::parse("code", &decoded) else { return Err(ApiError::not_found(request.lang)) };
     let db = Db::open()?;
     let agency = store::find_agency(&db, code.as_str())?.ok_or_else(|| ApiError::not_found(request.lang))?;
-    let mut body = agency.to_json();
-    body["units"] = store::units(&db, &agency.code)?
-        .into_iter()
-        .map(|(code, name)| json!({"code": code, "name": name}))
-        .collect();
-    Ok(response::json(200, &body, CACHE))
+    let units = store::units(&db, &agency.code)?.into_iter().map(|(code, name)| UnitView { code, name }).collect();
+    Ok(response::json(200, &AgencyDetail { agency: AgencyView::from(&agency), units }, CACHE))
 }

@@ -94,7 +94,8 @@ pub fn may_comment(privacy: Privacy, status: Status) -> Result<(), Refusal> {
 pub const FLAG_THRESHOLD: i64 = 3;
 
 /// A comment's moderation state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CommentState {
     Visible,
     /// Flagged by `FLAG_THRESHOLD` people with proved phones; waiting for staff.

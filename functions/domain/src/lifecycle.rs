@@ -54,6 +54,18 @@ impl Status {
         Self::ALL.into_iter().find(|s| s.as_str() == raw)
     }
 
+    /// What a citizen reads for this status.
+    pub fn label(self, lang: crate::lang::Lang) -> &'static str {
+        match self {
+            Status::Submitted => lang.pick("Diterima, menunggu verifikasi", "Received, awaiting verification"),
+            Status::OnHold => lang.pick("Menunggu informasi dari pelapor", "Waiting for the reporter"),
+            Status::Dispatched => lang.pick("Diteruskan ke instansi", "With the agency"),
+            Status::Responded => lang.pick("Ditanggapi instansi", "Answered by the agency"),
+            Status::Completed => lang.pick("Selesai", "Completed"),
+            Status::Archived => lang.pick("Diarsipkan", "Archived"),
+        }
+    }
+
     /// No further action changes a report in this state.
     pub fn is_final(self) -> bool {
         matches!(self, Status::Completed | Status::Archived)

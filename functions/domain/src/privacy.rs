@@ -26,14 +26,16 @@
 use crate::invalid::Invalid;
 
 /// Who may read the report. Ordered from least to most private.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Visibility {
     Public,
     Confidential,
 }
 
 /// Who may know who filed the report. Ordered from least to most private.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ReporterIdentity {
     Named,
     Anonymous,
@@ -90,6 +92,13 @@ pub struct Privacy {
     pub identity: ReporterIdentity,
 }
 
+/// Serialized as its one-word name.
+impl serde::Serialize for Privacy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Viewer {
@@ -138,6 +147,18 @@ impl Privacy {
                 "Choose one of: public, anonymous, confidential, confidential_anonymous.",
             )
         })
+    }
+
+    /// What a citizen reads for this privacy.
+    pub fn label(self, lang: crate::lang::Lang) -> &'static str {
+        match (self.visibility, self.identity) {
+            (Visibility::Public, ReporterIdentity::Named) => lang.pick("Publik", "Public"),
+            (Visibility::Public, ReporterIdentity::Anonymous) => lang.pick("Publik, pelapor anonim", "Public, anonymous reporter"),
+            (Visibility::Confidential, ReporterIdentity::Named) => lang.pick("Rahasia", "Confidential"),
+            (Visibility::Confidential, ReporterIdentity::Anonymous) => {
+                lang.pick("Rahasia, pelapor anonim", "Confidential, anonymous reporter")
+            }
+        }
     }
 
     pub fn is_confidential(self) -> bool {
@@ -319,6 +340,15 @@ mod tests {
                 let allowed = to.visibility >= from.visibility && to.identity >= from.identity;
                 assert_eq!(from.may_change_to(to).is_ok(), allowed, "{from:?} -> {to:?}");
             }
+        }
+    }
+
+    #[test]
+    fn serialized_names_are_the_stored_and_api_names() {
+        for privacy in Privacy::ALL {
+            assert_eq!(serde_json::to_value(privacy).unwrap(), privacy.as_str());
+            assert_eq!(serde_json::to_value(privacy.visibility).unwrap(), privacy.visibility.as_str());
+            assert_eq!(serde_json::to_value(privacy.identity).unwrap(), privacy.identity.as_str());
         }
     }
 

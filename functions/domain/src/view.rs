@@ -1,12 +1,14 @@
 //! What a viewer is shown of a report: the public view, the reporter's view.
 //!
+//! Typed views, serialized for the API and rendered by the HTML pages alike.
 //! Built only from [`ReportRecord`], which has no identity fields besides the
-//! name a reporter chose to publish; contact details cannot appear here.
+//! name a reporter chose to publish; contact details enter a view only through
+//! [`ReportView::with_identity`], which asks `privacy` first.
 
-use serde_json::{json, Map, Value};
+use serde::Serialize;
 
 use crate::lifecycle::Status;
-use crate::privacy::{Privacy, Viewer};
+use crate::privacy::{Privacy, ReporterIdentity, Viewer, Visibility};
 use crate::report::Kind;
 
 /// A stored report as the public read path loads it.
@@ -81,13 +83,101 @@ pub struct EventRecord {
     pub text: Option<String>,
 }
 
-fn put(map: &mut Map<String, Value>, key: &str, value: &Option<String>) {
-    map.insert(key.to_string(), value.clone().map(Value::String).unwrap_or(Value::Null));
+/// What a viewer is shown of a report. Serialized as the API's JSON and
+/// rendered by the HTML pages; there is no field for contact details except
+/// [`ReporterView::Identity`], which only [`ReportView::with_identity`] sets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportView {
+    pub tracking_id: String,
+    pub kind: Kind,
+    pub title: String,
+    pub body: String,
+    pub category: Option<String>,
+    pub agency: Option<String>,
+    /// The reporter's suggestion, shown only until an agency is assigned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested_agency: Option<String>,
+    pub region: Option<String>,
+    pub status: Status,
+    /// The one-word name (kept for older clients) and both properties.
+    pub privacy: Privacy,
+    pub visibility: Visibility,
+    pub reporter_identity: ReporterIdentity,
+    /// Null until an administrator verified it: until then it is not listed.
+    pub verified_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<LocationView>,
+    pub incident_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reporter: Option<ReporterView>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub deadlines: Deadlines,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LocationView {
+    pub lat: f64,
+    pub lon: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// Who filed the report, as far as the viewer may know.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ReporterView {
+    /// The name a public, named reporter published.
+    Public { name: String },
+    /// Name and contacts, for staff entitled to them.
+    Identity { name: Option<String>, phone: Option<String>, email: Option<String> },
+}
+
+/// The running deadline (at most one is set), RFC 3339 local time.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Deadlines {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_due: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_due: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completion_due: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimelineEntry {
+    pub at: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub actor_role: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+/// A reporter's identity as stored apart from the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredIdentity {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl ReportView {
+    /// Adds the reporter's identity if `viewer` is entitled to it; says
+    /// whether it did and the read must be logged (`identity_read_is_logged`).
+    pub fn with_identity(&mut self, identity: StoredIdentity, viewer: &Viewer) -> bool {
+        if !self.privacy.identity_visible_to(viewer) {
+            return false;
+        }
+        self.reporter = Some(ReporterView::Identity { name: identity.name, phone: identity.phone, email: identity.email });
+        true
+    }
 }
 
 /// The report as `viewer` may see it, or `None` when they may not see it at
 /// all (answered exactly like an unknown tracking ID).
-pub fn report_view(record: &ReportRecord, events: &[EventRecord], viewer: &Viewer) -> Option<Value> {
+pub fn report_view(record: &ReportRecord, events: &[EventRecord], viewer: &Viewer) -> Option<ReportView> {
     // Staff of an agency that does not hold the report are the public here:
     // staff-only events are for the agency handling it.
     let public = Viewer::Public;
@@ -98,85 +188,212 @@ pub fn report_view(record: &ReportRecord, events: &[EventRecord], viewer: &Viewe
     if !record.privacy.report_visible_to(viewer, record.agency.as_deref()) {
         return None;
     }
-    let mut map = Map::new();
-    map.insert("tracking_id".into(), json!(record.tracking_id));
-    map.insert("kind".into(), json!(record.kind.as_str()));
-    map.insert("title".into(), json!(record.title));
-    map.insert("body".into(), json!(record.body));
-    put(&mut map, "category", &record.category);
-    put(&mut map, "agency", &record.agency);
-    if record.suggested_agency.is_some() && record.agency.is_none() {
-        put(&mut map, "suggested_agency", &record.suggested_agency);
-    }
-    put(&mut map, "region", &record.region);
-    map.insert("status".into(), json!(record.status.as_str()));
-    map.insert("privacy".into(), json!(record.privacy.as_str()));
-    map.insert("visibility".into(), json!(record.privacy.visibility.as_str()));
-    map.insert("reporter_identity".into(), json!(record.privacy.identity.as_str()));
-    // Null until an administrator verified it: until then it is not listed.
-    put(&mut map, "verified_at", &record.verified_at);
-    if let (Some(lat), Some(lon)) = (record.lat, record.lon) {
-        let mut location = json!({"lat": lat, "lon": lon});
-        if let Some(address) = &record.address {
-            location["address"] = json!(address);
-        }
-        map.insert("location".into(), location);
-    }
-    put(&mut map, "incident_date", &record.incident_date);
-    if record.privacy.name_is_public() {
-        if let Some(name) = &record.public_reporter_name {
-            map.insert("reporter".into(), json!({"name": name}));
-        }
-    }
-    map.insert("created_at".into(), json!(record.created_at));
-    map.insert("updated_at".into(), json!(record.updated_at));
-    let mut deadlines = Map::new();
-    for (key, value) in [
-        ("verification_due", &record.verification_due),
-        ("response_due", &record.response_due),
-        ("completion_due", &record.completion_due),
-    ] {
-        if let Some(value) = value {
-            deadlines.insert(key.into(), json!(value));
-        }
-    }
-    map.insert("deadlines".into(), Value::Object(deadlines));
-    let timeline: Vec<Value> = events
+    let location = match (record.lat, record.lon) {
+        (Some(lat), Some(lon)) => Some(LocationView { lat, lon, address: record.address.clone() }),
+        _ => None,
+    };
+    let reporter = match (&record.public_reporter_name, record.privacy.name_is_public()) {
+        (Some(name), true) => Some(ReporterView::Public { name: name.clone() }),
+        _ => None,
+    };
+    let timeline = events
         .iter()
         .filter(|e| e.visibility.visible_to(viewer))
-        .map(|e| {
-            let mut item = json!({"at": e.at, "type": e.event_type, "actor_role": e.actor_role});
-            if let Some(text) = &e.text {
-                item["text"] = json!(text);
-            }
-            item
-        })
+        .map(|e| TimelineEntry { at: e.at.clone(), event_type: e.event_type.clone(), actor_role: e.actor_role.clone(), text: e.text.clone() })
         .collect();
-    map.insert("timeline".into(), Value::Array(timeline));
-    Some(Value::Object(map))
+    Some(ReportView {
+        tracking_id: record.tracking_id.clone(),
+        kind: record.kind,
+        title: record.title.clone(),
+        body: record.body.clone(),
+        category: record.category.clone(),
+        agency: record.agency.clone(),
+        suggested_agency: record.suggested_agency.clone().filter(|_| record.agency.is_none()),
+        region: record.region.clone(),
+        status: record.status,
+        privacy: record.privacy,
+        visibility: record.privacy.visibility,
+        reporter_identity: record.privacy.identity,
+        verified_at: record.verified_at.clone(),
+        location,
+        incident_date: record.incident_date.clone(),
+        reporter,
+        created_at: record.created_at.clone(),
+        updated_at: record.updated_at.clone(),
+        deadlines: Deadlines {
+            verification_due: record.verification_due.clone(),
+            response_due: record.response_due.clone(),
+            completion_due: record.completion_due.clone(),
+        },
+        timeline,
+    })
+}
+
+/// `GET /api/v1/reports/{id}`: the report with its attachments, counts and links.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportDetail {
+    #[serde(flatten)]
+    pub report: ReportView,
+    pub attachments: Vec<AttachmentView>,
+    pub supports: i64,
+    pub comments: i64,
+    pub links: ReportLinks,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachmentView {
+    pub id: String,
+    pub kind: String,
+    pub size: i64,
+    pub url: String,
+}
+
+impl AttachmentView {
+    pub fn new(tracking_id: &str, id: String, kind: String, size: i64) -> Self {
+        let url = format!("/api/v1/reports/{tracking_id}/attachments/{id}");
+        AttachmentView { id, kind, size, url }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportLinks {
+    #[serde(rename = "self")]
+    pub self_: String,
+    pub html: String,
+    pub supports: String,
+    pub comments: String,
+    pub follows: String,
+}
+
+impl ReportLinks {
+    pub fn of(tracking_id: &str) -> Self {
+        let api = format!("/api/v1/reports/{tracking_id}");
+        ReportLinks {
+            html: format!("/lapor/{tracking_id}"),
+            supports: format!("{api}/supports"),
+            comments: format!("{api}/comments"),
+            follows: format!("{api}/follows"),
+            self_: api,
+        }
+    }
+}
+
+/// What staff see: the view their role entitles them to, its version (for
+/// `If-Match`) and work unit; the identity if [`ReportView::with_identity`]
+/// allowed it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StaffReportView {
+    #[serde(flatten)]
+    pub report: ReportView,
+    pub version: i64,
+    pub unit: Option<String>,
 }
 
 /// One line of the public listing: small, for cheap phones on slow networks.
-pub fn list_item(record: &ReportRecord) -> Value {
-    let excerpt: String = record.body.chars().take(200).collect();
-    json!({
-        "tracking_id": record.tracking_id,
-        "kind": record.kind.as_str(),
-        "title": record.title,
-        "excerpt": excerpt,
-        "category": record.category,
-        "agency": record.agency,
-        "region": record.region,
-        "status": record.status.as_str(),
-        "privacy": record.privacy.as_str(),
-        "created_at": record.created_at,
-        "updated_at": record.updated_at,
-    })
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListItem {
+    pub tracking_id: String,
+    pub kind: Kind,
+    pub title: String,
+    pub excerpt: String,
+    pub category: Option<String>,
+    pub agency: Option<String>,
+    pub region: Option<String>,
+    pub status: Status,
+    pub privacy: Privacy,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+pub fn list_item(record: &ReportRecord) -> ListItem {
+    ListItem {
+        tracking_id: record.tracking_id.clone(),
+        kind: record.kind,
+        title: record.title.clone(),
+        excerpt: record.body.chars().take(200).collect(),
+        category: record.category.clone(),
+        agency: record.agency.clone(),
+        region: record.region.clone(),
+        status: record.status,
+        privacy: record.privacy,
+        created_at: record.created_at.clone(),
+        updated_at: record.updated_at.clone(),
+    }
+}
+
+/// A comment as the public sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommentView {
+    pub id: String,
+    pub body: String,
+    pub display_name: Option<String>,
+    pub created_at: String,
+}
+
+/// One page of a listing: its items and the cursor of the next page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// A comment in a staff review queue: with its report, flags and history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReviewItem {
+    #[serde(flatten)]
+    pub comment: CommentView,
+    pub report: String,
+    pub state: crate::engagement::CommentState,
+    /// Every flag ever, and those since the last review (from anyone / from proved phones).
+    pub flags: i64,
+    pub open_flags: i64,
+    pub proved_flags: i64,
+    pub moderation: Vec<ModerationEntry>,
+}
+
+/// One line of a comment's moderation trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModerationEntry {
+    pub at: String,
+    pub action: String,
+    pub actor: String,
+    pub reason: Option<String>,
+}
+
+/// An agency of the directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgencyView {
+    pub code: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub agency_type: String,
+    pub parent: Option<String>,
+    pub region: Option<String>,
+    pub timezone: String,
+}
+
+/// `GET /api/v1/agencies/{code}`: the agency and its work units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgencyDetail {
+    #[serde(flatten)]
+    pub agency: AgencyView,
+    pub units: Vec<UnitView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnitView {
+    pub code: String,
+    pub name: String,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
+
+    fn view_json(record: &ReportRecord, events: &[EventRecord], viewer: &Viewer) -> Option<Value> {
+        report_view(record, events, viewer).map(|v| serde_json::to_value(v).unwrap())
+    }
 
     fn record(privacy: Privacy) -> ReportRecord {
         ReportRecord {
@@ -214,7 +431,7 @@ mod tests {
 
     #[test]
     fn public_sees_public_events_and_the_published_name_only() {
-        let v = report_view(&record(Privacy::PUBLIC), &events(), &Viewer::Public).unwrap();
+        let v = view_json(&record(Privacy::PUBLIC), &events(), &Viewer::Public).unwrap();
         assert_eq!(v["reporter"], json!({"name": "Siti"}));
         assert_eq!(v["timeline"].as_array().unwrap().len(), 1);
         assert_eq!(v["location"], json!({"lat": -6.9, "lon": 107.6}));
@@ -225,31 +442,31 @@ mod tests {
     fn anonymous_reports_carry_no_reporter_field_for_anyone() {
         for privacy in [Privacy::ANONYMOUS, Privacy::CONFIDENTIAL_ANONYMOUS] {
             for viewer in [Viewer::Public, Viewer::Reporter, Viewer::Agency("pemkot-3273".into())] {
-                let Some(v) = report_view(&record(privacy), &events(), &viewer) else { continue };
+                let Some(v) = view_json(&record(privacy), &events(), &viewer) else { continue };
                 assert!(v.get("reporter").is_none(), "{privacy:?} {viewer:?}");
                 assert_eq!(v["reporter_identity"], "anonymous");
             }
         }
-        let v = report_view(&record(Privacy::CONFIDENTIAL_ANONYMOUS), &events(), &Viewer::Reporter).unwrap();
+        let v = view_json(&record(Privacy::CONFIDENTIAL_ANONYMOUS), &events(), &Viewer::Reporter).unwrap();
         assert_eq!((v["privacy"].as_str(), v["visibility"].as_str()), (Some("confidential_anonymous"), Some("confidential")));
     }
 
     #[test]
     fn confidential_reports_are_invisible_to_the_public_only() {
-        assert!(report_view(&record(Privacy::CONFIDENTIAL), &events(), &Viewer::Public).is_none());
-        let v = report_view(&record(Privacy::CONFIDENTIAL), &events(), &Viewer::Reporter).unwrap();
+        assert!(view_json(&record(Privacy::CONFIDENTIAL), &events(), &Viewer::Public).is_none());
+        let v = view_json(&record(Privacy::CONFIDENTIAL), &events(), &Viewer::Reporter).unwrap();
         let types: Vec<&str> = v["timeline"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
         assert_eq!(types, ["submitted", "on_hold"], "the reporter sees participant events, not staff notes");
-        assert!(report_view(&record(Privacy::CONFIDENTIAL), &events(), &Viewer::Agency("other".into())).is_none());
+        assert!(view_json(&record(Privacy::CONFIDENTIAL), &events(), &Viewer::Agency("other".into())).is_none());
     }
 
     #[test]
     fn staff_of_another_agency_see_what_the_public_sees() {
         let other = Viewer::Agency("kemenkes".into());
-        let v = report_view(&record(Privacy::PUBLIC), &events(), &other).unwrap();
+        let v = view_json(&record(Privacy::PUBLIC), &events(), &other).unwrap();
         let types: Vec<&str> = v["timeline"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
         assert_eq!(types, ["submitted"]);
-        let own = report_view(&record(Privacy::PUBLIC), &events(), &Viewer::Agency("pemkot-3273".into())).unwrap();
+        let own = view_json(&record(Privacy::PUBLIC), &events(), &Viewer::Agency("pemkot-3273".into())).unwrap();
         assert_eq!(own["timeline"].as_array().unwrap().len(), 3);
     }
 
@@ -257,9 +474,38 @@ mod tests {
     fn list_items_are_small() {
         let mut r = record(Privacy::PUBLIC);
         r.body = "x".repeat(5000);
-        let item = list_item(&r);
+        let item = serde_json::to_value(list_item(&r)).unwrap();
         assert_eq!(item["excerpt"].as_str().unwrap().len(), 200);
         assert!(item.get("body").is_none());
         assert!(item.get("reporter").is_none());
+    }
+
+    #[test]
+    fn identity_enters_a_view_only_where_privacy_allows() {
+        let identity = || StoredIdentity { name: Some("Siti".into()), phone: Some("+6281234567890".into()), email: None };
+        let agency = Viewer::Agency("pemkot-3273".into());
+        for privacy in Privacy::ALL {
+            let mut view = report_view(&record(privacy), &events(), &agency).unwrap();
+            let added = view.with_identity(identity(), &agency);
+            assert_eq!(added, !privacy.is_anonymous(), "{privacy:?}");
+            let json = serde_json::to_value(StaffReportView { report: view, version: 3, unit: None }).unwrap();
+            assert_eq!(json["reporter"].get("phone").is_some(), !privacy.is_anonymous(), "{privacy:?}: {json}");
+            assert_eq!((json["version"].as_i64(), json["unit"].is_null()), (Some(3), true));
+        }
+        let mut view = report_view(&record(Privacy::CONFIDENTIAL_ANONYMOUS), &events(), &Viewer::Admin).unwrap();
+        assert!(view.with_identity(identity(), &Viewer::Admin));
+        assert!(!view.with_identity(identity(), &Viewer::Public));
+    }
+
+    #[test]
+    fn the_detail_view_is_the_report_with_attachments_counts_and_links() {
+        let report = report_view(&record(Privacy::PUBLIC), &events(), &Viewer::Public).unwrap();
+        let attachments = vec![AttachmentView::new("7K3QD-M2X9C", "ab".into(), "jpeg".into(), 10)];
+        let detail = ReportDetail { report, attachments, supports: 2, comments: 1, links: ReportLinks::of("7K3QD-M2X9C") };
+        let json = serde_json::to_value(detail).unwrap();
+        assert_eq!(json["title"], "Jalan rusak");
+        assert_eq!(json["attachments"][0]["url"], "/api/v1/reports/7K3QD-M2X9C/attachments/ab");
+        assert_eq!(json["links"]["self"], "/api/v1/reports/7K3QD-M2X9C");
+        assert_eq!((json["supports"].as_i64(), json["comments"].as_i64()), (Some(2), Some(1)));
     }
 }

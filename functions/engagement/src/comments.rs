@@ -11,6 +11,7 @@
 use lapor_domain::engagement::{may_comment, CommentState, ReviewQueue};
 use lapor_domain::staff::{Decision, StaffAction};
 use lapor_domain::text::{CommentBody, DisplayName, ModerationReason};
+use lapor_domain::view::{CommentView, ModerationEntry, Page, ReviewItem};
 use lapor_platform::auth::{forbidden, require_staff};
 use lapor_platform::db::{int, Db};
 use lapor_platform::engagement::{self, CommentRow};
@@ -21,7 +22,7 @@ use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::{json_object, json_object_or_empty};
 use lapor_platform::{clock, random};
-use serde_json::{json, Value};
+use serde_json::json;
 use spin_sdk::http::Response;
 
 use crate::target::{rate_limit, refused, visible};
@@ -29,9 +30,6 @@ use crate::target::{rate_limit, refused, visible};
 const MAX_PAGE: u32 = 100;
 const DEFAULT_PAGE: u32 = 20;
 
-fn public_json(comment: &CommentRow) -> Value {
-    json!({"id": comment.public_id, "body": comment.body, "display_name": comment.display_name, "created_at": comment.created_at})
-}
 
 /// `POST /api/v1/reports/{id}/comments {body, display_name?}` -> 201.
 pub fn create(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
@@ -61,7 +59,7 @@ pub fn create(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
     db.transaction(|db| {
         engagement::insert_comment(db, &comment.public_id, target.id, &identity.key(), comment.display_name.as_deref(), &comment.body, &now)
     })?;
-    let mut response = response::json(201, &public_json(&comment), "no-store");
+    let mut response = response::json(201, &CommentView::from(comment), "no-store");
     response.set_header("location", format!("/api/v1/reports/{}/comments", target.tracking_id));
     Ok(response)
 }
@@ -77,8 +75,8 @@ pub fn list(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     }
     let mut rows = engagement::visible_comments(&db, target.id, after, limit + 1)?;
     let next_cursor = paging::next_page(&mut rows, limit, |c| paging::row_cursor_of(c.id));
-    let items: Vec<Value> = rows.iter().map(public_json).collect();
-    Ok(response::json(200, &json!({"items": items, "next_cursor": next_cursor}), "public, max-age=5"))
+    let page = Page { items: rows.into_iter().map(CommentView::from).collect(), next_cursor };
+    Ok(response::json(200, &page, "public, max-age=5"))
 }
 
 fn find(db: &Db, request: &ApiRequest, raw_id: &str) -> Result<CommentRow, ApiError> {
@@ -170,19 +168,20 @@ pub fn review_queue(request: &ApiRequest) -> Result<Response, ApiError> {
     let mut rows = engagement::review_queue(&db, queue, agency.as_deref(), after, limit + 1)?;
     let next_cursor = paging::next_page(&mut rows, limit, |(_, c)| paging::row_cursor_of(c.id));
     let mut items = Vec::new();
-    for (tracking_id, comment) in &rows {
-        let trail: Vec<Value> = engagement::moderation_trail(&db, comment.id)?
+    for (report, comment) in rows {
+        let moderation = engagement::moderation_trail(&db, comment.id)?
             .into_iter()
-            .map(|(at, action, actor, reason)| json!({"at": at, "action": action, "actor": actor, "reason": reason}))
+            .map(|(at, action, actor, reason)| ModerationEntry { at, action, actor, reason })
             .collect();
-        let mut item = public_json(comment);
-        item["report"] = json!(tracking_id);
-        item["state"] = json!(comment.state.as_str());
-        item["flags"] = json!(engagement::flag_count(&db, comment.id)?);
-        item["open_flags"] = json!(comment.open_flags);
-        item["proved_flags"] = json!(comment.proved_flags);
-        item["moderation"] = Value::Array(trail);
-        items.push(item);
+        items.push(ReviewItem {
+            flags: engagement::flag_count(&db, comment.id)?,
+            state: comment.state,
+            open_flags: comment.open_flags,
+            proved_flags: comment.proved_flags,
+            comment: CommentView::from(comment),
+            report,
+            moderation,
+        });
     }
-    Ok(response::json(200, &json!({"items": items, "next_cursor": next_cursor}), "no-store"))
+    Ok(response::json(200, &Page { items, next_cursor }, "no-store"))
 }

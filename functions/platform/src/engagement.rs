@@ -135,6 +135,12 @@ pub struct CommentRow {
     pub proved_flags: i64,
 }
 
+impl From<CommentRow> for lapor_domain::view::CommentView {
+    fn from(row: CommentRow) -> Self {
+        lapor_domain::view::CommentView { id: row.public_id, body: row.body, display_name: row.display_name, created_at: row.created_at }
+    }
+}
+
 const COMMENT_COLUMNS: &str = "id, public_id, report_id, display_name, body, created_at, state, open_flags, proved_flags";
 
 fn comment_row(row: &spin_sdk::sqlite3::Row<'_>) -> CommentRow {

@@ -91,12 +91,19 @@ pub fn problem_response(problem: &Problem, lang: Lang, headers: Vec<(String, Str
 }
 
 /// A JSON answer. `cache` is a Cache-Control value.
-pub fn json(status: u16, value: &serde_json::Value, cache: &str) -> Response {
+/// A JSON answer from any serializable view.
+pub fn json<T: serde::Serialize + ?Sized>(status: u16, value: &T, cache: &str) -> Response {
+    let body = match serde_json::to_vec(value) {
+        Ok(body) => body,
+        // Views are plain structs with string keys: this cannot happen, and
+        // if it ever did the caller would get a 500, never half a body.
+        Err(e) => return ApiError::Internal(anyhow::anyhow!("view not serializable: {e}")).into_response(Lang::Id),
+    };
     Response::builder()
         .status(status)
         .header("content-type", "application/json")
         .header("cache-control", cache)
-        .body(value.to_string())
+        .body(body)
         .build()
 }
 

@@ -9,7 +9,7 @@ use lapor_domain::follow::FollowChannel;
 use lapor_domain::lifecycle::{ActorRole, Status};
 use lapor_domain::privacy::Privacy;
 use lapor_domain::report::{Channel, Kind, NewReport};
-use lapor_domain::view::{EventRecord, EventVisibility, ReportRecord};
+use lapor_domain::view::{EventRecord, EventVisibility, ReportRecord, StoredIdentity};
 use spin_sdk::sqlite3::{QueryResult, Value};
 
 use crate::db::{int, is_unique_violation, opt_real, opt_text, text, Db};
@@ -391,12 +391,16 @@ pub struct AgencyRow {
     pub timezone: String,
 }
 
-impl AgencyRow {
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "code": self.code, "name": self.name, "type": self.agency_type,
-            "parent": self.parent, "region": self.region, "timezone": self.timezone,
-        })
+impl From<&AgencyRow> for lapor_domain::view::AgencyView {
+    fn from(row: &AgencyRow) -> Self {
+        lapor_domain::view::AgencyView {
+            code: row.code.clone(),
+            name: row.name.clone(),
+            agency_type: row.agency_type.clone(),
+            parent: row.parent.clone(),
+            region: row.region.clone(),
+            timezone: row.timezone.clone(),
+        }
     }
 }
 
@@ -471,12 +475,13 @@ pub fn units(db: &Db, agency: &str) -> Result<Vec<(String, String)>> {
 /// A reporter's identity: (name, phone, email). The only read of the
 /// `reporters` table; callers must have checked
 /// `Privacy::identity_visible_to` for the viewer first.
-pub fn reporter_identity_for_entitled_staff(db: &Db, report_id: i64) -> Result<Option<(Option<String>, Option<String>, Option<String>)>> {
+pub fn reporter_identity_for_entitled_staff(db: &Db, report_id: i64) -> Result<Option<StoredIdentity>> {
     let result = db.execute("SELECT name, phone, email FROM reporters WHERE report_id = ?", &[int(report_id)])?;
-    let identity = result
-        .rows()
-        .next()
-        .map(|row| (get_text(&row, "name"), get_text(&row, "phone"), get_text(&row, "email")));
+    let identity = result.rows().next().map(|row| StoredIdentity {
+        name: get_text(&row, "name"),
+        phone: get_text(&row, "phone"),
+        email: get_text(&row, "email"),
+    });
     Ok(identity)
 }
 

@@ -5,13 +5,12 @@
 
 use lapor_domain::codes::{AgencyCode, CategoryCode, RegionCode};
 use lapor_domain::lifecycle::Status;
-use lapor_domain::view::list_item;
+use lapor_domain::view::{list_item, Page};
 use lapor_platform::db::Db;
 use lapor_platform::paging;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::store::{self, ListFilter};
-use serde_json::json;
 use spin_sdk::http::Response;
 
 const MAX_PAGE: u32 = 100;
@@ -56,8 +55,8 @@ pub fn list(request: &ApiRequest) -> Result<Response, ApiError> {
     let db = Db::open()?;
     let mut rows = store::list_public(&db, &filter, limit + 1)?;
     let next_cursor = paging::next_page(&mut rows, limit, |(id, record)| paging::time_cursor_of(&record.created_at, *id));
-    let items: Vec<_> = rows.iter().map(|(_, record)| list_item(record)).collect();
-    let mut response = response::json(200, &json!({"items": items, "next_cursor": next_cursor}), "public, max-age=15");
+    let page = Page { items: rows.iter().map(|(_, record)| list_item(record)).collect(), next_cursor };
+    let mut response = response::json(200, &page, "public, max-age=15");
     response.set_header("vary", "accept-language");
     Ok(response)
 }

@@ -9,13 +9,13 @@ use lapor_domain::lang::Lang;
 use lapor_domain::privacy::Viewer;
 use lapor_domain::token::token_matches;
 use lapor_domain::tracking_id::{TrackingId, TrackingIdError};
-use lapor_domain::view::report_view;
+use lapor_domain::lifecycle::Status;
+use lapor_domain::view::{report_view, CommentView, ReportView};
 use lapor_platform::db::Db;
-use lapor_platform::engagement::CommentRow;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{escape_html, html};
 use lapor_platform::store;
-use serde_json::Value;
+use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 
@@ -80,12 +80,15 @@ fn tracking_page(request: &ApiRequest, raw_id: &str) -> anyhow::Result<Response>
     let token = request.cookie("lapor_token").filter(|t| token_matches(t, &report.reporter_token_hash));
     let viewer = if token.is_some() { Viewer::Reporter } else { Viewer::Public };
     let events = store::events(&db, report.id)?;
-    let Some(mut view) = report_view(&report.record, &events, &viewer) else { return Ok(not_found()) };
+    let Some(view) = report_view(&report.record, &events, &viewer) else { return Ok(not_found()) };
     let (supports, _) = store::engagement_counts(&db, report.id)?;
-    view["supports"] = serde_json::json!(supports);
     // The first comments, oldest first (the API pages through the rest).
-    let comments = lapor_platform::engagement::visible_comments(&db, report.id, 0, COMMENTS_SHOWN)?;
-    let mut response = html(200, render(&view, &comments, token, lang), lang);
+    let comments: Vec<CommentView> = lapor_platform::engagement::visible_comments(&db, report.id, 0, COMMENTS_SHOWN)?
+        .into_iter()
+        .map(CommentView::from)
+        .collect();
+    let page = TrackingPage { view: &view, supports, comments: &comments, token };
+    let mut response = html(200, page.render(lang).into_string(), lang);
     response.set_header("vary", "cookie, accept-language");
     if viewer == Viewer::Public {
         response.set_header("cache-control", "public, no-cache");
@@ -93,113 +96,127 @@ fn tracking_page(request: &ApiRequest, raw_id: &str) -> anyhow::Result<Response>
     Ok(response)
 }
 
-fn status_label(status: &str, lang: Lang) -> &'static str {
-    match status {
-        "submitted" => lang.pick("Diterima, menunggu verifikasi", "Received, awaiting verification"),
-        "on_hold" => lang.pick("Menunggu informasi dari pelapor", "Waiting for the reporter"),
-        "dispatched" => lang.pick("Diteruskan ke instansi", "With the agency"),
-        "responded" => lang.pick("Ditanggapi instansi", "Answered by the agency"),
-        "completed" => lang.pick("Selesai", "Completed"),
-        "archived" => lang.pick("Diarsipkan", "Archived"),
-        _ => "-",
-    }
-}
-
-fn field<'a>(view: &'a Value, name: &str) -> &'a str {
-    view.get(name).and_then(Value::as_str).unwrap_or("")
-}
-
 /// Comments shown on the page itself.
 const COMMENTS_SHOWN: u32 = 50;
 
-fn render(view: &Value, comments: &[CommentRow], token: Option<&str>, lang: Lang) -> String {
-    let tracking_id = escape_html(field(view, "tracking_id"));
-    let mut body = format!(
-        "<p class=id>{label} <strong>{tracking_id}</strong></p><h1>{title}</h1><p class=status>{status}</p>",
-        label = lang.pick("Nomor pelacakan", "Tracking ID"),
-        title = escape_html(field(view, "title")),
-        status = escape_html(status_label(field(view, "status"), lang)),
-    );
-    let awaiting_verification = view.get("verified_at").is_some_and(Value::is_null) && matches!(field(view, "status"), "submitted" | "on_hold");
-    if awaiting_verification {
-        body.push_str(&format!(
-            "<p class=unverified role=status><strong>{}</strong> {}</p>",
-            lang.pick("Menunggu verifikasi.", "Awaiting verification."),
-            lang.pick(
-                "Laporan ini belum tampil di daftar dan pencarian publik sampai admin memeriksanya. Halaman ini tetap dapat dibuka dengan nomor pelacakan.",
-                "This report is not in the public list or search until an administrator has checked it. This page still opens with the tracking ID.",
-            ),
-        ));
+/// Text someone typed. maud already escapes `& < > "`; this also escapes `'`
+/// (as `&#39;`), so the text stays inert in any attribute quoting.
+struct Typed<'a>(&'a str);
+
+impl Render for Typed<'_> {
+    fn render(&self) -> Markup {
+        PreEscaped(escape_html(self.0))
     }
-    if let Some(token) = token {
-        body.push_str(&format!(
-            "<div class=token><p>{}</p><code>{}</code></div>",
-            lang.pick(
-                "Simpan kode rahasia ini: dengan kode ini hanya Anda yang dapat membaca laporan rahasia Anda dan menanggapinya.",
-                "Keep this secret code: with it, only you can read your confidential report and reply to it.",
-            ),
-            escape_html(token)
-        ));
+}
+
+/// `GET /lapor/{id}`: what the typed view shows a citizen.
+struct TrackingPage<'a> {
+    view: &'a ReportView,
+    supports: i64,
+    comments: &'a [CommentView],
+    /// The reporter's own token, shown back to them (from their cookie).
+    token: Option<&'a str>,
+}
+
+impl TrackingPage<'_> {
+    fn render(&self, lang: Lang) -> Markup {
+        let view = self.view;
+        let awaiting_verification = view.verified_at.is_none() && matches!(view.status, Status::Submitted | Status::OnHold);
+        let title = format!("{} {}", lang.pick("Laporan", "Report"), view.tracking_id);
+        document(lang, &title, html! {
+            p.id { (lang.pick("Nomor pelacakan", "Tracking ID")) " " strong { (view.tracking_id) } }
+            h1 { (Typed(&view.title)) }
+            p.status { (view.status.label(lang)) }
+            p.privacy { (view.privacy.label(lang)) }
+            @if awaiting_verification {
+                p.unverified role="status" {
+                    strong { (lang.pick("Menunggu verifikasi.", "Awaiting verification.")) }
+                    " "
+                    (lang.pick(
+                        "Laporan ini belum tampil di daftar dan pencarian publik sampai admin memeriksanya. Halaman ini tetap dapat dibuka dengan nomor pelacakan.",
+                        "This report is not in the public list or search until an administrator has checked it. This page still opens with the tracking ID.",
+                    ))
+                }
+            }
+            @if let Some(token) = self.token {
+                div.token {
+                    p { (lang.pick(
+                        "Simpan kode rahasia ini: dengan kode ini hanya Anda yang dapat membaca laporan rahasia Anda dan menanggapinya.",
+                        "Keep this secret code: with it, only you can read your confidential report and reply to it.",
+                    )) }
+                    code { (Typed(token)) }
+                }
+            }
+            p.body { (Typed(&view.body)) }
+            h2 { (lang.pick("Riwayat", "History")) }
+            ol {
+                @for event in &view.timeline {
+                    li {
+                        time { (event.at) } " " (event.event_type)
+                        @if let Some(text) = &event.text { ": " (Typed(text)) }
+                    }
+                }
+            }
+            p.supports { (self.supports) " " (lang.pick("warga mendukung laporan ini", "people support this report")) }
+            @if !self.comments.is_empty() {
+                h2 { (lang.pick("Komentar", "Comments")) }
+                ol.comments {
+                    // Comments are what strangers typed: every byte is escaped.
+                    @for comment in self.comments {
+                        li {
+                            b { (Typed(comment.display_name.as_deref().unwrap_or(lang.pick("Warga", "Citizen")))) }
+                            " " time { (comment.created_at) }
+                            p.body { (Typed(&comment.body)) }
+                        }
+                    }
+                }
+            }
+        })
     }
-    body.push_str(&format!("<p class=body>{}</p>", escape_html(field(view, "body"))));
-    body.push_str(&format!("<h2>{}</h2><ol>", lang.pick("Riwayat", "History")));
-    for event in view.get("timeline").and_then(Value::as_array).into_iter().flatten() {
-        body.push_str(&format!(
-            "<li><time>{}</time> {}{}</li>",
-            escape_html(field(event, "at")),
-            escape_html(field(event, "type")),
-            event.get("text").and_then(Value::as_str).map(|t| format!(": {}", escape_html(t))).unwrap_or_default(),
-        ));
-    }
-    body.push_str("</ol>");
-    body.push_str(&format!(
-        "<p class=supports>{} {}</p>",
-        view.get("supports").and_then(Value::as_i64).unwrap_or(0),
-        lang.pick("warga mendukung laporan ini", "people support this report"),
-    ));
-    if !comments.is_empty() {
-        body.push_str(&format!("<h2>{}</h2><ol class=comments>", lang.pick("Komentar", "Comments")));
-        for comment in comments {
-            // Comments are what strangers typed: every byte is escaped.
-            body.push_str(&format!(
-                "<li><b>{}</b> <time>{}</time><p class=body>{}</p></li>",
-                escape_html(comment.display_name.as_deref().unwrap_or(lang.pick("Warga", "Citizen"))),
-                escape_html(&comment.created_at),
-                escape_html(&comment.body),
-            ));
-        }
-        body.push_str("</ol>");
-    }
-    document(lang, &format!("{} {}", lang.pick("Laporan", "Report"), tracking_id), &body)
 }
 
 const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:0 auto;padding:1em;color:#111}\
 h1{font-size:1.4em}.status{font-weight:bold}.body{white-space:pre-wrap}.token{border:2px solid #b00;padding:.5em}\
 code{word-break:break-all}input,button{font-size:1em;padding:.4em}";
 
-fn document(lang: Lang, title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html><html lang={lang}><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\">\
-<title>{title} · LAPOR</title><style>{STYLE}</style></head><body>{body}\
-<p><a href=/lapor>{other}</a></p></body></html>",
-        lang = lang.tag(),
-        other = lang.pick("Lacak laporan lain", "Track another report"),
-    )
+/// The frame of every page: small, no script, readable on a cheap phone.
+fn document(lang: Lang, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { (title) " · LAPOR" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                main { (body) }
+                p { a href="/lapor" { (lang.pick("Lacak laporan lain", "Track another report")) } }
+            }
+        }
+    }
 }
 
 fn page(status: u16, lang: Lang, heading: &str, message: &str) -> Response {
-    let body = format!("<h1>{}</h1><p>{}</p>", escape_html(heading), escape_html(message));
-    html(status, document(lang, &escape_html(heading), &body), lang)
+    let body = html! { h1 { (heading) } p { (message) } };
+    html(status, document(lang, heading, body).into_string(), lang)
 }
 
 fn lookup_form(lang: Lang) -> Response {
-    let body = format!(
-        "<h1>{}</h1><form method=get action=/lapor><label>{} <input name=id required autocomplete=off placeholder=7K3QD-M2X9C></label> <button>{}</button></form>",
-        lang.pick("Lacak laporan", "Track a report"),
-        lang.pick("Nomor pelacakan", "Tracking ID"),
-        lang.pick("Lacak", "Track"),
-    );
-    html(200, document(lang, lang.pick("Lacak laporan", "Track a report"), &body), lang)
+    let heading = lang.pick("Lacak laporan", "Track a report");
+    let body = html! {
+        h1 { (heading) }
+        form method="get" action="/lapor" {
+            label {
+                (lang.pick("Nomor pelacakan", "Tracking ID")) " "
+                input name="id" required autocomplete="off" placeholder="7K3QD-M2X9C";
+            }
+            " "
+            button { (lang.pick("Lacak", "Track")) }
+        }
+    };
+    html(200, document(lang, heading, body).into_string(), lang)
 }
 
 fn redirect(location: &str) -> Response {

@@ -2,7 +2,7 @@
 //! the reporter's identity where privacy allows (and logged for admins).
 
 use lapor_domain::staff::Principal;
-use lapor_domain::view::report_view;
+use lapor_domain::view::{report_view, StaffReportView};
 use lapor_platform::db::Db;
 use lapor_platform::response::ApiError;
 use lapor_platform::store::{self, StoredReport};
@@ -10,21 +10,18 @@ use lapor_platform::workflow::ReportState;
 use serde_json::{json, Value};
 use spin_sdk::http::Response;
 
-pub fn staff_view(db: &Db, stored: &StoredReport, state: &ReportState, principal: &Principal, now: &str) -> Result<Value, ApiError> {
+pub fn staff_view(db: &Db, stored: &StoredReport, state: &ReportState, principal: &Principal, now: &str) -> Result<StaffReportView, ApiError> {
     let viewer = principal.viewer();
     let events = store::events(db, stored.id)?;
-    let mut view = report_view(&stored.record, &events, &viewer).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("entitled staff cannot see the report")))?;
-    view["version"] = json!(state.version);
-    view["unit"] = json!(state.unit);
+    let mut report = report_view(&stored.record, &events, &viewer).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("entitled staff cannot see the report")))?;
     if stored.record.privacy.identity_visible_to(&viewer) {
-        if let Some((name, phone, email)) = store::reporter_identity_for_entitled_staff(db, stored.id)? {
-            view["reporter"] = json!({"name": name, "phone": phone, "email": email});
-            if stored.record.privacy.identity_read_is_logged(&viewer) {
+        if let Some(identity) = store::reporter_identity_for_entitled_staff(db, stored.id)? {
+            if report.with_identity(identity, &viewer) && stored.record.privacy.identity_read_is_logged(&viewer) {
                 store::log_identity_read(db, stored.id, &principal.id, now)?;
             }
         }
     }
-    Ok(view)
+    Ok(StaffReportView { report, version: state.version, unit: state.unit.clone() })
 }
 
 /// The answer to a successful action: the report's new status and version
