@@ -11,10 +11,8 @@
 //! keep their value (a report's promise does not move under it).
 
 use chrono::{Datelike, NaiveDate};
-use lapor_domain::calendar::HolidayKind;
-use lapor_domain::invalid::Invalid;
+use lapor_domain::command::SetHoliday;
 use lapor_domain::problem::ProblemKind;
-use lapor_domain::text::Title;
 use lapor_platform::auth::require_admin;
 use lapor_platform::db::{text, Db};
 use lapor_platform::request::{bad_parameter, ApiRequest};
@@ -72,19 +70,8 @@ fn put(request: &ApiRequest, raw_date: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let date = parse_date(request, raw_date)?;
     let body = workflow::json_object(request)?;
-    let name = match body.get("name") {
-        Some(Value::String(s)) => Title::parse("name", s).map(|t| t.as_str().to_string()),
-        _ => Err(Invalid::new("name", "Wajib diisi.", "Required.")),
-    };
-    let kind = match body.get("kind") {
-        Some(Value::String(s)) => HolidayKind::parse("kind", s),
-        _ => Err(Invalid::new("kind", "Wajib diisi: holiday atau cuti_bersama.", "Required: holiday or cuti_bersama.")),
-    };
-    let errors: Vec<Invalid> = [name.as_ref().err(), kind.as_ref().err()].into_iter().flatten().cloned().collect();
-    if !errors.is_empty() {
-        return Err(ApiError::validation(lang, &errors));
-    }
-    let (name, kind) = (name.unwrap(), kind.unwrap());
+    let SetHoliday { name, kind } = SetHoliday::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
+    let name = name.as_str().to_string();
     let db = Db::open()?;
     require_admin(&db, request, &clock::timestamp(clock::now()))?;
     let existed = db.transaction(|db| -> Result<bool, ApiError> {

@@ -82,6 +82,14 @@ pub enum ArchiveReason {
 }
 
 impl ArchiveReason {
+    pub const ALL: [ArchiveReason; 4] = [ArchiveReason::NotInScope, ArchiveReason::Spam, ArchiveReason::Unclear, ArchiveReason::Duplicate];
+
+    pub fn parse(field: &str, raw: &str) -> Result<Self, Invalid> {
+        Self::ALL.into_iter().find(|r| r.as_str() == raw.trim()).ok_or_else(|| {
+            Invalid::new(field, "Alasan: not_in_scope, spam, unclear, duplicate.", "Reason: not_in_scope, spam, unclear, duplicate.")
+        })
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ArchiveReason::NotInScope => "not_in_scope",

@@ -3,40 +3,8 @@
 use lapor_domain::invalid::Invalid;
 use lapor_domain::lang::Lang;
 use crate::response::ApiError;
-use serde_json::{Map, Value};
 
-/// A required string field.
-pub fn required<'a>(body: &'a Map<String, Value>, name: &str) -> Result<&'a str, Invalid> {
-    match body.get(name) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.as_str()),
-        Some(Value::String(_)) | None | Some(Value::Null) => Err(Invalid::new(name, "Wajib diisi.", "Required.")),
-        Some(_) => Err(Invalid::new(name, "Harus berupa teks.", "Must be a string.")),
-    }
-}
-
-/// An optional string field.
-pub fn optional<'a>(body: &'a Map<String, Value>, name: &str) -> Result<Option<&'a str>, Invalid> {
-    match body.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(Invalid::new(name, "Harus berupa teks.", "Must be a string.")),
-    }
-}
-
-/// Rejects fields other than `known`.
-pub fn only(body: &Map<String, Value>, known: &[&str]) -> Vec<Invalid> {
-    body.keys()
-        .filter(|k| !known.contains(&k.as_str()))
-        .map(|k| {
-            Invalid::new(
-                k.as_str(),
-                format!("Kolom tidak dikenal. Kolom yang boleh: {}.", known.join(", ")),
-                format!("Unknown field. Allowed fields: {}.", known.join(", ")),
-            )
-        })
-        .collect()
-}
+pub use lapor_domain::fields::{only, optional, required};
 
 /// Collects field results into one 422 listing every problem.
 pub fn check(lang: Lang, mut errors: Vec<Invalid>, results: Vec<Option<Invalid>>) -> Result<(), ApiError> {

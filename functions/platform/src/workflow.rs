@@ -60,21 +60,25 @@ pub fn load_state(db: &Db, tracking_id: &str) -> anyhow::Result<Option<ReportSta
     Ok(state)
 }
 
-/// One event to record with a change.
+/// A further event recorded with a change (e.g. a forward's internal reason).
 pub struct NewEvent {
     pub event_type: &'static str,
     pub visibility: EventVisibility,
     pub text: Option<String>,
 }
 
-/// A change to apply to a report.
+/// A change to apply to a report. Its own event's type is the action's
+/// (`Action::event_type`), so no handler names it.
 pub struct Change {
     pub action: Action,
     pub actor_role: ActorRole,
     pub actor_id: Option<String>,
     /// Further columns to set, e.g. `("agency", ...)`.
     pub set: Vec<(&'static str, SqlValue)>,
-    pub events: Vec<NewEvent>,
+    /// Who sees the action's event, and its text.
+    pub visibility: EventVisibility,
+    pub text: Option<String>,
+    pub also: Vec<NewEvent>,
 }
 
 /// 409 with the report's current state as extension members.
@@ -102,8 +106,8 @@ pub fn if_match(request: &ApiRequest) -> Result<Option<i64>, ApiError> {
     }
 }
 
-/// Applies `change` to the report in `state` (inside the caller's transaction).
-pub fn apply(db: &Db, state: &ReportState, expected_version: Option<i64>, change: Change, now: &str, lang: Lang) -> Result<i64, ApiError> {
+/// Applies `change` to the report in `state`; returns its new status and version.
+pub fn apply(db: &Db, state: &ReportState, expected_version: Option<i64>, change: Change, now: &str, lang: Lang) -> Result<(Status, i64), ApiError> {
     if expected_version.is_some_and(|v| v != state.version) {
         return Err(conflict(
             lang,
@@ -133,7 +137,8 @@ pub fn apply(db: &Db, state: &ReportState, expected_version: Option<i64>, change
     if db.changes() != 1 {
         return Err(conflict(lang, state, "Laporan sedang diubah oleh orang lain.", "Someone else is changing this report."));
     }
-    for event in change.events {
+    let own = NewEvent { event_type: change.action.event_type(), visibility: change.visibility, text: change.text };
+    for event in std::iter::once(own).chain(change.also) {
         store::append_event(
             db,
             state.id,
@@ -145,7 +150,7 @@ pub fn apply(db: &Db, state: &ReportState, expected_version: Option<i64>, change
             event.text.as_deref(),
         )?;
     }
-    Ok(state.version + 1)
+    Ok((next, state.version + 1))
 }
 
 /// As [`json_object`], but an empty body is an empty object (for endpoints

@@ -10,7 +10,7 @@ use lapor_domain::view::EventVisibility;
 use lapor_platform::db::{int, opt_text, text, Db};
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
-use lapor_platform::workflow::{self, Change, NewEvent};
+use lapor_platform::workflow::{self, Change};
 use lapor_domain::agency::TimeZone;
 use lapor_domain::sla::{Clock, ClockKind};
 use lapor_platform::{clock, sla};
@@ -81,11 +81,11 @@ pub fn reply(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
             actor_role: ActorRole::Reporter,
             actor_id: None,
             set: sla::clock_columns(clock.as_ref()),
-            events: vec![NewEvent { event_type: "reporter_reply", visibility: EventVisibility::Participants, text: Some(note.as_str().to_string()) }],
+            visibility: EventVisibility::Participants,
+            text: Some(note.as_str().to_string()),
+            also: Vec::new(),
         };
-        let next = state.status.apply(&change.action).ok();
-        let version = workflow::apply(db, &state, None, change, &now, lang)?;
-        Ok((next.unwrap_or(state.status), version))
+        workflow::apply(db, &state, None, change, &now, lang)
     })?;
     Ok(response::json(201, &json!({"tracking_id": report.record.tracking_id, "status": status.as_str(), "version": version}), "no-store"))
 }

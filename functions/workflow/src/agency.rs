@@ -2,10 +2,10 @@
 //! agency ("no wrong door"), and follow-ups.
 
 use lapor_domain::codes::AgencyCode;
+use lapor_domain::command::{Assign, Forward, Respond};
 use lapor_domain::invalid::Invalid;
-use lapor_domain::lifecycle::{Action, Status};
+use lapor_domain::lifecycle::Action;
 use lapor_domain::staff::{Decision, Principal, Role, StaffAction};
-use lapor_domain::text::Note;
 use lapor_domain::view::EventVisibility;
 use lapor_platform::auth::{forbidden, require_staff};
 use lapor_platform::db::{text, Db};
@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use spin_sdk::http::Response;
 use spin_sdk::sqlite3::Value as SqlValue;
 
-use lapor_platform::fields::{self, check, err};
+use lapor_platform::fields;
 use crate::queue::{self, QueueQuery};
 use crate::views::{done, staff_view};
 
@@ -75,54 +75,52 @@ pub fn read(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
 pub fn assign(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = workflow::json_object(request)?;
-    let unit = fields::required(&body, "unit");
-    check(lang, fields::only(&body, &["unit"]), vec![err(&unit)])?;
-    let unit = unit.unwrap().trim().to_string();
+    let command = Assign::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
+    let unit = command.unit.clone();
     let expected = workflow::if_match(request)?;
     let now_at = clock::now();
     let now = clock::timestamp(now_at);
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
-    let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
+    let (state, status, version) = db.transaction(|db| -> Result<_, ApiError> {
         let state = authorized(db, request, &principal, raw_id, StaffAction::Assign)?;
         let agency = state.agency.clone().unwrap_or_default();
         if !store::unit_belongs_to(db, &unit, &agency)? {
             return Err(ApiError::validation(lang, &[Invalid::new("unit", "Unit kerja ini bukan milik instansi laporan.", "This work unit does not belong to the report's agency.")]));
         }
         let change = Change {
-            action: Action::Assign,
+            action: command.action(),
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
             set: vec![("unit", text(&unit))],
-            events: vec![NewEvent { event_type: "assigned", visibility: EventVisibility::Staff, text: Some(unit.clone()) }],
+            visibility: EventVisibility::Staff,
+            text: Some(unit.clone()),
+            also: Vec::new(),
         };
-        let version = workflow::apply(db, &state, expected, change, &now, lang)?;
-        Ok((state, version))
+        let (status, version) = workflow::apply(db, &state, expected, change, &now, lang)?;
+        Ok((state, status, version))
     })?;
-    Ok(done(&state, version, Status::Dispatched.as_str(), json!({"unit": unit})))
+    Ok(done(&state, version, status.as_str(), json!({"unit": unit})))
 }
 
 pub fn forward(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = workflow::json_object(request)?;
-    let agency = fields::required(&body, "agency").and_then(|raw| AgencyCode::parse("agency", raw));
-    let reason = fields::required(&body, "reason").and_then(|raw| Note::parse("reason", raw));
-    check(lang, fields::only(&body, &["agency", "reason"]), vec![err(&agency), err(&reason)])?;
-    let (agency, reason) = (agency.unwrap(), reason.unwrap());
+    let command = Forward::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
     let expected = workflow::if_match(request)?;
     let now_at = clock::now();
     let now = clock::timestamp(now_at);
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
-    let target = store::find_agency(&db, agency.as_str())?
+    let target = store::find_agency(&db, command.agency.as_str())?
         .ok_or_else(|| ApiError::validation(lang, &[Invalid::new("agency", "Instansi tidak dikenal.", "Unknown agency.")]))?;
-    let (state, version) = db.transaction(|db| -> Result<_, ApiError> {
+    let (state, status, version) = db.transaction(|db| -> Result<_, ApiError> {
         let state = authorized(db, request, &principal, raw_id, StaffAction::Forward)?;
         if state.agency.as_deref() == Some(target.code.as_str()) {
             return Err(ApiError::validation(lang, &[Invalid::new("agency", "Laporan sudah berada di instansi ini.", "The report is already with this agency.")]));
         }
         let change = Change {
-            action: Action::Forward,
+            action: command.action(),
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
             // The new agency gets a fresh response clock, in its own zone.
@@ -131,28 +129,20 @@ pub fn forward(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
                 clock_columns(Some(&Clock::start(ClockKind::Response, now_at, zone_of(db, Some(&target.code))?, &calendar(db)?))),
             ]
             .concat(),
-            events: vec![
-                NewEvent { event_type: "forwarded", visibility: EventVisibility::Public, text: Some(format!("Diteruskan ke {}", target.name)) },
-                NewEvent { event_type: "forward_reason", visibility: EventVisibility::Staff, text: Some(reason.as_str().to_string()) },
-            ],
+            visibility: EventVisibility::Public,
+            text: Some(format!("Diteruskan ke {}", target.name)),
+            also: vec![NewEvent { event_type: "forward_reason", visibility: EventVisibility::Staff, text: Some(command.reason.as_str().to_string()) }],
         };
-        let version = workflow::apply(db, &state, expected, change, &now, lang)?;
-        Ok((state, version))
+        let (status, version) = workflow::apply(db, &state, expected, change, &now, lang)?;
+        Ok((state, status, version))
     })?;
-    Ok(done(&state, version, Status::Dispatched.as_str(), json!({"agency": target.code})))
+    Ok(done(&state, version, status.as_str(), json!({"agency": target.code})))
 }
 
 pub fn respond(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = workflow::json_object(request)?;
-    let text_field = fields::required(&body, "body").and_then(|raw| Note::parse("body", raw));
-    let is_final = match body.get("final") {
-        None | Some(Value::Null) => Ok(false),
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(_) => Err(Invalid::new("final", "Harus true atau false.", "Must be true or false.")),
-    };
-    check(lang, fields::only(&body, &["body", "final"]), vec![err(&text_field), err(&is_final)])?;
-    let (note, is_final) = (text_field.unwrap(), is_final.unwrap());
+    let command = Respond::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
     let expected = workflow::if_match(request)?;
     let now_at = clock::now();
     let now = clock::timestamp(now_at);
@@ -162,15 +152,17 @@ pub fn respond(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
         let state = authorized(db, request, &principal, raw_id, StaffAction::Respond)?;
         let completion = Clock::start(ClockKind::Completion, now_at, zone_of(db, state.agency.as_deref())?, &calendar(db)?);
         let change = Change {
-            action: Action::Respond,
+            action: command.action(),
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
             set: clock_columns(Some(&completion)),
-            events: vec![NewEvent { event_type: "responded", visibility: EventVisibility::Public, text: Some(note.as_str().to_string()) }],
+            visibility: EventVisibility::Public,
+            text: Some(command.body.as_str().to_string()),
+            also: Vec::new(),
         };
-        let version = workflow::apply(db, &state, expected, change, &now, lang)?;
-        if !is_final {
-            return Ok((state, version, Status::Responded));
+        let (status, version) = workflow::apply(db, &state, expected, change, &now, lang)?;
+        if !command.is_final {
+            return Ok((state, version, status));
         }
         // A final follow-up closes the report at once, in the same transaction.
         let current = workflow::load_state(db, &state.tracking_id)?.ok_or_else(|| ApiError::not_found(lang))?;
@@ -179,10 +171,12 @@ pub fn respond(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
             set: clock_columns(None),
-            events: vec![NewEvent { event_type: "completed", visibility: EventVisibility::Public, text: None }],
+            visibility: EventVisibility::Public,
+            text: None,
+            also: Vec::new(),
         };
-        let version = workflow::apply(db, &current, None, change, &now, lang)?;
-        Ok((state, version, Status::Completed))
+        let (status, version) = workflow::apply(db, &current, None, change, &now, lang)?;
+        Ok((state, version, status))
     })?;
     Ok(done(&state, version, status.as_str(), json!({})))
 }

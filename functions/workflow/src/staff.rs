@@ -2,10 +2,9 @@
 //! for its own agency), each with a bearer token shown once.
 
 use chrono::Duration;
-use lapor_domain::codes::AgencyCode;
+use lapor_domain::command::CreateStaff;
 use lapor_domain::invalid::Invalid;
 use lapor_domain::staff::{Decision, Role};
-use lapor_domain::text::PersonName;
 use lapor_platform::auth::{forbidden, require_staff};
 use lapor_platform::db::{opt_text, text, Db};
 use lapor_platform::request::ApiRequest;
@@ -14,7 +13,6 @@ use lapor_platform::{clock, random, store, workflow};
 use serde_json::json;
 use spin_sdk::http::Response;
 
-use lapor_platform::fields::{self, check, err};
 
 /// Tokens last this long; a new account (or a new token) replaces them.
 const TOKEN_LIFETIME_DAYS: i64 = 90;
@@ -22,21 +20,8 @@ const TOKEN_LIFETIME_DAYS: i64 = 90;
 pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = workflow::json_object(request)?;
-    let role = fields::required(&body, "role").and_then(|raw| Role::parse("role", raw));
-    let name = fields::required(&body, "name").and_then(|raw| PersonName::parse("name", raw));
-    let agency = fields::optional(&body, "agency").and_then(|raw| raw.map(|r| AgencyCode::parse("agency", r)).transpose());
-    let unit = fields::optional(&body, "unit");
-    check(lang, fields::only(&body, &["role", "name", "agency", "unit"]), vec![err(&role), err(&name), err(&agency), err(&unit)])?;
-    let (role, name, agency, unit) = (role.unwrap(), name.unwrap(), agency.unwrap(), unit.unwrap().map(str::trim));
-    match (role, &agency) {
-        (Role::Admin, Some(_)) => {
-            return Err(ApiError::validation(lang, &[Invalid::new("agency", "Administrator platform tidak terikat instansi.", "Platform administrators belong to no agency.")]))
-        }
-        (Role::Coordinator | Role::Officer | Role::Executive, None) => {
-            return Err(ApiError::validation(lang, &[Invalid::new("agency", "Wajib diisi untuk peran ini.", "Required for this role.")]))
-        }
-        _ => {}
-    }
+    let CreateStaff { role, name, agency, unit } = CreateStaff::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
+    let unit = unit.as_deref();
 
     let now = clock::now();
     let now_text = clock::timestamp(now);
