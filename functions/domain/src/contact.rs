@@ -21,7 +21,7 @@ impl PhoneNumber {
         };
         let trimmed = raw.trim();
         if trimmed.is_empty() {
-            return Err(Invalid::new(field, "Wajib diisi.", "Required."));
+            return Err(Invalid::required(field));
         }
         let mut digits = String::new();
         for (i, c) in trimmed.chars().enumerate() {
@@ -68,7 +68,7 @@ impl Email {
         let invalid = || Invalid::new(field, "Alamat email tidak valid.", "Not a valid e-mail address.");
         let s = raw.trim();
         if s.is_empty() {
-            return Err(Invalid::new(field, "Wajib diisi.", "Required."));
+            return Err(Invalid::required(field));
         }
         if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());

@@ -8,8 +8,8 @@ use crate::invalid::Invalid;
 pub fn required<'a>(body: &'a Map<String, Value>, name: &str) -> Result<&'a str, Invalid> {
     match body.get(name) {
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.as_str()),
-        Some(Value::String(_)) | None | Some(Value::Null) => Err(Invalid::new(name, "Wajib diisi.", "Required.")),
-        Some(_) => Err(Invalid::new(name, "Harus berupa teks.", "Must be a string.")),
+        Some(Value::String(_)) | None | Some(Value::Null) => Err(Invalid::required(name)),
+        Some(_) => Err(Invalid::not_text(name)),
     }
 }
 
@@ -19,7 +19,7 @@ pub fn optional<'a>(body: &'a Map<String, Value>, name: &str) -> Result<Option<&
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(Invalid::new(name, "Harus berupa teks.", "Must be a string.")),
+        Some(_) => Err(Invalid::not_text(name)),
     }
 }
 
@@ -50,13 +50,7 @@ pub fn flag(body: &Map<String, Value>, name: &str) -> Result<bool, Invalid> {
 pub fn only(body: &Map<String, Value>, known: &[&str]) -> Vec<Invalid> {
     body.keys()
         .filter(|k| !known.contains(&k.as_str()))
-        .map(|k| {
-            Invalid::new(
-                k.as_str(),
-                format!("Kolom tidak dikenal. Kolom yang boleh: {}.", known.join(", ")),
-                format!("Unknown field. Allowed fields: {}.", known.join(", ")),
-            )
-        })
+        .map(|k| Invalid::unknown_field(k.as_str(), known))
         .collect()
 }
 

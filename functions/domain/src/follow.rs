@@ -37,7 +37,7 @@ impl FollowChannel {
     pub fn parse(field: &str, raw: &str) -> Result<Self, Invalid> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err(Invalid::new(field, "Wajib diisi.", "Required."));
+            return Err(Invalid::required(field));
         }
         Self::from_stored(s).ok_or_else(|| {
             Invalid::new(
@@ -132,7 +132,7 @@ impl WebhookUrl {
         };
         let s = raw.trim();
         if s.is_empty() {
-            return Err(Invalid::new(field, "Wajib diisi.", "Required."));
+            return Err(Invalid::required(field));
         }
         if s.chars().count() > WEBHOOK_MAX_CHARS {
             return Err(Invalid::new(

@@ -124,11 +124,7 @@ impl Fields<'_> {
         for key in self.object.keys() {
             if !known.contains(&key.as_str()) {
                 let path = self.path(key);
-                self.errors.push(Invalid::new(
-                    path,
-                    format!("Kolom tidak dikenal. Kolom yang boleh: {}.", known.join(", ")),
-                    format!("Unknown field. Allowed fields: {}.", known.join(", ")),
-                ));
+                self.errors.push(Invalid::unknown_field(path, known));
             }
         }
     }
@@ -141,7 +137,7 @@ impl Fields<'_> {
             Some(Value::String(s)) => Some(s.clone()),
             Some(_) => {
                 let path = self.path(name);
-                self.errors.push(Invalid::new(path, "Harus berupa teks.", "Must be a string."));
+                self.errors.push(Invalid::not_text(path));
                 None
             }
         }
@@ -152,7 +148,7 @@ impl Fields<'_> {
         let value = self.text(name);
         if !present && !matches!(self.object.get(name), Some(v) if !v.is_null() && !v.is_string()) {
             let path = self.path(name);
-            self.errors.push(Invalid::new(path, "Wajib diisi.", "Required."));
+            self.errors.push(Invalid::required(path));
         }
         value
     }
@@ -199,7 +195,7 @@ impl Fields<'_> {
         let path = self.path(name);
         match self.object.get(name) {
             None | Some(Value::Null) => {
-                self.errors.push(Invalid::new(path, "Wajib diisi.", "Required."));
+                self.errors.push(Invalid::required(path));
                 None
             }
             Some(Value::Number(n)) => n.as_f64(),

@@ -121,7 +121,7 @@ fn bounded(field: &str, raw: &str, min: usize, max: usize, multiline: bool) -> R
     let text = clean(raw, multiline);
     let visible = visible_count(&text);
     if visible == 0 && min > 0 {
-        return Err(Invalid::new(field, "Wajib diisi.", "Required."));
+        return Err(Invalid::required(field));
     }
     if visible < min {
         let n = visible;

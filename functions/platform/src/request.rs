@@ -35,12 +35,7 @@ impl ReadError {
     pub fn into_api_error(self, lang: Lang) -> crate::response::ApiError {
         use lapor_domain::problem::ProblemKind;
         match self {
-            ReadError::TooLarge { limit } => crate::response::ApiError::new(
-                ProblemKind::PayloadTooLarge,
-                lang,
-                &format!("Isi permintaan melebihi batas {} KB.", limit / 1024),
-                &format!("The request body exceeds the {} KB limit.", limit / 1024),
-            ),
+            ReadError::TooLarge { limit } => crate::response::ApiError::too_large(lang, limit),
             ReadError::Incomplete => crate::response::ApiError::new(
                 ProblemKind::MalformedRequest,
                 lang,

@@ -40,6 +40,26 @@ impl ApiError {
         ApiError::Problem(Problem::bad_parameters(lang, invalid), Vec::new())
     }
 
+    /// A request body over `limit` bytes.
+    pub fn too_large(lang: Lang, limit: usize) -> Self {
+        ApiError::new(
+            ProblemKind::PayloadTooLarge,
+            lang,
+            &format!("Isi permintaan melebihi batas {} KB.", limit / 1024),
+            &format!("The request body exceeds the {} KB limit.", limit / 1024),
+        )
+    }
+
+    /// A body that is not JSON, saying where reading stopped.
+    pub fn unreadable_json(lang: Lang, e: &serde_json::Error) -> Self {
+        ApiError::new(
+            ProblemKind::MalformedRequest,
+            lang,
+            &format!("JSON tidak dapat dibaca (baris {}, kolom {}).", e.line(), e.column()),
+            &format!("The JSON could not be read (line {}, column {}).", e.line(), e.column()),
+        )
+    }
+
     pub fn not_found(lang: Lang) -> Self {
         ApiError::Problem(Problem::not_found(lang), Vec::new())
     }

@@ -177,11 +177,6 @@ pub fn json_object(request: &ApiRequest) -> Result<Map<String, Value>, ApiError>
     match serde_json::from_slice::<Value>(&request.body) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(ApiError::new(ProblemKind::MalformedRequest, lang, "Isi harus berupa objek JSON.", "The body must be a JSON object.")),
-        Err(e) => Err(ApiError::new(
-            ProblemKind::MalformedRequest,
-            lang,
-            &format!("JSON tidak dapat dibaca (baris {}, kolom {}).", e.line(), e.column()),
-            &format!("The JSON could not be read (line {}, column {}).", e.line(), e.column()),
-        )),
+        Err(e) => Err(ApiError::unreadable_json(lang, &e)),
     }
 }

@@ -23,12 +23,7 @@ use spin_sdk::http::Response;
 const FORM_IDEMPOTENCY_FIELD: &str = "idempotency_key";
 
 pub fn too_large(lang: Lang, limit: usize) -> ApiError {
-    ApiError::new(
-        ProblemKind::PayloadTooLarge,
-        lang,
-        &format!("Isi permintaan melebihi batas {} KB.", limit / 1024),
-        &format!("The request body exceeds the {} KB limit.", limit / 1024),
-    )
+    ApiError::too_large(lang, limit)
 }
 
 /// What arrived, in one shape for both JSON and forms.
@@ -44,14 +39,7 @@ fn read_submission(request: &ApiRequest) -> Result<Submission, ApiError> {
     let header_key = request.header("idempotency-key").map(str::to_string);
     match request.media_type().as_str() {
         "application/json" => {
-            let json: Value = serde_json::from_slice(&request.body).map_err(|e| {
-                ApiError::new(
-                    ProblemKind::MalformedRequest,
-                    lang,
-                    &format!("JSON tidak dapat dibaca (baris {}, kolom {}).", e.line(), e.column()),
-                    &format!("The JSON could not be read (line {}, column {}).", e.line(), e.column()),
-                )
-            })?;
+            let json: Value = serde_json::from_slice(&request.body).map_err(|e| ApiError::unreadable_json(lang, &e))?;
             Ok(Submission { json, channel: Channel::Api, idempotency_key: header_key, from_form: false })
         }
         "application/x-www-form-urlencoded" => {

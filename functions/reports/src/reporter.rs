@@ -48,9 +48,9 @@ pub fn reply(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let body = workflow::json_object(request)?;
     let note = match body.get("body") {
         Some(Value::String(s)) => Note::parse("body", s),
-        _ => Err(Invalid::new("body", "Wajib diisi.", "Required.")),
+        _ => Err(Invalid::required("body")),
     };
-    let unknown: Vec<Invalid> = body.keys().filter(|k| *k != "body").map(|k| Invalid::new(k.as_str(), "Kolom tidak dikenal.", "Unknown field.")).collect();
+    let unknown = lapor_domain::fields::only(&body, &["body"]);
     let note = match (note, unknown.is_empty()) {
         (Ok(note), true) => note,
         (note, _) => return Err(ApiError::validation(lang, &[unknown, note.err().into_iter().collect()].concat())),
@@ -115,13 +115,11 @@ pub fn rate(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
             }
         },
         Some(_) => {
-            errors.push(Invalid::new("comment", "Harus berupa teks.", "Must be a string."));
+            errors.push(Invalid::not_text("comment"));
             None
         }
     };
-    for key in body.keys().filter(|k| *k != "score" && *k != "comment") {
-        errors.push(Invalid::new(key.as_str(), "Kolom tidak dikenal.", "Unknown field."));
-    }
+    errors.extend(lapor_domain::fields::only(&body, &["score", "comment"]));
     if !errors.is_empty() {
         return Err(ApiError::validation(lang, &errors));
     }

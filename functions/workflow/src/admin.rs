@@ -61,7 +61,7 @@ pub fn verify(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
     let db = Db::open()?;
     let principal = require_admin(&db, request, &now)?;
     let target = store::find_agency(&db, command.agency.as_str())?
-        .ok_or_else(|| ApiError::validation(lang, &[Invalid::new("agency", "Instansi tidak dikenal.", "Unknown agency.")]))?;
+        .ok_or_else(|| ApiError::validation(lang, &[Invalid::unknown_agency("agency")]))?;
     let (state, status, version) = db.transaction(|db| -> Result<_, ApiError> {
         let state = load(db, request, raw_id)?;
         // Each property may only go up: raising visibility never names an

@@ -113,7 +113,7 @@ pub fn forward(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
     let target = store::find_agency(&db, command.agency.as_str())?
-        .ok_or_else(|| ApiError::validation(lang, &[Invalid::new("agency", "Instansi tidak dikenal.", "Unknown agency.")]))?;
+        .ok_or_else(|| ApiError::validation(lang, &[Invalid::unknown_agency("agency")]))?;
     let (state, status, version) = db.transaction(|db| -> Result<_, ApiError> {
         let state = authorized(db, request, &principal, raw_id, StaffAction::Forward)?;
         if state.agency.as_deref() == Some(target.code.as_str()) {

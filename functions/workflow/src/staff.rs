@@ -32,7 +32,7 @@ pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
     }
     if let Some(agency) = &agency {
         if store::find_agency(&db, agency.as_str())?.is_none() {
-            return Err(ApiError::validation(lang, &[Invalid::new("agency", "Instansi tidak dikenal.", "Unknown agency.")]));
+            return Err(ApiError::validation(lang, &[Invalid::unknown_agency("agency")]));
         }
         if let Some(unit) = unit {
             if !store::unit_belongs_to(&db, unit, agency.as_str())? {

@@ -20,7 +20,7 @@ impl SetHoliday {
         let mut errors = FieldErrors::default();
         let name = errors.take(match body.get("name") {
             Some(Value::String(s)) => Title::parse("name", s),
-            _ => Err(Invalid::new("name", "Wajib diisi.", "Required.")),
+            _ => Err(Invalid::required("name")),
         });
         let kind = errors.take(match body.get("kind") {
             Some(Value::String(s)) => HolidayKind::parse("kind", s),
