@@ -1,10 +1,11 @@
-//! The health check (routes: `lapor_domain::routes::HEALTH`): does the SQLite database answer, does the key-value
-//! store answer? 200 with both ok, 503 otherwise (a load balancer's signal).
+//! The health check (routes: `lapor_domain::routes::HEALTH`): does the
+//! SQLite database answer, does the key-value store answer? 200 with both
+//! ok, 503 otherwise (a load balancer's signal).
 //!
-//! This small component also serves the catch-all route `/api/...`: an
-//! address under `/api/` that no other route claims is answered with a
-//! problem-details 404, not the host's plain-text one (the other routes are
-//! longer or exact, so they keep winning).
+//! This small component also serves the catch-all route `/api/...` (the
+//! table's `catch_all`): an address under `/api/` that no other route claims
+//! is answered with a problem-details 404, not the host's empty one (the
+//! other routes are longer or exact, so they keep winning).
 //!
 //! The key-value check writes, reads and deletes (a read-only or full store
 //! fails it). The SQLite check only reads: taking SQLite's write lock on

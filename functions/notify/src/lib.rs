@@ -1,4 +1,5 @@
-//! `POST /internal/notifications/deliver`: sends what the outbox holds.
+//! Notification delivery (route: `lapor_domain::routes::NOTIFY`): sends what
+//! the outbox holds.
 //!
 //! Called every minute by the runner's scheduler (and a CronJob on
 //! SpinKube) with `Authorization: Bearer <notify_token>`. One call:

@@ -1,4 +1,5 @@
-//! `POST /internal/sla/sweep`: what the SLA clocks owe, done in bounded batches.
+//! The SLA sweep (route: `lapor_domain::routes::SLA_SWEEP`): what the SLA
+//! clocks owe, done in bounded batches.
 //!
 //! Called every minute by the runner's scheduler locally and by a Kubernetes
 //! CronJob on SpinKube, with `Authorization: Bearer <sla_sweep_token>`.
