@@ -14,8 +14,9 @@
 //!
 //! The tables compile natively, so the integration test `tests/routes.rs`
 //! checks them against `spin.toml` in both directions. To add a route: add
-//! the variant and its table entry here, its arm in the component's `match`,
-//! and a `[[trigger.http]]` route in `spin.toml` if no existing one reaches it.
+//! its line `Method "path" => Variant` to the component's `table!` here, its
+//! arm to the component's `match`, and a `[[trigger.http]]` route to
+//! `spin.toml` if no existing one reaches it.
 
 /// The methods a table can name (HEAD follows from GET).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -132,6 +133,13 @@ impl<R: Copy> Table<R> {
     }
 }
 
+impl Listing {
+    /// The `Allow` methods of path pattern `pattern`.
+    pub fn allow(&self, pattern: &str) -> Vec<&'static str> {
+        allow(self.routes.iter().filter(|(_, p)| *p == pattern).map(|(m, _)| *m))
+    }
+}
+
 /// The `Allow` methods, in a fixed order, with HEAD after GET.
 fn allow(methods: impl Iterator<Item = Method>) -> Vec<&'static str> {
     let mut methods: Vec<Method> = methods.collect();
@@ -164,196 +172,127 @@ pub fn tables() -> Vec<Listing> {
 
 use Method::{Delete, Get, Post, Put};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Health {
-    Health,
+/// Declares a component's route enum and its table in one go, so that every
+/// route is named once: `METHOD "path" => Variant`.
+macro_rules! table {
+    ($(#[$doc:meta])* $table:ident: $route:ident = $component:literal $(, catch_all $catch:literal)? {
+        $($method:ident $path:literal => $variant:ident,)+
+    }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $route {
+            $($variant,)+
+        }
+
+        $(#[$doc])*
+        pub static $table: Table<$route> = Table {
+            component: $component,
+            entries: &[$(entry($method, $path, $route::$variant),)+],
+            catch_all: table!(@catch $($catch)?),
+        };
+    };
+    (@catch) => { None };
+    (@catch $catch:literal) => { Some($catch) };
 }
 
-/// `health`; it also answers 404 for every `/api/` address nothing else claims.
-pub static HEALTH: Table<Health> = Table {
-    component: "health",
-    entries: &[entry(Get, "/api/v1/health", Health::Health)],
-    catch_all: Some("/api/..."),
-};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reports {
-    Create,
-    List,
-    Read,
-    Upload,
-    Download,
-    Reply,
-    Rate,
+table! {
+    /// `health`; it also answers 404 for every `/api/` address nothing else claims.
+    HEALTH: Health = "health", catch_all "/api/..." {
+        Get "/api/v1/health" => Health,
+    }
 }
 
-/// `reports`: filing, the public list, tracking, attachments, the reporter's replies and rating.
-pub static REPORTS: Table<Reports> = Table {
-    component: "reports",
-    entries: &[
-        entry(Post, "/api/v1/reports", Reports::Create),
-        entry(Get, "/api/v1/reports", Reports::List),
-        entry(Get, "/api/v1/reports/:id", Reports::Read),
-        entry(Post, "/api/v1/reports/:id/attachments", Reports::Upload),
-        entry(Get, "/api/v1/reports/:id/attachments/:attachment", Reports::Download),
-        entry(Post, "/api/v1/reports/:id/replies", Reports::Reply),
-        entry(Post, "/api/v1/reports/:id/rating", Reports::Rate),
-    ],
-    catch_all: None,
-};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engagement {
-    CreateCitizen,
-    Verify,
-    Me,
-    SupportStatus,
-    Support,
-    WithdrawSupport,
-    Comments,
-    Comment,
-    Follows,
-    Follow,
-    Unfollow,
-    ReviewQueue,
-    Flag,
-    Hide,
-    Restore,
+table! {
+    /// `reports`: filing, the public list, tracking, attachments, the reporter's replies and rating.
+    REPORTS: Reports = "reports" {
+        Post "/api/v1/reports" => Create,
+        Get "/api/v1/reports" => List,
+        Get "/api/v1/reports/:id" => Read,
+        Post "/api/v1/reports/:id/attachments" => Upload,
+        Get "/api/v1/reports/:id/attachments/:attachment" => Download,
+        Post "/api/v1/reports/:id/replies" => Reply,
+        Post "/api/v1/reports/:id/rating" => Rate,
+    }
 }
 
-/// `engagement`: citizen identities, supports, comments and their moderation, follows.
-pub static ENGAGEMENT: Table<Engagement> = Table {
-    component: "engagement",
-    entries: &[
-        entry(Post, "/api/v1/citizens", Engagement::CreateCitizen),
-        entry(Post, "/api/v1/citizens/verify", Engagement::Verify),
-        entry(Get, "/api/v1/citizens/me", Engagement::Me),
-        entry(Get, "/api/v1/reports/:id/supports", Engagement::SupportStatus),
-        entry(Post, "/api/v1/reports/:id/supports", Engagement::Support),
-        entry(Delete, "/api/v1/reports/:id/supports", Engagement::WithdrawSupport),
-        entry(Get, "/api/v1/reports/:id/comments", Engagement::Comments),
-        entry(Post, "/api/v1/reports/:id/comments", Engagement::Comment),
-        entry(Get, "/api/v1/reports/:id/follows", Engagement::Follows),
-        entry(Post, "/api/v1/reports/:id/follows", Engagement::Follow),
-        entry(Delete, "/api/v1/reports/:id/follows", Engagement::Unfollow),
-        entry(Get, "/api/v1/comments", Engagement::ReviewQueue),
-        entry(Post, "/api/v1/comments/:comment/flags", Engagement::Flag),
-        entry(Post, "/api/v1/comments/:comment/hide", Engagement::Hide),
-        entry(Post, "/api/v1/comments/:comment/restore", Engagement::Restore),
-    ],
-    catch_all: None,
-};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Agencies {
-    List,
-    Read,
+table! {
+    /// `engagement`: citizen identities, supports, comments and their moderation, follows.
+    ENGAGEMENT: Engagement = "engagement" {
+        Post "/api/v1/citizens" => CreateCitizen,
+        Post "/api/v1/citizens/verify" => Verify,
+        Get "/api/v1/citizens/me" => Me,
+        Get "/api/v1/reports/:id/supports" => SupportStatus,
+        Post "/api/v1/reports/:id/supports" => Support,
+        Delete "/api/v1/reports/:id/supports" => WithdrawSupport,
+        Get "/api/v1/reports/:id/comments" => Comments,
+        Post "/api/v1/reports/:id/comments" => Comment,
+        Get "/api/v1/reports/:id/follows" => Follows,
+        Post "/api/v1/reports/:id/follows" => Follow,
+        Delete "/api/v1/reports/:id/follows" => Unfollow,
+        Get "/api/v1/comments" => ReviewQueue,
+        Post "/api/v1/comments/:comment/flags" => Flag,
+        Post "/api/v1/comments/:comment/hide" => Hide,
+        Post "/api/v1/comments/:comment/restore" => Restore,
+    }
 }
 
-/// `agencies`: the public directory.
-pub static AGENCIES: Table<Agencies> = Table {
-    component: "agencies",
-    entries: &[
-        entry(Get, "/api/v1/agencies", Agencies::List),
-        entry(Get, "/api/v1/agencies/:code", Agencies::Read),
-    ],
-    catch_all: None,
-};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Web {
-    Lookup,
-    Tracking,
+table! {
+    /// `agencies`: the public directory.
+    AGENCIES: Agencies = "agencies" {
+        Get "/api/v1/agencies" => List,
+        Get "/api/v1/agencies/:code" => Read,
+    }
 }
 
-/// `web`: the lookup form (`?id=` redirects to the page) and the tracking page (HTML).
-pub static WEB: Table<Web> = Table {
-    component: "web",
-    entries: &[entry(Get, "/lapor", Web::Lookup), entry(Get, "/lapor/:id", Web::Tracking)],
-    catch_all: None,
-};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Workflow {
-    CreateStaff,
-    RevokeStaff,
-    AdminQueue,
-    AdminRead,
-    Verify,
-    Hold,
-    Archive,
-    DeadLetter,
-    Retry,
-    Inbox,
-    AgencyRead,
-    Assign,
-    Forward,
-    Respond,
+table! {
+    /// `web`: the lookup form (`?id=` redirects to the page) and the tracking page (HTML).
+    WEB: Web = "web" {
+        Get "/lapor" => Lookup,
+        Get "/lapor/:id" => Tracking,
+    }
 }
 
-/// `workflow`: staff accounts, the administrators' intake, the agencies' inbox, the dead letter.
-pub static WORKFLOW: Table<Workflow> = Table {
-    component: "workflow",
-    entries: &[
-        entry(Post, "/api/v1/staff", Workflow::CreateStaff),
-        entry(Delete, "/api/v1/staff/:id", Workflow::RevokeStaff),
-        entry(Get, "/api/v1/admin/reports", Workflow::AdminQueue),
-        entry(Get, "/api/v1/admin/reports/:id", Workflow::AdminRead),
-        entry(Post, "/api/v1/admin/reports/:id/verify", Workflow::Verify),
-        entry(Post, "/api/v1/admin/reports/:id/hold", Workflow::Hold),
-        entry(Post, "/api/v1/admin/reports/:id/archive", Workflow::Archive),
-        entry(Get, "/api/v1/admin/notifications", Workflow::DeadLetter),
-        entry(Post, "/api/v1/admin/notifications/:n/retry", Workflow::Retry),
-        entry(Get, "/api/v1/agency/reports", Workflow::Inbox),
-        entry(Get, "/api/v1/agency/reports/:id", Workflow::AgencyRead),
-        entry(Post, "/api/v1/agency/reports/:id/assign", Workflow::Assign),
-        entry(Post, "/api/v1/agency/reports/:id/forward", Workflow::Forward),
-        entry(Post, "/api/v1/agency/reports/:id/responses", Workflow::Respond),
-    ],
-    catch_all: None,
-};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SlaSweep {
-    Sweep,
+table! {
+    /// `workflow`: staff accounts, the administrators' intake, the agencies' inbox, the dead letter.
+    WORKFLOW: Workflow = "workflow" {
+        Post "/api/v1/staff" => CreateStaff,
+        Delete "/api/v1/staff/:id" => RevokeStaff,
+        Get "/api/v1/admin/reports" => AdminQueue,
+        Get "/api/v1/admin/reports/:id" => AdminRead,
+        Post "/api/v1/admin/reports/:id/verify" => Verify,
+        Post "/api/v1/admin/reports/:id/hold" => Hold,
+        Post "/api/v1/admin/reports/:id/archive" => Archive,
+        Get "/api/v1/admin/notifications" => DeadLetter,
+        Post "/api/v1/admin/notifications/:n/retry" => Retry,
+        Get "/api/v1/agency/reports" => Inbox,
+        Get "/api/v1/agency/reports/:id" => AgencyRead,
+        Post "/api/v1/agency/reports/:id/assign" => Assign,
+        Post "/api/v1/agency/reports/:id/forward" => Forward,
+        Post "/api/v1/agency/reports/:id/responses" => Respond,
+    }
 }
 
-/// `sla-sweep`: the scheduler's (or CronJob's) call.
-pub static SLA_SWEEP: Table<SlaSweep> = Table {
-    component: "sla-sweep",
-    entries: &[entry(Post, "/internal/sla/sweep", SlaSweep::Sweep)],
-    catch_all: None,
-};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Calendar {
-    List,
-    Put,
-    Delete,
+table! {
+    /// `sla-sweep`: the scheduler's (or CronJob's) call.
+    SLA_SWEEP: SlaSweep = "sla-sweep" {
+        Post "/internal/sla/sweep" => Sweep,
+    }
 }
 
-/// `calendar`: the non-working days (admins change them).
-pub static CALENDAR: Table<Calendar> = Table {
-    component: "calendar",
-    entries: &[
-        entry(Get, "/api/v1/calendar/holidays", Calendar::List),
-        entry(Put, "/api/v1/calendar/holidays/:date", Calendar::Put),
-        entry(Delete, "/api/v1/calendar/holidays/:date", Calendar::Delete),
-    ],
-    catch_all: None,
-};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Notify {
-    Deliver,
+table! {
+    /// `calendar`: the non-working days (admins change them).
+    CALENDAR: Calendar = "calendar" {
+        Get "/api/v1/calendar/holidays" => List,
+        Put "/api/v1/calendar/holidays/:date" => Put,
+        Delete "/api/v1/calendar/holidays/:date" => Delete,
+    }
 }
 
-/// `notify`: the scheduler's (or CronJob's) delivery call.
-pub static NOTIFY: Table<Notify> = Table {
-    component: "notify",
-    entries: &[entry(Post, "/internal/notifications/deliver", Notify::Deliver)],
-    catch_all: None,
-};
+table! {
+    /// `notify`: the scheduler's (or CronJob's) delivery call.
+    NOTIFY: Notify = "notify" {
+        Post "/internal/notifications/deliver" => Deliver,
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -448,5 +387,6 @@ mod tests {
         assert_eq!(allow(SLA_SWEEP.resolve("GET", "/internal/sla/sweep")), "POST");
         assert_eq!(allow(WEB.resolve("POST", "/lapor/x")), "GET, HEAD");
         assert_eq!(allow(REPORTS.resolve("get", "/api/v1/reports")), "GET, HEAD, POST", "methods are case-sensitive");
+        assert_eq!(ENGAGEMENT.listing().allow("/api/v1/reports/:id/supports"), ["GET", "HEAD", "POST", "DELETE"]);
     }
 }
