@@ -185,3 +185,29 @@ async fn head_answers_as_get_without_a_body_on_every_get_route() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_path_below_any_route_is_404_in_its_components_form() {
+    let app = TestApp::spawn().await;
+    let router = spin_router(&manifest_routes());
+    let tables = tables();
+    for table in &tables {
+        for (method, pattern) in &table.routes {
+            let path = format!("{}/nonsense", sample(pattern));
+            let owner = router.route(&path).and_then(|m| tables.iter().find(|t| t.component == m.component_id));
+            if owner.is_some_and(|owner| serves(owner, &path)) {
+                continue; // another route of the table, e.g. `/api/v1/reports/:id`
+            }
+            let response = app.client.request(HttpMethod::from_bytes(method.as_str().as_bytes()).unwrap(), app.url(&path)).send().await.unwrap();
+            assert_eq!(response.status(), 404, "{} {path}", method.as_str());
+            let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string());
+            let expected = match router.route(&path) {
+                None => None, // no spin.toml route: the host's own empty 404
+                Some(m) if m.component_id == "web" => Some("text/html; charset=utf-8"),
+                Some(_) => Some("application/problem+json"),
+            };
+            assert_eq!(content_type.as_deref(), expected, "{} {path}", method.as_str());
+        }
+    }
+    app.stop().await;
+}
