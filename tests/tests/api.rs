@@ -258,12 +258,13 @@ async fn every_unknown_address_under_api_is_a_problem_404() {
         }
     }
 
-    // A path that exists with another method: 405 naming the methods it takes.
+    // A path that exists with another method: 405 naming the methods it takes
+    // (HEAD wherever GET is, in every component alike).
     for (method, path, allow) in [
-        (Method::PUT, "/api/v1/admin/reports".to_string(), "GET"),
+        (Method::PUT, "/api/v1/admin/reports".to_string(), "GET, HEAD"),
         (Method::GET, format!("/api/v1/agency/reports/{id}/assign"), "POST"),
         (Method::GET, format!("/api/v1/admin/reports/{id}/verify"), "POST"),
-        (Method::POST, "/api/v1/agencies/pemkot-32.73".to_string(), "GET"),
+        (Method::POST, "/api/v1/agencies/pemkot-32.73".to_string(), "GET, HEAD"),
         (Method::POST, "/api/v1/health".to_string(), "GET, HEAD"),
     ] {
         let response = app.client.request(method.clone(), app.url(&path)).bearer_auth(BOOTSTRAP).send().await.unwrap();

@@ -266,7 +266,7 @@ async fn bad_input_gets_a_clear_problem_and_writes_nothing() {
 
     let response = app.client.put(app.url("/api/v1/reports")).send().await.unwrap();
     assert_eq!(response.status(), 405);
-    assert_eq!(response.headers()["allow"], "GET, POST");
+    assert_eq!(response.headers()["allow"], "GET, HEAD, POST");
 
     assert_eq!(app.count("SELECT count(*) FROM reports"), before, "no bad request may write");
     assert_eq!(app.count("SELECT count(*) FROM report_events"), before);

@@ -1,16 +1,14 @@
 //! `/api/v1/agencies`: the public directory of every institution a report
 //! can be sent to (ministries, agencies, provincial, regency and city
-//! governments, state-owned enterprises), with their work units.
-//!
-//! | method | path | answer |
-//! | --- | --- | --- |
-//! | GET | /api/v1/agencies?q=&type=&region=&limit=&cursor= | `{items, next_cursor}`, ordered by code |
-//! | GET | /api/v1/agencies/{code} | one agency with its `units` |
+//! governments, state-owned enterprises), with their work units. Routes:
+//! `lapor_domain::routes::AGENCIES`. The list (`?q=&type=&region=&limit=&cursor=`)
+//! is `{items, next_cursor}` ordered by code; one agency comes with its `units`.
 
 use lapor_domain::agency::AgencyType;
 use lapor_domain::codes::{AgencyCode, RegionCode};
 use lapor_domain::cursor::KeyCursor;
 use lapor_domain::view::{AgencyDetail, AgencyView, Page, UnitView};
+use lapor_domain::routes::{Agencies, Found, AGENCIES};
 use lapor_platform::db::Db;
 use lapor_platform::paging;
 use lapor_platform::request::ApiRequest;
@@ -27,20 +25,13 @@ const CACHE: &str = "public, max-age=3600";
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
-    lapor_platform::request::serve(incoming, 0, route).await
+    lapor_platform::routes::serve(incoming, &AGENCIES, |_| 0, route).await
 }
 
-fn route(request: &ApiRequest) -> Result<Response, ApiError> {
-    let path = request.path_info().trim_matches('/');
-    if path.contains('/') {
-        return Err(ApiError::not_found(request.lang));
-    }
-    if !matches!(request.method.as_str(), "GET" | "HEAD") {
-        return Err(ApiError::method_not_allowed(request.lang, &["GET"]));
-    }
-    match path {
-        "" => list(request),
-        code => read(request, code),
+fn route(request: &ApiRequest, found: &Found<Agencies>) -> Result<Response, ApiError> {
+    match found.route {
+        Agencies::List => list(request),
+        Agencies::Read => read(request, found.param("code")),
     }
 }
 

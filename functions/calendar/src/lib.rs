@@ -1,11 +1,7 @@
 //! `/api/v1/calendar/holidays`: the non-working days the SLA clocks skip
-//! (weekends are implied and never listed).
-//!
-//! | method | path | who |
-//! | --- | --- | --- |
-//! | GET | /api/v1/calendar/holidays?year=YYYY | anyone |
-//! | PUT | /api/v1/calendar/holidays/{YYYY-MM-DD} `{name, kind}` | admin |
-//! | DELETE | /api/v1/calendar/holidays/{YYYY-MM-DD} | admin |
+//! (weekends are implied and never listed). Routes:
+//! `lapor_domain::routes::CALENDAR`: anyone lists a year (`?year=YYYY`);
+//! administrators put (`{name, kind}`) and delete a day (`YYYY-MM-DD`).
 //!
 //! A change applies to deadlines computed after it; deadlines already set
 //! keep their value (a report's promise does not move under it).
@@ -13,6 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use lapor_domain::command::SetHoliday;
 use lapor_domain::problem::ProblemKind;
+use lapor_domain::routes::{Calendar, Found, CALENDAR};
 use lapor_platform::auth::require_admin;
 use lapor_platform::db::{text, Db};
 use lapor_platform::request::{bad_parameter, ApiRequest};
@@ -24,21 +21,14 @@ use spin_sdk::http_component;
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
-    lapor_platform::request::serve(incoming, 8 * 1024, route).await
+    lapor_platform::routes::serve(incoming, &CALENDAR, |_| 8 * 1024, route).await
 }
 
-fn route(request: &ApiRequest) -> Result<Response, ApiError> {
-    let lang = request.lang;
-    let date = request.path_info().trim_matches('/').to_string();
-    if date.contains('/') {
-        return Err(ApiError::not_found(lang));
-    }
-    match (request.method.as_str(), date.is_empty()) {
-        ("GET" | "HEAD", true) => list(request),
-        (_, true) => Err(ApiError::method_not_allowed(lang, &["GET"])),
-        ("PUT", false) => put(request, &date),
-        ("DELETE", false) => delete(request, &date),
-        (_, false) => Err(ApiError::method_not_allowed(lang, &["PUT", "DELETE"])),
+fn route(request: &ApiRequest, found: &Found<Calendar>) -> Result<Response, ApiError> {
+    match found.route {
+        Calendar::List => list(request),
+        Calendar::Put => put(request, found.param("date")),
+        Calendar::Delete => delete(request, found.param("date")),
     }
 }
 

@@ -28,6 +28,7 @@ pub mod privacy;
 pub mod rate_limit;
 pub mod problem;
 pub mod report;
+pub mod routes;
 pub mod schema;
 pub mod sla;
 pub mod staff;

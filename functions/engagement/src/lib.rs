@@ -1,17 +1,7 @@
 //! The public's part in a report: identities, support ("dukung"), comments
 //! with moderation, and following ("kawal").
 //!
-//! | method | path | handler |
-//! | --- | --- | --- |
-//! | POST | /api/v1/citizens | [`citizens::create`] (optionally sends an SMS code) |
-//! | POST | /api/v1/citizens/verify | [`citizens::verify`] (`{phone}` sends a code, `{code}` proves it) |
-//! | GET | /api/v1/citizens/me | [`citizens::me`] |
-//! | GET, POST, DELETE | /api/v1/reports/:id/supports | [`supports`] |
-//! | GET, POST | /api/v1/reports/:id/comments | [`comments::list`], [`comments::create`] |
-//! | GET, POST, DELETE | /api/v1/reports/:id/follows | [`follows`] |
-//! | POST | /api/v1/comments/{comment}/flags | [`comments::flag`] |
-//! | POST | /api/v1/comments/{comment}/hide, /restore | [`comments::moderate`] (staff) |
-//! | GET | /api/v1/comments?state=hidden, ?state=flagged | [`comments::review_queue`] (staff: the review queues) |
+//! Routes: `lapor_domain::routes::ENGAGEMENT`, bound to handlers in [`route`].
 //!
 //! Writes need an identity (a citizen or reporter token) and are rate
 //! limited per identity and per client address (Spin variables).
@@ -22,6 +12,7 @@ mod follows;
 mod supports;
 mod target;
 
+use lapor_domain::routes::{Engagement, Found, ENGAGEMENT};
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::ApiError;
 use spin_sdk::http::{IncomingRequest, Response};
@@ -32,39 +23,26 @@ const BODY_LIMIT: usize = 16 * 1024;
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
-    lapor_platform::request::serve(incoming, BODY_LIMIT, route).await
+    lapor_platform::routes::serve(incoming, &ENGAGEMENT, |_| BODY_LIMIT, route).await
 }
 
-fn route(request: &ApiRequest) -> Result<Response, ApiError> {
-    let lang = request.lang;
-    let method = request.method.as_str();
-    let path = request.path.trim_end_matches('/');
-    let parts: Vec<&str> = path.trim_start_matches("/api/v1/").split('/').collect();
-    match (method, parts.as_slice()) {
-        ("POST", ["citizens"]) => citizens::create(request),
-        (_, ["citizens"]) => Err(ApiError::method_not_allowed(lang, &["POST"])),
-        ("POST", ["citizens", "verify"]) => citizens::verify(request),
-        (_, ["citizens", "verify"]) => Err(ApiError::method_not_allowed(lang, &["POST"])),
-        ("GET", ["citizens", "me"]) => citizens::me(request),
-        (_, ["citizens", "me"]) => Err(ApiError::method_not_allowed(lang, &["GET"])),
-
-        ("GET" | "HEAD", ["reports", id, "supports"]) => supports::status(request, id),
-        ("POST", ["reports", id, "supports"]) => supports::add(request, id),
-        ("DELETE", ["reports", id, "supports"]) => supports::withdraw(request, id),
-        (_, ["reports", _, "supports"]) => Err(ApiError::method_not_allowed(lang, &["GET", "POST", "DELETE"])),
-        ("GET" | "HEAD", ["reports", id, "comments"]) => comments::list(request, id),
-        ("POST", ["reports", id, "comments"]) => comments::create(request, id),
-        (_, ["reports", _, "comments"]) => Err(ApiError::method_not_allowed(lang, &["GET", "POST"])),
-        ("GET" | "HEAD", ["reports", id, "follows"]) => follows::list(request, id),
-        ("POST", ["reports", id, "follows"]) => follows::add(request, id),
-        ("DELETE", ["reports", id, "follows"]) => follows::remove(request, id),
-        (_, ["reports", _, "follows"]) => Err(ApiError::method_not_allowed(lang, &["GET", "POST", "DELETE"])),
-
-        ("GET" | "HEAD", ["comments"]) => comments::review_queue(request),
-        (_, ["comments"]) => Err(ApiError::method_not_allowed(lang, &["GET"])),
-        ("POST", ["comments", id, "flags"]) => comments::flag(request, id),
-        ("POST", ["comments", id, action @ ("hide" | "restore")]) => comments::moderate(request, id, action),
-        (_, ["comments", _, "flags" | "hide" | "restore"]) => Err(ApiError::method_not_allowed(lang, &["POST"])),
-        _ => Err(ApiError::not_found(lang)),
+fn route(request: &ApiRequest, found: &Found<Engagement>) -> Result<Response, ApiError> {
+    let (id, comment) = (found.param("id"), found.param("comment"));
+    match found.route {
+        Engagement::CreateCitizen => citizens::create(request),
+        Engagement::Verify => citizens::verify(request),
+        Engagement::Me => citizens::me(request),
+        Engagement::SupportStatus => supports::status(request, id),
+        Engagement::Support => supports::add(request, id),
+        Engagement::WithdrawSupport => supports::withdraw(request, id),
+        Engagement::Comments => comments::list(request, id),
+        Engagement::Comment => comments::create(request, id),
+        Engagement::Follows => follows::list(request, id),
+        Engagement::Follow => follows::add(request, id),
+        Engagement::Unfollow => follows::remove(request, id),
+        Engagement::ReviewQueue => comments::review_queue(request),
+        Engagement::Flag => comments::flag(request, comment),
+        Engagement::Hide => comments::moderate(request, comment, "hide"),
+        Engagement::Restore => comments::moderate(request, comment, "restore"),
     }
 }

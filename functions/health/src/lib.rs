@@ -1,10 +1,11 @@
-//! `GET /api/v1/health`: does the SQLite database answer, does the key-value
-//! store answer? 200 with both ok, 503 otherwise (a load balancer's signal).
+//! The health check (routes: `lapor_domain::routes::HEALTH`): does the
+//! SQLite database answer, does the key-value store answer? 200 with both
+//! ok, 503 otherwise (a load balancer's signal).
 //!
-//! This small component also serves the catch-all route `/api/...`: an
-//! address under `/api/` that no other route claims is answered with a
-//! problem-details 404, not the host's plain-text one (the other routes are
-//! longer or exact, so they keep winning).
+//! This small component also serves the catch-all route `/api/...` (the
+//! table's `catch_all`): an address under `/api/` that no other route claims
+//! is answered with a problem-details 404, not the host's empty one (the
+//! other routes are longer or exact, so they keep winning).
 //!
 //! The key-value check writes, reads and deletes (a read-only or full store
 //! fails it). The SQLite check only reads: taking SQLite's write lock on
@@ -12,22 +13,20 @@
 //! report write already proves the database writable.
 
 use lapor_domain::health::{Check, HealthReport};
-use lapor_domain::lang::Lang;
-use lapor_platform::response::ApiError;
-use spin_sdk::http::{Method, Request, Response};
+use lapor_domain::routes::{Health, HEALTH};
+use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 use spin_sdk::{key_value, sqlite};
 
 #[http_component]
-fn handle(request: Request) -> Response {
-    let lang = Lang::negotiate(request.header("accept-language").and_then(|h| h.as_str()));
-    if request.path().trim_end_matches('/') != "/api/v1/health" {
-        return ApiError::not_found(lang).into_response(lang);
-    }
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        return ApiError::method_not_allowed(lang, &["GET", "HEAD"]).into_response(lang);
-    }
+async fn handle(incoming: IncomingRequest) -> Response {
+    lapor_platform::routes::serve(incoming, &HEALTH, |_| 0, |_, found| match found.route {
+        Health::Health => Ok(health()),
+    })
+    .await
+}
 
+fn health() -> Response {
     let report = HealthReport::new(Check::from_result(check_sqlite()), Check::from_result(check_key_value()));
     Response::builder()
         .status(report.http_status())

@@ -1,4 +1,5 @@
-//! `POST /internal/notifications/deliver`: sends what the outbox holds.
+//! Notification delivery (route: `lapor_domain::routes::NOTIFY`): sends what
+//! the outbox holds.
 //!
 //! Called every minute by the runner's scheduler (and a CronJob on
 //! SpinKube) with `Authorization: Bearer <notify_token>`. One call:
@@ -42,6 +43,7 @@ use lapor_platform::response::{self, ApiError};
 use lapor_platform::notify::SCRUB_SIGN_IN_CODE;
 use lapor_platform::{clock, notify, random};
 use serde_json::json;
+use lapor_domain::routes::{Notify, NOTIFY};
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 
@@ -49,9 +51,11 @@ const LEASE: Duration = Duration::minutes(11);
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
-    lapor_platform::request::serve(incoming, 0, |request| {
-        require_internal_call(request, "notify_token")?;
-        Ok(response::json(200, &deliver()?, "no-store"))
+    lapor_platform::routes::serve(incoming, &NOTIFY, |_| 0, |request, found| match found.route {
+        Notify::Deliver => {
+            require_internal_call(request, "notify_token")?;
+            Ok(response::json(200, &deliver()?, "no-store"))
+        }
     })
     .await
 }

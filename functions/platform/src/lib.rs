@@ -18,6 +18,7 @@ pub mod paging;
 pub mod random;
 pub mod request;
 pub mod response;
+pub mod routes;
 pub mod sla;
 pub mod store;
 pub mod workflow;

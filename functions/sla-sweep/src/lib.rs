@@ -1,4 +1,5 @@
-//! `POST /internal/sla/sweep`: what the SLA clocks owe, done in bounded batches.
+//! The SLA sweep (route: `lapor_domain::routes::SLA_SWEEP`): what the SLA
+//! clocks owe, done in bounded batches.
 //!
 //! Called every minute by the runner's scheduler locally and by a Kubernetes
 //! CronJob on SpinKube, with `Authorization: Bearer <sla_sweep_token>`.
@@ -29,6 +30,7 @@ use lapor_platform::{clock, notify};
 use lapor_platform::db::{int, text, Db};
 use lapor_platform::response::{self, ApiError};
 use serde_json::json;
+use lapor_domain::routes::{SlaSweep, SLA_SWEEP};
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 
@@ -36,9 +38,11 @@ const DEFAULT_BATCH: i64 = 500;
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
-    lapor_platform::request::serve(incoming, 0, |request| {
-        require_internal_call(request, "sla_sweep_token")?;
-        Ok(response::json(200, &sweep()?, "no-store"))
+    lapor_platform::routes::serve(incoming, &SLA_SWEEP, |_| 0, |request, found| match found.route {
+        SlaSweep::Sweep => {
+            require_internal_call(request, "sla_sweep_token")?;
+            Ok(response::json(200, &sweep()?, "no-store"))
+        }
     })
     .await
 }

@@ -1,4 +1,5 @@
-//! `GET /lapor/{tracking_id}`: the tracking page a citizen's browser shows.
+//! The tracking page a citizen's browser shows, and the lookup form that
+//! leads to it (routes: `lapor_domain::routes::WEB`; 404 and 405 are pages too).
 //!
 //! Plain server-rendered HTML, a few kilobytes, no script: it must load on a
 //! cheap phone over a slow network. Every value is HTML-escaped. The reporter
@@ -7,6 +8,7 @@
 
 use lapor_domain::lang::Lang;
 use lapor_domain::privacy::Viewer;
+use lapor_domain::routes::{Resolution, Web, WEB};
 use lapor_domain::token::token_matches;
 use lapor_domain::tracking_id::{TrackingId, TrackingIdError};
 use lapor_domain::lifecycle::Status;
@@ -21,29 +23,39 @@ use spin_sdk::http_component;
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
+    let found = match lapor_platform::routes::resolve(&WEB, &incoming) {
+        Resolution::Found(found) => found,
+        Resolution::MethodNotAllowed { allow } => {
+            let lang = lapor_platform::routes::request_lang(&incoming);
+            let mut response = page(405, lang, "405", lang.pick("Metode tidak diizinkan.", "Method not allowed."));
+            response.set_header("allow", allow.join(", "));
+            return response;
+        }
+        Resolution::NotFound => {
+            let lang = lapor_platform::routes::request_lang(&incoming);
+            return page(404, lang, "404", lang.pick("Halaman tidak ditemukan.", "Page not found."));
+        }
+    };
     let request = match ApiRequest::read(incoming, 0).await {
         Ok(request) => request,
         Err((lang, _)) => return page(413, lang, "413", &lang.pick("Permintaan terlalu besar.", "Request too large.").to_string()),
     };
     let lang = request.lang;
-    if !matches!(request.method.as_str(), "GET" | "HEAD") {
-        let mut response = page(405, lang, "405", lang.pick("Metode tidak diizinkan.", "Method not allowed."));
-        response.set_header("allow", "GET, HEAD");
-        return response;
-    }
-    let raw_id = request.path_info().trim_matches('/').to_string();
-    if raw_id.is_empty() {
-        // Tracking IDs are letters, digits and dashes; anything else a person
-        // typed (spaces, dots) is dropped, which also keeps the redirect a
-        // plain same-site path.
-        let typed: String = request
-            .query("id")
-            .unwrap_or("")
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
-        return if typed.is_empty() { lookup_form(lang) } else { redirect(&format!("/lapor/{typed}")) };
-    }
+    let raw_id = match found.route {
+        Web::Tracking => found.param("id").to_string(),
+        Web::Lookup => {
+            // Tracking IDs are letters, digits and dashes; anything else a person
+            // typed (spaces, dots) is dropped, which also keeps the redirect a
+            // plain same-site path.
+            let typed: String = request
+                .query("id")
+                .unwrap_or("")
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            return if typed.is_empty() { lookup_form(lang) } else { redirect(&format!("/lapor/{typed}")) };
+        }
+    };
     match tracking_page(&request, &raw_id) {
         Ok(response) => response,
         Err(e) => {

@@ -1,23 +1,15 @@
 //! The work behind every report: staff accounts, the administrators' intake
 //! ("no wrong door") and each agency's inbox.
 //!
-//! | method | path | who |
-//! | --- | --- | --- |
-//! | POST | /api/v1/staff | admin; coordinator for its own agency |
-//! | DELETE | /api/v1/staff/{id} | admin; coordinator for its own agency |
-//! | GET | /api/v1/admin/reports?status=&limit=&cursor= | admin (oldest first, counts per status: [`queue`]) |
-//! | GET | /api/v1/admin/reports/{id} | admin (with the reporter's identity, logged) |
-//! | POST | /api/v1/admin/reports/{id}/verify, /hold, /archive | admin |
-//! | GET | /api/v1/agency/reports?status=&unit=&limit=&cursor= | the agency's staff (the same shape) |
-//! | GET | /api/v1/agency/reports/{id} | the agency's staff |
-//! | POST | /api/v1/agency/reports/{id}/assign, /forward | coordinator |
-//! | POST | /api/v1/agency/reports/{id}/responses | coordinator, officer |
-//! | GET | /api/v1/admin/notifications?state=dead | admin (the dead letter, addresses masked) |
-//! | POST | /api/v1/admin/notifications/{n}/retry | admin |
+//! Routes: `lapor_domain::routes::WORKFLOW`, bound to handlers in [`route`]:
+//! staff accounts (admin; a coordinator for its own agency), the
+//! administrators' intake (queue oldest first with counts per status:
+//! [`queue`]; reading with the reporter's identity, logged; verify, hold,
+//! archive), the agency's inbox (the same shape; assign and forward by the
+//! coordinator, responses by coordinators and officers) and the
+//! notification dead letter (admin; addresses masked; retry).
 //!
-//! `{id}` is a report's tracking ID; `{n}` a notification's number. Any
-//! other path below the component's prefixes is 404, a known one with
-//! another method 405 with `Allow`.
+//! `:id` is a report's tracking ID; `:n` a notification's number.
 
 mod admin;
 mod agency;
@@ -26,6 +18,7 @@ mod queue;
 mod staff;
 mod views;
 
+use lapor_domain::routes::{Found, Workflow, WORKFLOW};
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::ApiError;
 use spin_sdk::http::{IncomingRequest, Response};
@@ -35,42 +28,25 @@ const BODY_LIMIT: usize = 64 * 1024;
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
-    lapor_platform::request::serve(incoming, BODY_LIMIT, route).await
+    lapor_platform::routes::serve(incoming, &WORKFLOW, |_| BODY_LIMIT, route).await
 }
 
-fn route(request: &ApiRequest) -> Result<Response, ApiError> {
-    let lang = request.lang;
-    let path = request.path.trim_end_matches('/').to_string();
-    let parts: Vec<&str> = path.trim_start_matches("/api/v1/").split('/').collect();
-    let method = request.method.as_str();
-    match (parts.as_slice(), method) {
-        (["staff"], "POST") => staff::create(request),
-        (["staff"], _) => Err(ApiError::method_not_allowed(lang, &["POST"])),
-        (["staff", id], "DELETE") => staff::revoke(request, id),
-        (["staff", _], _) => Err(ApiError::method_not_allowed(lang, &["DELETE"])),
-
-        (["admin", "reports"], "GET") => admin::queue(request),
-        (["admin", "reports", id], "GET") => admin::read(request, id),
-        (["admin", "reports", id, "verify"], "POST") => admin::verify(request, id),
-        (["admin", "reports", id, "hold"], "POST") => admin::hold(request, id),
-        (["admin", "reports", id, "archive"], "POST") => admin::archive(request, id),
-        (["admin", "notifications"], "GET") => notifications::dead_letter(request),
-        (["admin", "notifications"], _) => Err(ApiError::method_not_allowed(lang, &["GET"])),
-        (["admin", "notifications", id, "retry"], "POST") => notifications::retry(request, id),
-        (["admin", "notifications", _, "retry"], _) => Err(ApiError::method_not_allowed(lang, &["POST"])),
-
-        (["agency", "reports"], "GET") => agency::inbox(request),
-        (["agency", "reports", id], "GET") => agency::read(request, id),
-        (["agency", "reports", id, "assign"], "POST") => agency::assign(request, id),
-        (["agency", "reports", id, "forward"], "POST") => agency::forward(request, id),
-        (["agency", "reports", id, "responses"], "POST") => agency::respond(request, id),
-
-        (["admin" | "agency", "reports"], _) | (["admin" | "agency", "reports", _], _) => {
-            Err(ApiError::method_not_allowed(lang, &["GET"]))
-        }
-        (["admin", "reports", _, "verify" | "hold" | "archive"], _) | (["agency", "reports", _, "assign" | "forward" | "responses"], _) => {
-            Err(ApiError::method_not_allowed(lang, &["POST"]))
-        }
-        _ => Err(ApiError::not_found(lang)),
+fn route(request: &ApiRequest, found: &Found<Workflow>) -> Result<Response, ApiError> {
+    let id = found.param("id");
+    match found.route {
+        Workflow::CreateStaff => staff::create(request),
+        Workflow::RevokeStaff => staff::revoke(request, id),
+        Workflow::AdminQueue => admin::queue(request),
+        Workflow::AdminRead => admin::read(request, id),
+        Workflow::Verify => admin::verify(request, id),
+        Workflow::Hold => admin::hold(request, id),
+        Workflow::Archive => admin::archive(request, id),
+        Workflow::DeadLetter => notifications::dead_letter(request),
+        Workflow::Retry => notifications::retry(request, found.param("n")),
+        Workflow::Inbox => agency::inbox(request),
+        Workflow::AgencyRead => agency::read(request, id),
+        Workflow::Assign => agency::assign(request, id),
+        Workflow::Forward => agency::forward(request, id),
+        Workflow::Respond => agency::respond(request, id),
     }
 }
