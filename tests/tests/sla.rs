@@ -2,7 +2,16 @@
 //! real manifest and runner. Time is moved by moving a report's stored
 //! deadlines into the past: the service has no clock override to abuse.
 
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use integration_tests::{AppConfig, TestApp, SLA_SWEEP_TOKEN};
+use lapor_domain::agency::TimeZone;
+use lapor_domain::calendar::Calendar;
+use lapor_domain::sla::{due_action, Clock, ClockKind, ClockState, SweepAction};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -188,6 +197,194 @@ async fn concurrent_sweeps_in_small_batches_never_double_act() {
     assert_eq!(app.count("SELECT count(*) FROM report_events WHERE type = 'sla_escalated'"), 120);
     assert_eq!(app.count("SELECT count(*) FROM outbox WHERE event_type = 'sla_escalated'"), 120);
     assert_eq!(sweep(&app).await["more"], false);
+    app.stop().await;
+}
+
+/// One running clock as the app would have stored it: started (or resumed
+/// after a hold) at some instant, counted in some zone, with a calendar of
+/// some extra non-working days, and marked as the sweep leaves it.
+#[derive(Debug, Clone)]
+struct StoredClock {
+    state: ClockState,
+    agency: Option<&'static str>,
+}
+
+/// The marks a clock can carry: a new deadline clears both, a reminder sets
+/// `reminded`, an escalation sets both; completion is never marked. (New
+/// clocks are listed twice: they are the ones owed the most.)
+const MARKS: [(bool, bool); 4] = [(false, false), (false, false), (true, false), (true, true)];
+const ZONES: [(TimeZone, &str); 3] = [(TimeZone::Wib, "pemkot-32.73"), (TimeZone::Wita, KUPANG), (TimeZone::Wit, "pemprov-91")];
+
+fn stored_clock(now: DateTime<Utc>) -> impl Strategy<Value = StoredClock> {
+    let seed_days: Vec<NaiveDate> = lapor_domain::calendar::seed().into_iter().map(|h| h.date).collect();
+    (
+        0..ClockKind::ALL.len(),
+        0..ZONES.len(),
+        0..MARKS.len(),
+        // Where now falls in the clock's time, in thousandths (before its
+        // start to well past its deadline): every phase of every clock.
+        -200i64..1_500,
+        proptest::collection::vec(-45i64..30, 0..6),
+        // Verification only: held some hours after the start, resumed some hours later.
+        proptest::option::of((1i64..72, 1i64..200)),
+    )
+        .prop_map(move |(kind, zone, marks, phase, extra_days, hold)| {
+            let kind = ClockKind::ALL[kind];
+            let (zone, agency) = ZONES[zone];
+            let extra = extra_days.into_iter().map(|d| (now + Duration::days(d)).date_naive());
+            let calendar = Calendar::new(seed_days.iter().copied().chain(extra));
+            let length = Clock::start(kind, now, zone, &calendar).due - now;
+            let started = now - length * phase as i32 / 1_000;
+            let mut clock = Clock::start(kind, started, zone, &calendar);
+            if let (ClockKind::Verification, Some((held_after, resumed_after))) = (kind, hold) {
+                let held = started + Duration::hours(held_after);
+                clock = Clock::resume_verification(clock.due, held, held + Duration::hours(resumed_after), &calendar);
+            }
+            let (reminded, escalated) = if kind == ClockKind::Completion { (false, false) } else { MARKS[marks] };
+            // As stored: to the millisecond.
+            let state = ClockState { kind, due: to_millis(clock.due), remind_at: to_millis(clock.remind_at), reminded, escalated };
+            StoredClock { state, agency: (kind != ClockKind::Verification).then_some(agency) }
+        })
+}
+
+/// The app's stored form of an instant (`lapor_platform::clock::timestamp`).
+fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&stamp(at)).unwrap().with_timezone(&Utc)
+}
+
+/// What the sweep did to a report, read back from its events, marks and
+/// notices (and whether those agree with each other).
+fn actions_taken(app: &TestApp) -> HashMap<String, Option<SweepAction>> {
+    let db = app.db();
+    let mut statement = db
+        .prepare(
+            "SELECT r.tracking_id, r.status, r.clock, r.clock_reminded, r.clock_escalated,
+                    (SELECT group_concat(e.type || ':' || coalesce(e.text, '')) FROM report_events e WHERE e.report_id = r.id),
+                    (SELECT count(*) FROM outbox o WHERE o.report_id = r.id)
+             FROM reports r",
+        )
+        .unwrap();
+    let rows = statement
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, bool>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, i64>(6)?,
+            ))
+        })
+        .unwrap();
+    rows.map(|row| {
+        let (id, status, clock, reminded, escalated, events, alerts) = row.unwrap();
+        let events = events.unwrap_or_default();
+        assert!(!events.contains(','), "{id}: one action at most, got {events}");
+        let action = match events.split_once(':') {
+            None => None,
+            Some(("completed", "completion")) => {
+                assert_eq!((status.as_str(), clock.as_deref()), ("completed", None), "{id}");
+                Some(SweepAction::Complete)
+            }
+            Some((event, kind)) => {
+                let kind = ClockKind::from_stored(kind).unwrap_or_else(|| panic!("{id}: {events}"));
+                assert_eq!(alerts, 1, "{id}: one staff alert for {events}");
+                match event {
+                    "sla_reminder" => {
+                        assert!(reminded, "{id}");
+                        Some(SweepAction::Remind(kind))
+                    }
+                    "sla_escalated" => {
+                        assert!(reminded && escalated, "{id}");
+                        Some(SweepAction::Escalate(kind))
+                    }
+                    _ => panic!("{id}: {events}"),
+                }
+            }
+        };
+        (id, action)
+    })
+    .collect()
+}
+
+/// The one SLA rule: the sweep's database pre-selection misses nothing that
+/// `lapor_domain::sla::due_action` owes and the sweep takes nothing else.
+/// Random clocks (every kind, zone, phase and mark; holds; random extra
+/// holidays) are written straight into the app's SQLite, one sweep runs, and
+/// each report's action must be what `due_action` decides at the sweep's time.
+#[tokio::test]
+async fn the_sweep_takes_exactly_the_actions_due_action_decides() {
+    const CASES: usize = 1_500;
+    let app = spawn_with(&[("SPIN_VARIABLE_SLA_SWEEP_BATCH", "10000")]).await;
+    assert_eq!(sweep(&app).await["examined"], 0); // and the schema exists
+
+    let now = Utc::now();
+    let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &[11; 32]));
+    let strategy = stored_clock(now);
+    let clocks: Vec<StoredClock> = (0..CASES).map(|_| strategy.new_tree(&mut runner).unwrap().current()).collect();
+    {
+        let mut db = app.db();
+        let tx = db.transaction().unwrap();
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO reports (tracking_id, kind, title, body, visibility, reporter_identity, status, channel, reporter_token_hash,
+                     created_at, updated_at, agency, clock, clock_due, clock_remind_at, clock_reminded, clock_escalated)
+                 VALUES (?1, 'pengaduan', 'Jalan berlubang', 'Jalan berlubang di depan sekolah dasar negeri.', 'public', 'named', ?2, 'api', 'x',
+                     '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .unwrap();
+        for (i, c) in clocks.iter().enumerate() {
+            let status = match c.state.kind {
+                ClockKind::Verification => "submitted",
+                ClockKind::Response => "dispatched",
+                ClockKind::Completion => "responded",
+            };
+            insert
+                .execute(rusqlite::params![
+                    format!("PROP{i:06}"),
+                    status,
+                    c.agency,
+                    c.state.kind.as_str(),
+                    stamp(c.state.due),
+                    stamp(c.state.remind_at),
+                    c.state.reminded,
+                    c.state.escalated
+                ])
+                .unwrap();
+        }
+        drop(insert);
+        tx.commit().unwrap();
+    }
+
+    // The sweep reads its clock to the millisecond, after `before`.
+    let before = to_millis(Utc::now());
+    let answer = sweep(&app).await;
+    let after = Utc::now();
+    let taken = actions_taken(&app);
+    let mut counts = HashMap::new();
+    for (i, c) in clocks.iter().enumerate() {
+        let id = format!("PROP{i:06}");
+        let actual = taken[&id];
+        // The sweep's instant lies between `before` and `after`.
+        let (earliest, latest) = (due_action(&c.state, before), due_action(&c.state, after));
+        assert!(actual == earliest || actual == latest, "{id} {c:?}: the sweep took {actual:?}, due_action decides {earliest:?}");
+        if let Some(action) = actual {
+            *counts.entry(format!("{:?}", action.step())).or_insert(0) += 1;
+        }
+    }
+    let count = |step: &str| json!(counts.get(step).copied().unwrap_or(0));
+    assert_eq!(answer["completed"], count("Complete"), "{answer}");
+    assert_eq!(answer["escalated"], count("Escalate"), "{answer}");
+    assert_eq!(answer["reminded"], count("Remind"), "{answer}");
+    assert_eq!(answer["more"], false);
+    // Every kind of action and no action occurred, so the cases cover the rule.
+    assert!(["Complete", "Escalate", "Remind"].iter().all(|s| counts.get(*s).copied().unwrap_or(0) > 20), "{counts:?}");
+    assert!(taken.values().filter(|a| a.is_none()).count() > 100);
     app.stop().await;
 }
 
