@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use integration_tests::{AppConfig, TestApp, SLA_SWEEP_TOKEN};
+use integration_tests::{AppConfig, Redis, TestApp, SLA_SWEEP_TOKEN};
 use lapor_domain::agency::TimeZone;
 use lapor_domain::calendar::Calendar;
 use lapor_domain::sla::{due_action, Clock, ClockKind, ClockState, SweepAction};
@@ -386,6 +386,154 @@ async fn the_sweep_takes_exactly_the_actions_due_action_decides() {
     assert!(["Complete", "Escalate", "Remind"].iter().all(|s| counts.get(*s).copied().unwrap_or(0) > 20), "{counts:?}");
     assert!(taken.values().filter(|a| a.is_none()).count() > 100);
     app.stop().await;
+}
+
+/// The app's key-value store, read and written directly as its backend keeps it.
+enum KvBackend<'a> {
+    /// Spin's default: `spin_key_value` in `<state dir>/sqlite_key_value.db`; counters are 8 little-endian bytes.
+    Sqlite(&'a TestApp),
+    /// Redis: counters are integers.
+    Redis(&'a Redis),
+}
+
+impl KvBackend<'_> {
+    fn redis_cli(redis: &Redis, args: &[&str]) -> String {
+        let out = std::process::Command::new("redis-cli").args(["-p", &redis.port.to_string(), "--raw"]).args(args).output().unwrap();
+        assert!(out.status.success(), "redis-cli {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn set_counter(&self, key: &str, count: i64) {
+        match self {
+            KvBackend::Sqlite(app) => {
+                let db = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_key_value.db")).unwrap();
+                db.execute(
+                    "INSERT OR REPLACE INTO spin_key_value (store, key, value) VALUES ('default', ?1, ?2)",
+                    rusqlite::params![key, count.to_le_bytes().to_vec()],
+                )
+                .unwrap();
+            }
+            KvBackend::Redis(redis) => {
+                Self::redis_cli(redis, &["SET", key, &count.to_string()]);
+            }
+        }
+    }
+
+    fn delete(&self, key: &str) {
+        match self {
+            KvBackend::Sqlite(app) => {
+                let db = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_key_value.db")).unwrap();
+                db.execute("DELETE FROM spin_key_value WHERE store = 'default' AND key = ?1", [key]).unwrap();
+            }
+            KvBackend::Redis(redis) => {
+                Self::redis_cli(redis, &["DEL", key]);
+            }
+        }
+    }
+
+    fn keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = match self {
+            KvBackend::Sqlite(app) => {
+                let db = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_key_value.db")).unwrap();
+                let mut statement = db.prepare("SELECT key FROM spin_key_value WHERE store = 'default'").unwrap();
+                let keys = statement.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+                keys
+            }
+            KvBackend::Redis(redis) => Self::redis_cli(redis, &["KEYS", "*"]).lines().filter(|l| !l.is_empty()).map(str::to_string).collect(),
+        };
+        keys.sort();
+        keys
+    }
+}
+
+fn unix_now() -> u64 {
+    Utc::now().timestamp() as u64
+}
+
+/// Spin's key-value store has no expiry: the sweep deletes the rate-limit
+/// windows of hours that are over, a bounded number per call, and nothing
+/// else (current windows, other keys, keys of other shapes stay).
+async fn old_windows_go_and_current_ones_stay(redis: Option<Redis>) {
+    let mut config = AppConfig::without_rate_limits().var("report_rate_limit_per_address", "100").var("kv_housekeeping_batch", "3");
+    config.env.insert("SPIN_VARIABLE_BOOTSTRAP_ADMIN_TOKEN".into(), BOOTSTRAP.into());
+    if let Some(redis) = &redis {
+        config.runtime_config = Some(format!("[key_value_store.default]\ntype = \"redis\"\nurl = \"{}\"\n", redis.url()));
+    }
+    let app = TestApp::spawn_with(config).await;
+    let kv = match &redis {
+        Some(redis) => KvBackend::Redis(redis),
+        None => KvBackend::Sqlite(&app),
+    };
+    // A real window, counted by filing a report.
+    file(&app).await;
+    let counted: Vec<String> = kv.keys().into_iter().filter(|k| k.starts_with(kv_schema::REPORT_RATE_BY_ADDRESS.prefix)).collect();
+    assert_eq!(counted.len(), 1, "{counted:?}");
+
+    let hour = unix_now() / 3600;
+    let stale = [
+        kv_schema::report_rate_by_address_key("10.0.0.1", hour - 2),
+        kv_schema::report_rate_by_phone_key("+6281234567890", hour - 5),
+        kv_schema::engagement_rate_by_identity_key("citizen:1", 1),
+        kv_schema::engagement_rate_by_address_key("10.0.0.1", hour - 2),
+        kv_schema::citizen_rate_by_address_key("10.0.0.1", hour - 30),
+        kv_schema::sign_in_code_rate_by_phone_key("+6281234567890", hour - 2),
+        kv_schema::sign_in_code_rate_by_address_key("10.0.0.1", hour - 3),
+        kv_schema::housekeeping_done_key(hour - 4),
+    ];
+    let live = [
+        kv_schema::report_rate_by_address_key("10.0.0.2", hour),
+        kv_schema::sign_in_code_rate_by_phone_key("+6281234567890", hour),
+        // A clock running ahead already counts in the next hour.
+        kv_schema::engagement_rate_by_identity_key("citizen:1", hour + 1),
+        // Not ours, or not of the shape we build: never touched.
+        format!("other-app:counter:{}", hour - 2),
+        format!("{}not-a-subject-hash:{}", kv_schema::REPORT_RATE_BY_ADDRESS.prefix, hour - 2),
+        kv_schema::health_probe_key(&"a".repeat(32)),
+    ];
+    for key in stale.iter().chain(&live) {
+        kv.set_counter(key, 3);
+    }
+    let count_stale = || kv.keys().iter().filter(|k| stale.contains(k)).count();
+
+    let first = sweep(&app).await;
+    assert_eq!(first["more"], true, "a full housekeeping batch says there may be more: {first}");
+    assert_eq!(count_stale(), stale.len() - 3, "at most kv_housekeeping_batch keys per call");
+    for _ in 0..5 {
+        if sweep(&app).await["more"] == false {
+            break;
+        }
+    }
+    assert_eq!(count_stale(), 0, "{:?}", kv.keys());
+    let keys = kv.keys();
+    for key in live.iter().chain(&counted) {
+        assert!(keys.contains(key), "{key} must stay: {keys:?}");
+    }
+    let oldest = lapor_domain::rate_limit::oldest_live_window(unix_now());
+    let done = kv_schema::housekeeping_done_key(oldest);
+    assert!(keys.contains(&done), "{keys:?}");
+
+    // The rest of the hour's calls only read the mark; the next hour (no
+    // mark yet) lists the keys again.
+    kv.set_counter(&stale[0], 1);
+    sweep(&app).await;
+    if lapor_domain::rate_limit::oldest_live_window(unix_now()) == oldest {
+        assert!(kv.keys().contains(&stale[0]), "listed once an hour, not every call");
+    }
+    kv.delete(&done);
+    assert_eq!(sweep(&app).await["more"], false);
+    assert!(!kv.keys().contains(&stale[0]));
+
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn housekeeping_deletes_old_windows_from_the_sqlite_store() {
+    old_windows_go_and_current_ones_stay(None).await;
+}
+
+#[tokio::test]
+async fn housekeeping_deletes_old_windows_from_redis() {
+    old_windows_go_and_current_ones_stay(Some(Redis::start())).await;
 }
 
 #[tokio::test]

@@ -19,6 +19,12 @@
 //! for which `lapor_domain::sla::due_action` decides its action, so the rule
 //! that runs is the one that is documented and tested.
 //!
+//! 4. housekeeping: rate-limit windows of hours that are over are deleted
+//!    from the key-value store, at most `kv_housekeeping_batch` per call
+//!    (`lapor_platform::kv::remove_stale_windows`; kv-schema/README.md,
+//!    "Housekeeping"). The store is only what may be lost: if it is down, the
+//!    SLA work still counts and the step is tried again next call.
+//!
 //! Marks on the report (`clock_escalated`, `clock_reminded`, the status)
 //! make every action happen at most once per deadline; two sweeps at once
 //! are serialised by the write lock and the second finds nothing left.
@@ -29,13 +35,14 @@ use chrono::{DateTime, Utc};
 use lapor_domain::sla::{due_action, SweepStep};
 use lapor_platform::auth::require_internal_call;
 use lapor_platform::db::Db;
-use lapor_platform::{clock, sla};
+use lapor_platform::{clock, kv, sla};
 use lapor_platform::response::{self, ApiError};
 use serde_json::json;
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 
 const DEFAULT_BATCH: i64 = 500;
+const DEFAULT_HOUSEKEEPING_BATCH: i64 = 5_000;
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
@@ -46,12 +53,13 @@ async fn handle(incoming: IncomingRequest) -> Response {
     .await
 }
 
-fn batch_size() -> i64 {
-    spin_sdk::variables::get("sla_sweep_batch")
+/// The number in Spin variable `name`, if it is within `1..=max`.
+fn bound(name: &str, max: i64, default: i64) -> i64 {
+    spin_sdk::variables::get(name)
         .ok()
         .and_then(|v| v.trim().parse::<i64>().ok())
-        .filter(|n| (1..=10_000).contains(n))
-        .unwrap_or(DEFAULT_BATCH)
+        .filter(|n| (1..=max).contains(n))
+        .unwrap_or(default)
 }
 
 /// Takes one step in one transaction: returns how many reports it acted on
@@ -73,7 +81,7 @@ fn sweep() -> Result<serde_json::Value, ApiError> {
     // The instant the SQL compares with, to the millisecond, is the one the rule is asked about.
     let now = clock::timestamp(clock::now());
     let at = sla::parse_time(&now).unwrap_or_else(clock::now);
-    let batch = batch_size();
+    let batch = bound("sla_sweep_batch", 10_000, DEFAULT_BATCH);
     let db = Db::open()?;
     let mut acted = [0i64; 3];
     let mut more = false;
@@ -83,6 +91,16 @@ fn sweep() -> Result<serde_json::Value, ApiError> {
         more |= full;
     }
     let [completed, escalated, reminded] = acted;
+    let unix = at.timestamp().max(0) as u64;
+    match kv::remove_stale_windows(unix, bound("kv_housekeeping_batch", 100_000, DEFAULT_HOUSEKEEPING_BATCH) as usize) {
+        Ok(housekeeping) => {
+            if housekeeping.deleted > 0 {
+                eprintln!("housekeeping: deleted {} key-value windows of hours that are over", housekeeping.deleted);
+            }
+            more |= housekeeping.more;
+        }
+        Err(e) => eprintln!("housekeeping skipped: {e:#}"),
+    }
     Ok(json!({
         "examined": completed + escalated + reminded,
         "reminded": reminded,
