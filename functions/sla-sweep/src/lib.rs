@@ -19,11 +19,11 @@
 //! for which `lapor_domain::sla::due_action` decides its action, so the rule
 //! that runs is the one that is documented and tested.
 //!
-//! 4. housekeeping: rate-limit windows of hours that are over are deleted
-//!    from the key-value store, at most `kv_housekeeping_batch` per call
-//!    (`lapor_platform::kv::remove_stale_windows`; kv-schema/README.md,
-//!    "Housekeeping"). The store is only what may be lost: if it is down, the
-//!    SLA work still counts and the step is tried again next call.
+//! Then, outside those transactions, the key-value store's housekeeping:
+//! rate-limit windows of hours that are over are deleted, at most
+//! `kv_housekeeping_batch` per call (`lapor_platform::kv::remove_stale_windows`;
+//! kv-schema/README.md, "Housekeeping"). That store holds only what may be
+//! lost: if it is down, the SLA work still counts and the next call tries again.
 //!
 //! Marks on the report (`clock_escalated`, `clock_reminded`, the status)
 //! make every action happen at most once per deadline; two sweeps at once
@@ -83,14 +83,16 @@ fn sweep() -> Result<serde_json::Value, ApiError> {
     let at = sla::parse_time(&now).unwrap_or_else(clock::now);
     let batch = bound("sla_sweep_batch", 10_000, DEFAULT_BATCH);
     let db = Db::open()?;
-    let mut acted = [0i64; 3];
-    let mut more = false;
-    for (i, step) in SweepStep::ORDER.into_iter().enumerate() {
+    let (mut completed, mut escalated, mut reminded, mut more) = (0, 0, 0, false);
+    for step in SweepStep::ORDER {
         let (n, full) = run(&db, step, &now, at, batch)?;
-        acted[i] = n;
         more |= full;
+        match step {
+            SweepStep::Complete => completed = n,
+            SweepStep::Escalate => escalated = n,
+            SweepStep::Remind => reminded = n,
+        }
     }
-    let [completed, escalated, reminded] = acted;
     let unix = at.timestamp().max(0) as u64;
     match kv::remove_stale_windows(unix, bound("kv_housekeeping_batch", 100_000, DEFAULT_HOUSEKEEPING_BATCH) as usize) {
         Ok(housekeeping) => {
