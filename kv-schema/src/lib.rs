@@ -18,6 +18,9 @@ pub struct KeyFamily {
     pub expiry: &'static str,
     /// What happens if the whole family disappears (it must never lose data).
     pub if_lost: &'static str,
+    /// Keys end in `:` and an hour number (Unix seconds / 3600); the
+    /// housekeeping deletes those of hours that are over.
+    pub hourly: bool,
 }
 
 /// Hosted Spin platforms limit keys to 256 bytes; stay under it everywhere.
@@ -32,6 +35,7 @@ pub const HEALTH_PROBE: KeyFamily = KeyFamily {
     read_by: "health",
     expiry: "deleted by the same check a moment after it is written",
     if_lost: "nothing",
+    hourly: false,
 };
 
 /// Reports created per client address in one hour (fixed window).
@@ -40,8 +44,9 @@ pub const REPORT_RATE_BY_ADDRESS: KeyFamily = KeyFamily {
     value_encoding: "counter, written only with atomic increment (never set)",
     written_by: "reports (POST /api/v1/reports)",
     read_by: "reports",
-    expiry: "one key per address and hour; stale windows are never read again and are removed by the housekeeping sweep",
+    expiry: "one key per address and hour; an hour over is never read again, and the SLA sweep's housekeeping step deletes it (see HOUSEKEEPING_DONE)",
     if_lost: "the current hour's counts restart from zero: a client may file up to one extra hour's quota",
+    hourly: true,
 };
 
 /// Reports created per reporter phone number in one hour (fixed window).
@@ -52,6 +57,7 @@ pub const REPORT_RATE_BY_PHONE: KeyFamily = KeyFamily {
     read_by: "reports",
     expiry: "as rl:report:addr:",
     if_lost: "as rl:report:addr:",
+    hourly: true,
 };
 
 /// Engagement writes (supports, comments, flags, follows) per identity in one hour.
@@ -62,6 +68,7 @@ pub const ENGAGEMENT_RATE_BY_IDENTITY: KeyFamily = KeyFamily {
     read_by: "engagement",
     expiry: "as rl:report:addr:",
     if_lost: "as rl:report:addr:",
+    hourly: true,
 };
 
 /// Engagement writes per client address in one hour.
@@ -72,6 +79,7 @@ pub const ENGAGEMENT_RATE_BY_ADDRESS: KeyFamily = KeyFamily {
     read_by: "engagement",
     expiry: "as rl:report:addr:",
     if_lost: "as rl:report:addr:",
+    hourly: true,
 };
 
 /// Citizen tokens issued per client address in one hour.
@@ -82,6 +90,7 @@ pub const CITIZEN_RATE_BY_ADDRESS: KeyFamily = KeyFamily {
     read_by: "engagement",
     expiry: "as rl:report:addr:",
     if_lost: "as rl:report:addr:",
+    hourly: true,
 };
 
 /// Sign-in codes sent per phone number in one hour: SMS costs money and
@@ -93,6 +102,7 @@ pub const SIGN_IN_CODE_RATE_BY_PHONE: KeyFamily = KeyFamily {
     read_by: "engagement",
     expiry: "as rl:report:addr:",
     if_lost: "as rl:report:addr: (at most one extra hour of codes per number)",
+    hourly: true,
 };
 
 /// Sign-in codes requested per client address in one hour (against one
@@ -104,6 +114,21 @@ pub const SIGN_IN_CODE_RATE_BY_ADDRESS: KeyFamily = KeyFamily {
     read_by: "engagement",
     expiry: "as rl:report:addr:",
     if_lost: "as rl:code:phone:",
+    hourly: true,
+};
+
+/// Spin's key-value store has no expiry, so the SLA sweep's housekeeping
+/// step deletes the keys of hours that are over (listing every key: the store
+/// has no prefix scan). Once it has found no more to delete below hour `N`,
+/// it writes this key for `N`, and later calls in that hour skip the listing.
+pub const HOUSEKEEPING_DONE: KeyFamily = KeyFamily {
+    prefix: "housekeeping:done:",
+    value_encoding: "UTF-8 RFC 3339 timestamp of the call that finished",
+    written_by: "sla-sweep (housekeeping step)",
+    read_by: "sla-sweep",
+    expiry: "one key per hour; deleted by the next hour's housekeeping, as the rate windows are",
+    if_lost: "the keys are listed once more in that hour",
+    hourly: true,
 };
 
 /// All families, for documentation and tests.
@@ -116,13 +141,52 @@ pub const FAMILIES: &[KeyFamily] = &[
     CITIZEN_RATE_BY_ADDRESS,
     SIGN_IN_CODE_RATE_BY_PHONE,
     SIGN_IN_CODE_RATE_BY_ADDRESS,
+    HOUSEKEEPING_DONE,
 ];
+
+/// A key of an hourly family, read back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HourlyKey {
+    pub family: KeyFamily,
+    pub hour: u64,
+}
+
+/// Reads `key` back into its family and hour if it has exactly the shape
+/// this crate builds (prefix, the subject hash where the family has one,
+/// `:`, the hour in decimal); anything else is `None`, so housekeeping never
+/// touches a key it did not make (on Redis the store may be shared).
+pub fn parse_hourly_key(key: &str) -> Option<HourlyKey> {
+    let family = *FAMILIES.iter().find(|f| f.hourly && key.starts_with(f.prefix))?;
+    let rest = &key[family.prefix.len()..];
+    let hour = if family == HOUSEKEEPING_DONE {
+        rest
+    } else {
+        let (hash, hour) = rest.split_once(':')?;
+        let is_hash = hash.len() == SUBJECT_HASH_HEX && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if !is_hash {
+            return None;
+        }
+        hour
+    };
+    if hour.is_empty() || !hour.bytes().all(|b| b.is_ascii_digit()) || (hour.len() > 1 && hour.starts_with('0')) {
+        return None;
+    }
+    Some(HourlyKey { family, hour: hour.parse().ok()? })
+}
+
+/// The mark that the keys of hours before `hour` are gone.
+pub fn housekeeping_done_key(hour: u64) -> String {
+    format!("{}{hour}", HOUSEKEEPING_DONE.prefix)
+}
+
+/// Hex digits of a subject hash (16 bytes of SHA-256).
+const SUBJECT_HASH_HEX: usize = 32;
 
 /// Personal data (addresses, phone numbers) never appears in keys: only a
 /// truncated SHA-256 of it, enough to tell subjects apart.
 fn subject_hash(subject: &str) -> String {
     use sha2::{Digest, Sha256};
-    hex::encode(&Sha256::digest(subject.as_bytes())[..16])
+    hex::encode(&Sha256::digest(subject.as_bytes())[..SUBJECT_HASH_HEX / 2])
 }
 
 /// The counter of reports from client address `ip` in window `window`.
@@ -194,6 +258,54 @@ mod tests {
         assert_ne!(key, report_rate_by_phone_key("+6281234567891", 493_000));
         assert_ne!(report_rate_by_address_key("10.0.0.1", 1), report_rate_by_address_key("10.0.0.2", 1));
         assert!(key.len() <= MAX_KEY_BYTES);
+    }
+
+    #[test]
+    fn hourly_keys_read_back_into_their_family_and_hour() {
+        let builders: [(KeyFamily, fn(&str, u64) -> String); 7] = [
+            (REPORT_RATE_BY_ADDRESS, report_rate_by_address_key),
+            (REPORT_RATE_BY_PHONE, report_rate_by_phone_key),
+            (ENGAGEMENT_RATE_BY_IDENTITY, engagement_rate_by_identity_key),
+            (ENGAGEMENT_RATE_BY_ADDRESS, engagement_rate_by_address_key),
+            (CITIZEN_RATE_BY_ADDRESS, citizen_rate_by_address_key),
+            (SIGN_IN_CODE_RATE_BY_PHONE, sign_in_code_rate_by_phone_key),
+            (SIGN_IN_CODE_RATE_BY_ADDRESS, sign_in_code_rate_by_address_key),
+        ];
+        for (family, build) in builders {
+            for hour in [0, 9, 493_000, u64::MAX] {
+                assert_eq!(parse_hourly_key(&build("10.0.0.1", hour)), Some(HourlyKey { family, hour }), "{}", family.prefix);
+            }
+        }
+        assert_eq!(parse_hourly_key(&housekeeping_done_key(493_001)), Some(HourlyKey { family: HOUSEKEEPING_DONE, hour: 493_001 }));
+        // The families read back are exactly those marked hourly.
+        let hourly: Vec<KeyFamily> = FAMILIES.iter().copied().filter(|f| f.hourly).collect();
+        let read_back: Vec<KeyFamily> = builders.iter().map(|(f, _)| *f).chain([HOUSEKEEPING_DONE]).collect();
+        assert_eq!(hourly, read_back);
+    }
+
+    #[test]
+    fn keys_of_other_shapes_are_not_read_as_hourly() {
+        let hash = "0123456789abcdef0123456789abcdef";
+        for key in [
+            health_probe_key(&"f".repeat(32)),
+            "rl:report:addr:".to_string(),
+            format!("rl:report:addr:{hash}"),
+            format!("rl:report:addr:{hash}:"),
+            format!("rl:report:addr:{hash}:12a"),
+            format!("rl:report:addr:{hash}:-1"),
+            format!("rl:report:addr:{hash}:012"),
+            format!("rl:report:addr:{hash}:99999999999999999999999"),
+            format!("rl:report:addr:{}:12", hash.to_uppercase()),
+            format!("rl:report:addr:{}:12", &hash[1..]),
+            "rl:report:addr:10.0.0.1:12".to_string(),
+            format!("rl:report:addr:{hash}:12:13"),
+            "housekeeping:done:".to_string(),
+            format!("housekeeping:done:{hash}:12"),
+            "other-app:rl:report:addr:12".to_string(),
+            format!("rl:unknown:{hash}:12"),
+        ] {
+            assert_eq!(parse_hourly_key(&key), None, "{key}");
+        }
     }
 
     #[test]

@@ -2,7 +2,16 @@
 //! real manifest and runner. Time is moved by moving a report's stored
 //! deadlines into the past: the service has no clock override to abuse.
 
-use integration_tests::{AppConfig, TestApp, SLA_SWEEP_TOKEN};
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use integration_tests::{AppConfig, Redis, TestApp, SLA_SWEEP_TOKEN};
+use lapor_domain::agency::TimeZone;
+use lapor_domain::calendar::Calendar;
+use lapor_domain::sla::{due_action, Clock, ClockKind, ClockState, SweepAction};
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -189,6 +198,342 @@ async fn concurrent_sweeps_in_small_batches_never_double_act() {
     assert_eq!(app.count("SELECT count(*) FROM outbox WHERE event_type = 'sla_escalated'"), 120);
     assert_eq!(sweep(&app).await["more"], false);
     app.stop().await;
+}
+
+/// One running clock as the app would have stored it: started (or resumed
+/// after a hold) at some instant, counted in some zone, with a calendar of
+/// some extra non-working days, and marked as the sweep leaves it.
+#[derive(Debug, Clone)]
+struct StoredClock {
+    state: ClockState,
+    agency: Option<&'static str>,
+}
+
+/// The marks a clock can carry: a new deadline clears both, a reminder sets
+/// `reminded`, an escalation sets both; completion is never marked. (New
+/// clocks are listed twice: they are the ones owed the most.)
+const MARKS: [(bool, bool); 4] = [(false, false), (false, false), (true, false), (true, true)];
+const ZONES: [(TimeZone, &str); 3] = [(TimeZone::Wib, "pemkot-32.73"), (TimeZone::Wita, KUPANG), (TimeZone::Wit, "pemprov-91")];
+
+fn stored_clock(now: DateTime<Utc>) -> impl Strategy<Value = StoredClock> {
+    let seed_days: Vec<NaiveDate> = lapor_domain::calendar::seed().into_iter().map(|h| h.date).collect();
+    (
+        0..ClockKind::ALL.len(),
+        0..ZONES.len(),
+        0..MARKS.len(),
+        // Where now falls in the clock's time, in thousandths (before its
+        // start to well past its deadline): every phase of every clock.
+        -200i64..1_500,
+        proptest::collection::vec(-45i64..30, 0..6),
+        // Verification only: held some hours after the start, resumed some hours later.
+        proptest::option::of((1i64..72, 1i64..200)),
+    )
+        .prop_map(move |(kind, zone, marks, phase, extra_days, hold)| {
+            let kind = ClockKind::ALL[kind];
+            let (zone, agency) = ZONES[zone];
+            let extra = extra_days.into_iter().map(|d| (now + Duration::days(d)).date_naive());
+            let calendar = Calendar::new(seed_days.iter().copied().chain(extra));
+            let length = Clock::start(kind, now, zone, &calendar).due - now;
+            let started = now - length * phase as i32 / 1_000;
+            let mut clock = Clock::start(kind, started, zone, &calendar);
+            if let (ClockKind::Verification, Some((held_after, resumed_after))) = (kind, hold) {
+                let held = started + Duration::hours(held_after);
+                clock = Clock::resume_verification(clock.due, held, held + Duration::hours(resumed_after), &calendar);
+            }
+            let (reminded, escalated) = if kind == ClockKind::Completion { (false, false) } else { MARKS[marks] };
+            // As stored: to the millisecond.
+            let state = ClockState { kind, due: to_millis(clock.due), remind_at: to_millis(clock.remind_at), reminded, escalated };
+            StoredClock { state, agency: (kind != ClockKind::Verification).then_some(agency) }
+        })
+}
+
+/// The app's stored form of an instant (`lapor_platform::clock::timestamp`).
+fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn to_millis(at: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(&stamp(at)).unwrap().with_timezone(&Utc)
+}
+
+/// What the sweep did to a report, read back from its events, marks and
+/// notices (and whether those agree with each other).
+fn actions_taken(app: &TestApp) -> HashMap<String, Option<SweepAction>> {
+    let db = app.db();
+    let mut statement = db
+        .prepare(
+            "SELECT r.tracking_id, r.status, r.clock, r.clock_reminded, r.clock_escalated,
+                    (SELECT group_concat(e.type || ':' || coalesce(e.text, '')) FROM report_events e WHERE e.report_id = r.id),
+                    (SELECT count(*) FROM outbox o WHERE o.report_id = r.id)
+             FROM reports r",
+        )
+        .unwrap();
+    let rows = statement
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, bool>(3)?,
+                r.get::<_, bool>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, i64>(6)?,
+            ))
+        })
+        .unwrap();
+    rows.map(|row| {
+        let (id, status, clock, reminded, escalated, events, alerts) = row.unwrap();
+        let events = events.unwrap_or_default();
+        assert!(!events.contains(','), "{id}: one action at most, got {events}");
+        let action = match events.split_once(':') {
+            None => None,
+            Some(("completed", "completion")) => {
+                assert_eq!((status.as_str(), clock.as_deref()), ("completed", None), "{id}");
+                Some(SweepAction::Complete)
+            }
+            Some((event, kind)) => {
+                let kind = ClockKind::from_stored(kind).unwrap_or_else(|| panic!("{id}: {events}"));
+                assert_eq!(alerts, 1, "{id}: one staff alert for {events}");
+                match event {
+                    "sla_reminder" => {
+                        assert!(reminded, "{id}");
+                        Some(SweepAction::Remind(kind))
+                    }
+                    "sla_escalated" => {
+                        assert!(reminded && escalated, "{id}");
+                        Some(SweepAction::Escalate(kind))
+                    }
+                    _ => panic!("{id}: {events}"),
+                }
+            }
+        };
+        (id, action)
+    })
+    .collect()
+}
+
+/// The one SLA rule: the sweep's database pre-selection misses nothing that
+/// `lapor_domain::sla::due_action` owes and the sweep takes nothing else.
+/// Random clocks (every kind, zone, phase and mark; holds; random extra
+/// holidays) are written straight into the app's SQLite, one sweep runs, and
+/// each report's action must be what `due_action` decides at the sweep's time.
+#[tokio::test]
+async fn the_sweep_takes_exactly_the_actions_due_action_decides() {
+    const CASES: usize = 1_500;
+    let app = spawn_with(&[("SPIN_VARIABLE_SLA_SWEEP_BATCH", "10000")]).await;
+    assert_eq!(sweep(&app).await["examined"], 0); // and the schema exists
+
+    let now = Utc::now();
+    let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &[11; 32]));
+    let strategy = stored_clock(now);
+    let clocks: Vec<StoredClock> = (0..CASES).map(|_| strategy.new_tree(&mut runner).unwrap().current()).collect();
+    {
+        let mut db = app.db();
+        let tx = db.transaction().unwrap();
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO reports (tracking_id, kind, title, body, visibility, reporter_identity, status, channel, reporter_token_hash,
+                     created_at, updated_at, agency, clock, clock_due, clock_remind_at, clock_reminded, clock_escalated)
+                 VALUES (?1, 'pengaduan', 'Jalan berlubang', 'Jalan berlubang di depan sekolah dasar negeri.', 'public', 'named', ?2, 'api', 'x',
+                     '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .unwrap();
+        for (i, c) in clocks.iter().enumerate() {
+            let status = match c.state.kind {
+                ClockKind::Verification => "submitted",
+                ClockKind::Response => "dispatched",
+                ClockKind::Completion => "responded",
+            };
+            insert
+                .execute(rusqlite::params![
+                    format!("PROP{i:06}"),
+                    status,
+                    c.agency,
+                    c.state.kind.as_str(),
+                    stamp(c.state.due),
+                    stamp(c.state.remind_at),
+                    c.state.reminded,
+                    c.state.escalated
+                ])
+                .unwrap();
+        }
+        drop(insert);
+        tx.commit().unwrap();
+    }
+
+    // The sweep reads its clock to the millisecond, after `before`.
+    let before = to_millis(Utc::now());
+    let answer = sweep(&app).await;
+    let after = Utc::now();
+    let taken = actions_taken(&app);
+    let mut counts = HashMap::new();
+    for (i, c) in clocks.iter().enumerate() {
+        let id = format!("PROP{i:06}");
+        let actual = taken[&id];
+        // The sweep's instant lies between `before` and `after`.
+        let (earliest, latest) = (due_action(&c.state, before), due_action(&c.state, after));
+        assert!(actual == earliest || actual == latest, "{id} {c:?}: the sweep took {actual:?}, due_action decides {earliest:?}");
+        if let Some(action) = actual {
+            *counts.entry(format!("{:?}", action.step())).or_insert(0) += 1;
+        }
+    }
+    let count = |step: &str| json!(counts.get(step).copied().unwrap_or(0));
+    assert_eq!(answer["completed"], count("Complete"), "{answer}");
+    assert_eq!(answer["escalated"], count("Escalate"), "{answer}");
+    assert_eq!(answer["reminded"], count("Remind"), "{answer}");
+    assert_eq!(answer["more"], false);
+    // Every kind of action and no action occurred, so the cases cover the rule.
+    assert!(["Complete", "Escalate", "Remind"].iter().all(|s| counts.get(*s).copied().unwrap_or(0) > 20), "{counts:?}");
+    assert!(taken.values().filter(|a| a.is_none()).count() > 100);
+    app.stop().await;
+}
+
+/// The app's key-value store, read and written directly as its backend keeps it.
+enum KvBackend<'a> {
+    /// Spin's default: `spin_key_value` in `<state dir>/sqlite_key_value.db`; counters are 8 little-endian bytes.
+    Sqlite(&'a TestApp),
+    /// Redis: counters are integers.
+    Redis(&'a Redis),
+}
+
+impl KvBackend<'_> {
+    fn redis_cli(redis: &Redis, args: &[&str]) -> String {
+        let out = std::process::Command::new("redis-cli").args(["-p", &redis.port.to_string(), "--raw"]).args(args).output().unwrap();
+        assert!(out.status.success(), "redis-cli {args:?}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn set_counter(&self, key: &str, count: i64) {
+        match self {
+            KvBackend::Sqlite(app) => {
+                let db = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_key_value.db")).unwrap();
+                db.execute(
+                    "INSERT OR REPLACE INTO spin_key_value (store, key, value) VALUES ('default', ?1, ?2)",
+                    rusqlite::params![key, count.to_le_bytes().to_vec()],
+                )
+                .unwrap();
+            }
+            KvBackend::Redis(redis) => {
+                Self::redis_cli(redis, &["SET", key, &count.to_string()]);
+            }
+        }
+    }
+
+    fn delete(&self, key: &str) {
+        match self {
+            KvBackend::Sqlite(app) => {
+                let db = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_key_value.db")).unwrap();
+                db.execute("DELETE FROM spin_key_value WHERE store = 'default' AND key = ?1", [key]).unwrap();
+            }
+            KvBackend::Redis(redis) => {
+                Self::redis_cli(redis, &["DEL", key]);
+            }
+        }
+    }
+
+    fn keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = match self {
+            KvBackend::Sqlite(app) => {
+                let db = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_key_value.db")).unwrap();
+                let mut statement = db.prepare("SELECT key FROM spin_key_value WHERE store = 'default'").unwrap();
+                let keys = statement.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+                keys
+            }
+            KvBackend::Redis(redis) => Self::redis_cli(redis, &["KEYS", "*"]).lines().filter(|l| !l.is_empty()).map(str::to_string).collect(),
+        };
+        keys.sort();
+        keys
+    }
+}
+
+fn unix_now() -> u64 {
+    Utc::now().timestamp() as u64
+}
+
+/// Spin's key-value store has no expiry: the sweep deletes the rate-limit
+/// windows of hours that are over, a bounded number per call, and nothing
+/// else (current windows, other keys, keys of other shapes stay).
+async fn old_windows_go_and_current_ones_stay(redis: Option<Redis>) {
+    let mut config = AppConfig::without_rate_limits().var("report_rate_limit_per_address", "100").var("kv_housekeeping_batch", "3");
+    config.env.insert("SPIN_VARIABLE_BOOTSTRAP_ADMIN_TOKEN".into(), BOOTSTRAP.into());
+    if let Some(redis) = &redis {
+        config.runtime_config = Some(format!("[key_value_store.default]\ntype = \"redis\"\nurl = \"{}\"\n", redis.url()));
+    }
+    let app = TestApp::spawn_with(config).await;
+    let kv = match &redis {
+        Some(redis) => KvBackend::Redis(redis),
+        None => KvBackend::Sqlite(&app),
+    };
+    // A real window, counted by filing a report.
+    file(&app).await;
+    let counted: Vec<String> = kv.keys().into_iter().filter(|k| k.starts_with(kv_schema::REPORT_RATE_BY_ADDRESS.prefix)).collect();
+    assert_eq!(counted.len(), 1, "{counted:?}");
+
+    let hour = unix_now() / 3600;
+    let stale = [
+        kv_schema::report_rate_by_address_key("10.0.0.1", hour - 2),
+        kv_schema::report_rate_by_phone_key("+6281234567890", hour - 5),
+        kv_schema::engagement_rate_by_identity_key("citizen:1", 1),
+        kv_schema::engagement_rate_by_address_key("10.0.0.1", hour - 2),
+        kv_schema::citizen_rate_by_address_key("10.0.0.1", hour - 30),
+        kv_schema::sign_in_code_rate_by_phone_key("+6281234567890", hour - 2),
+        kv_schema::sign_in_code_rate_by_address_key("10.0.0.1", hour - 3),
+        kv_schema::housekeeping_done_key(hour - 4),
+    ];
+    let live = [
+        kv_schema::report_rate_by_address_key("10.0.0.2", hour),
+        kv_schema::sign_in_code_rate_by_phone_key("+6281234567890", hour),
+        // A clock running ahead already counts in the next hour.
+        kv_schema::engagement_rate_by_identity_key("citizen:1", hour + 1),
+        // Not ours, or not of the shape we build: never touched.
+        format!("other-app:counter:{}", hour - 2),
+        format!("{}not-a-subject-hash:{}", kv_schema::REPORT_RATE_BY_ADDRESS.prefix, hour - 2),
+        kv_schema::health_probe_key(&"a".repeat(32)),
+    ];
+    for key in stale.iter().chain(&live) {
+        kv.set_counter(key, 3);
+    }
+    let count_stale = || kv.keys().iter().filter(|k| stale.contains(k)).count();
+
+    let first = sweep(&app).await;
+    assert_eq!(first["more"], true, "a full housekeeping batch says there may be more: {first}");
+    assert_eq!(count_stale(), stale.len() - 3, "at most kv_housekeeping_batch keys per call");
+    for _ in 0..5 {
+        if sweep(&app).await["more"] == false {
+            break;
+        }
+    }
+    assert_eq!(count_stale(), 0, "{:?}", kv.keys());
+    let keys = kv.keys();
+    for key in live.iter().chain(&counted) {
+        assert!(keys.contains(key), "{key} must stay: {keys:?}");
+    }
+    let oldest = lapor_domain::rate_limit::oldest_live_window(unix_now());
+    let done = kv_schema::housekeeping_done_key(oldest);
+    assert!(keys.contains(&done), "{keys:?}");
+
+    // The rest of the hour's calls only read the mark; the next hour (no
+    // mark yet) lists the keys again.
+    kv.set_counter(&stale[0], 1);
+    sweep(&app).await;
+    if lapor_domain::rate_limit::oldest_live_window(unix_now()) == oldest {
+        assert!(kv.keys().contains(&stale[0]), "listed once an hour, not every call");
+    }
+    kv.delete(&done);
+    assert_eq!(sweep(&app).await["more"], false);
+    assert!(!kv.keys().contains(&stale[0]));
+
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn housekeeping_deletes_old_windows_from_the_sqlite_store() {
+    old_windows_go_and_current_ones_stay(None).await;
+}
+
+#[tokio::test]
+async fn housekeeping_deletes_old_windows_from_redis() {
+    old_windows_go_and_current_ones_stay(Some(Redis::start())).await;
 }
 
 #[tokio::test]

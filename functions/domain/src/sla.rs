@@ -32,6 +32,8 @@ pub enum ClockKind {
 }
 
 impl ClockKind {
+    pub const ALL: [ClockKind; 3] = [ClockKind::Verification, ClockKind::Response, ClockKind::Completion];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ClockKind::Verification => "verification",
@@ -41,7 +43,19 @@ impl ClockKind {
     }
 
     pub fn from_stored(raw: &str) -> Option<Self> {
-        [ClockKind::Verification, ClockKind::Response, ClockKind::Completion].into_iter().find(|c| c.as_str() == raw)
+        Self::ALL.into_iter().find(|c| c.as_str() == raw)
+    }
+
+    /// Running out of the completion clock completes the report; running
+    /// out of the others escalates it.
+    pub fn completes_on_breach(self) -> bool {
+        self == ClockKind::Completion
+    }
+
+    /// Whether 80% of the clock's time brings a reminder. Not for
+    /// completion: that wait is the reporter's, and its end completes.
+    pub fn reminds(self) -> bool {
+        self != ClockKind::Completion
     }
 
     /// The column of `reports` that shows this deadline publicly.
@@ -108,6 +122,46 @@ pub enum SweepAction {
     Complete,
 }
 
+/// The sweep's steps, each taking one kind of action, in the order it takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SweepStep {
+    Complete,
+    Escalate,
+    Remind,
+}
+
+impl SweepAction {
+    pub fn step(self) -> SweepStep {
+        match self {
+            SweepAction::Remind(_) => SweepStep::Remind,
+            SweepAction::Escalate(_) => SweepStep::Escalate,
+            SweepAction::Complete => SweepStep::Complete,
+        }
+    }
+}
+
+impl SweepStep {
+    pub const ORDER: [SweepStep; 3] = [SweepStep::Complete, SweepStep::Escalate, SweepStep::Remind];
+
+    /// The clocks whose actions this step takes: the sweep looks for its
+    /// candidates among these only.
+    pub fn kinds(self) -> Vec<ClockKind> {
+        ClockKind::ALL
+            .into_iter()
+            .filter(|k| match self {
+                SweepStep::Complete => k.completes_on_breach(),
+                SweepStep::Escalate => !k.completes_on_breach(),
+                SweepStep::Remind => k.reminds(),
+            })
+            .collect()
+    }
+
+    /// Whether the step acts at the deadline (else at the reminder time).
+    pub fn at_deadline(self) -> bool {
+        self != SweepStep::Remind
+    }
+}
+
 /// The marks a report carries for its running clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClockState {
@@ -124,12 +178,12 @@ pub struct ClockState {
 pub fn due_action(clock: &ClockState, now: DateTime<Utc>) -> Option<SweepAction> {
     if now >= clock.due {
         return match clock.kind {
-            ClockKind::Completion => Some(SweepAction::Complete),
+            kind if kind.completes_on_breach() => Some(SweepAction::Complete),
             kind if !clock.escalated => Some(SweepAction::Escalate(kind)),
             _ => None,
         };
     }
-    if now >= clock.remind_at && !clock.reminded && clock.kind != ClockKind::Completion {
+    if now >= clock.remind_at && !clock.reminded && clock.kind.reminds() {
         return Some(SweepAction::Remind(clock.kind));
     }
     None
@@ -223,6 +277,33 @@ mod tests {
         let escalated = ClockState { escalated: true, reminded: true, ..state };
         assert_eq!(due_action(&escalated, due + chrono::Duration::days(9)), None);
         assert_eq!(due_action(&state, utc("2026-11-25T00:00:00Z")), None, "before 80%");
+    }
+
+    /// Every action `due_action` decides belongs to a step that looks for
+    /// candidates among that clock's kind, at that time (deadline or
+    /// reminder); no step looks elsewhere for nothing.
+    #[test]
+    fn each_step_looks_where_its_actions_are() {
+        let due = utc("2026-11-26T16:59:59Z");
+        let remind_at = utc("2026-11-26T00:00:00Z");
+        let mut seen = Vec::new();
+        for kind in ClockKind::ALL {
+            for (reminded, escalated) in [(false, false), (true, false), (true, true), (false, true)] {
+                let state = ClockState { kind, due, remind_at, reminded, escalated };
+                for now in [remind_at - chrono::Duration::hours(1), remind_at, due - chrono::Duration::seconds(1), due, due + chrono::Duration::days(3)] {
+                    let Some(action) = due_action(&state, now) else { continue };
+                    let step = action.step();
+                    assert!(step.kinds().contains(&kind), "{action:?} from a {kind:?} clock");
+                    assert_eq!(step.at_deadline(), now >= due, "{action:?} at {now}");
+                    seen.push((step, kind));
+                }
+            }
+        }
+        for step in SweepStep::ORDER {
+            for kind in step.kinds() {
+                assert!(seen.contains(&(step, kind)), "{step:?} looks among {kind:?} clocks for nothing");
+            }
+        }
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! key-value records, randomness and the clock.
 //!
 //! Rules do not live here (they are in `lapor-domain`); this crate only
-//! moves data between Spin and those rules.
+//! moves data between Spin and those rules. Its SQL may narrow what a rule
+//! is asked about (the SLA sweep's candidates, `sla::sweep_candidates`), but
+//! the rule decides.
 
 pub mod auth;
 pub mod clock;

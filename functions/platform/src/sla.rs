@@ -1,16 +1,17 @@
-//! SLA clocks in storage: the calendar from the `holidays` table, and the
-//! columns a running clock occupies on `reports`.
+//! SLA clocks in storage: the calendar from the `holidays` table, the
+//! columns a running clock occupies on `reports`, and the sweep's reads and
+//! writes (which reports may be owed an action; the action, set-wise).
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use lapor_domain::agency::TimeZone;
 use lapor_domain::calendar::Calendar;
-use lapor_domain::sla::{local_rfc3339, Clock, ClockKind};
+use lapor_domain::sla::{local_rfc3339, Clock, ClockKind, ClockState, SweepStep};
 use spin_sdk::sqlite3::Value;
 
 use crate::clock::timestamp;
-use crate::db::{text, Db};
-use crate::store;
+use crate::db::{int, text, Db};
+use crate::{notify, store};
 
 /// The working-day calendar as administrators keep it (about a hundred rows).
 pub fn calendar(db: &Db) -> Result<Calendar> {
@@ -40,7 +41,7 @@ pub fn clock_columns(clock: Option<&Clock>) -> Vec<(&'static str, Value)> {
         ("clock_reminded", Value::Integer(0)),
         ("clock_escalated", Value::Integer(0)),
     ];
-    for kind in [ClockKind::Verification, ClockKind::Response, ClockKind::Completion] {
+    for kind in ClockKind::ALL {
         let value = match clock {
             Some(c) if c.kind == kind => text(local_rfc3339(c.due_local)),
             _ => Value::Null,
@@ -53,4 +54,132 @@ pub fn clock_columns(clock: Option<&Clock>) -> Vec<(&'static str, Value)> {
 /// Parses a stored UTC timestamp.
 pub fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(raw).ok().map(|t| t.with_timezone(&Utc))
+}
+
+/// A report the sweep may owe an action, with its clock as stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SweepCandidate {
+    pub id: i64,
+    pub clock: ClockState,
+}
+
+/// Up to `limit` reports that may be owed `step`'s action at `now`: the
+/// clocks of the step's kinds whose deadline passed and that are not yet
+/// escalated (completion: of responded reports), or, for reminders, whose
+/// reminder time passed, not yet reminded and not yet due. Each is one range
+/// of a partial index, taken in index order with no sort (a sort over a
+/// backlog of a million would cost more than the work). A pre-selection only:
+/// `lapor_domain::sla::due_action` decides what each candidate is owed.
+pub fn sweep_candidates(db: &Db, step: SweepStep, now: &str, limit: i64) -> Result<Vec<SweepCandidate>> {
+    let kinds: Vec<String> = step.kinds().iter().map(|k| format!("'{}'", k.as_str())).collect();
+    let kinds = kinds.join(", ");
+    let filter = match step {
+        SweepStep::Complete => format!("clock_escalated = 0 AND clock_due IS NOT NULL AND clock_due <= ?1 AND clock IN ({kinds}) AND status = 'responded'"),
+        SweepStep::Escalate => format!("clock_escalated = 0 AND clock_due IS NOT NULL AND clock_due <= ?1 AND clock IN ({kinds})"),
+        SweepStep::Remind => format!(
+            "clock_reminded = 0 AND clock_remind_at IS NOT NULL AND clock_remind_at <= ?1 AND clock_due > ?1 AND clock IN ({kinds})"
+        ),
+    };
+    let result = db.execute(
+        &format!("SELECT id, clock, clock_due, clock_remind_at, clock_reminded, clock_escalated FROM reports WHERE {filter} LIMIT ?2"),
+        &[text(now), int(limit)],
+    )?;
+    Ok(result
+        .rows()
+        .filter_map(|row| {
+            let id = row.get::<i64>("id")?;
+            let clock = ClockState {
+                kind: row.get::<&str>("clock").and_then(ClockKind::from_stored)?,
+                due: row.get::<&str>("clock_due").and_then(parse_time)?,
+                // A clock without a reminder time is reminded at its deadline.
+                remind_at: row.get::<&str>("clock_remind_at").and_then(parse_time).or_else(|| row.get::<&str>("clock_due").and_then(parse_time))?,
+                reminded: row.get::<i64>("clock_reminded").unwrap_or(0) != 0,
+                escalated: row.get::<i64>("clock_escalated").unwrap_or(0) != 0,
+            };
+            Some(SweepCandidate { id, clock })
+        })
+        .collect())
+}
+
+/// What a step records: its event, and whom it tells.
+struct StepRecord {
+    event: &'static str,
+    visibility: &'static str,
+    /// Staff to alert (the v4 `outbox`), or `None` when the event is public
+    /// and its followers are notified instead (`notification_outbox`).
+    staff_audience: Option<&'static str>,
+    /// Marks the reports, so the action is taken at most once per deadline.
+    mark: &'static str,
+}
+
+fn record(step: SweepStep) -> StepRecord {
+    match step {
+        SweepStep::Complete => StepRecord {
+            event: "completed",
+            visibility: "public",
+            staff_audience: None,
+            mark: "UPDATE reports SET status = 'completed', version = version + 1, updated_at = ?1,
+                     clock = NULL, clock_due = NULL, clock_remind_at = NULL, completion_due = NULL
+                   WHERE id IN (SELECT id FROM sweep_batch) AND status = 'responded'",
+        },
+        SweepStep::Escalate => StepRecord {
+            event: "sla_escalated",
+            visibility: "staff",
+            staff_audience: Some("CASE WHEN agency IS NULL THEN 'admins' ELSE 'admins,agency:' || agency || ':coordinator,executive' END"),
+            mark: "UPDATE reports SET clock_escalated = 1, clock_reminded = 1 WHERE id IN (SELECT id FROM sweep_batch) AND ?1 IS NOT NULL",
+        },
+        SweepStep::Remind => StepRecord {
+            event: "sla_reminder",
+            visibility: "staff",
+            staff_audience: Some("CASE WHEN agency IS NULL THEN 'admins' ELSE 'agency:' || agency || ':coordinator,officer' END"),
+            mark: "UPDATE reports SET clock_reminded = 1 WHERE id IN (SELECT id FROM sweep_batch) AND ?1 IS NOT NULL",
+        },
+    }
+}
+
+/// Takes `step`'s action on reports `ids` at `now`, set-wise: one system
+/// event each, the mark, and the notices (staff alerts, or one notification
+/// per follower). Run it in the transaction that chose `ids`, so two sweeps
+/// at once cannot both act. Returns how many reports it acted on.
+pub fn sweep_apply(db: &Db, step: SweepStep, ids: &[i64], now: &str) -> Result<i64> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let record = record(step);
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS sweep_batch (id INTEGER PRIMARY KEY, agency TEXT, clock TEXT, tracking_id TEXT, due TEXT)", &[])?;
+    db.execute("DELETE FROM sweep_batch", &[])?;
+    let ids = serde_json::to_string(ids)?;
+    db.execute(
+        "INSERT INTO sweep_batch SELECT id, agency, clock, tracking_id, clock_due FROM reports WHERE id IN (SELECT value FROM json_each(?1))",
+        &[text(ids)],
+    )?;
+    let n = db.changes() as i64;
+    db.execute(
+        &format!(
+            "INSERT INTO report_events (report_id, at, type, actor_role, visibility, text)
+             SELECT id, ?1, '{}', 'system', '{}', clock FROM sweep_batch",
+            record.event, record.visibility
+        ),
+        &[text(now)],
+    )?;
+    // Marked before the notices are written, so they carry the new status.
+    db.execute(record.mark, &[text(now)])?;
+    match record.staff_audience {
+        Some(audience) => {
+            db.execute(
+                &format!(
+                    "INSERT INTO outbox (report_id, event_type, audience, payload, created_at, next_attempt_at)
+                     SELECT id, '{}', {audience}, json_object('tracking_id', tracking_id, 'clock', clock, 'due', due), ?1, ?1
+                     FROM sweep_batch",
+                    record.event
+                ),
+                &[text(now)],
+            )?;
+        }
+        None => {
+            let filter = format!("e.report_id IN (SELECT id FROM sweep_batch) AND e.type = '{}' AND e.at = ?1", record.event);
+            db.execute(&notify::enqueue_sql(&filter, false), &[text(now)])?;
+        }
+    }
+    Ok(n)
 }
