@@ -2,11 +2,11 @@
 //! real manifest and runner. Time is moved by moving a report's stored
 //! deadlines into the past: the service has no clock override to abuse.
 
+use integration_tests::fixtures::BOOTSTRAP;
 use integration_tests::{AppConfig, TestApp, SLA_SWEEP_TOKEN};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-const BOOTSTRAP: &str = "bootstrap-admin-token-for-tests-0123456789";
 const KUPANG: &str = "pemkab-53.01"; // WITA
 
 async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
