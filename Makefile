@@ -65,10 +65,13 @@ run: build
 		$(RUNNER) --from spin.toml --listen $(LISTEN) --state-dir $(STATE_DIR) \
 			--sqlite @infra/seed/dev.sql --schedule-file infra/schedule.toml
 
+# No separate `cargo build -p runner`: `cargo test` builds target/release/runner
+# itself (the runner's tests/cli.rs needs the binary) with the features the
+# tests unify, where a build of the runner alone unifies others and so would
+# compile wasmtime a second time.
 test:
 	@infra/scripts/setup.sh redis
 	cargo build --release --target wasm32-wasip2 $(call wasm_packages,$(COMPONENTS) $(TEST_COMPONENTS))
-	cargo build --release -p runner
 	cargo test --release --no-fail-fast
 
 bench: build

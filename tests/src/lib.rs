@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use runner::{RunnerOptions, RunningServer};
 
+pub mod fixtures;
+
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().unwrap()
 }

@@ -11,6 +11,9 @@
 //! they never decode pixels. They reject rather than guess: a file we cannot
 //! walk to its end is one we cannot promise is clean.
 
+// PNG's chunk CRC is CRC-32 (reflected polynomial 0xEDB88320, initial value
+// and final XOR all ones), the one zlib and Ethernet use.
+use crc32fast::hash as crc32;
 use serde::Serialize;
 
 /// The largest attachment accepted, in bytes: enough for a phone photo,
@@ -329,34 +332,6 @@ fn read_u32_be(bytes: &[u8]) -> Result<u32, AttachmentError> {
 /// the image does not decode. Ancillary ones only if known to be harmless.
 fn keeps_png_chunk(kind: &[u8; 4]) -> bool {
     kind[0].is_ascii_uppercase() || PNG_KEPT_ANCILLARY.contains(&kind)
-}
-
-/// CRC-32 as PNG (and zlib, Ethernet) uses it: reflected polynomial
-/// 0xEDB88320, initial value and final XOR all ones.
-fn crc32(bytes: &[u8]) -> u32 {
-    let crc = bytes.iter().fold(0xFFFF_FFFF_u32, |crc, &byte| {
-        let index = usize::from((crc as u8) ^ byte);
-        CRC32_TABLE[index] ^ (crc >> 8)
-    });
-    !crc
-}
-
-const CRC32_TABLE: [u32; 256] = crc32_table();
-
-const fn crc32_table() -> [u32; 256] {
-    let mut table = [0_u32; 256];
-    let mut n = 0;
-    while n < 256 {
-        let mut c = n as u32;
-        let mut bit = 0;
-        while bit < 8 {
-            c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-            bit += 1;
-        }
-        table[n] = c;
-        n += 1;
-    }
-    table
 }
 
 #[cfg(test)]

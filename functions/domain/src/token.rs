@@ -7,6 +7,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 /// A freshly made token; give it to its owner once, store [`SecretToken::hash`].
 #[derive(Clone, PartialEq, Eq)]
@@ -64,7 +65,7 @@ pub fn token_matches(presented: &str, stored_hash: &str) -> bool {
 /// Equality whose time does not depend on where the inputs differ (only on
 /// their length), for comparing secrets.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.ct_eq(b).into()
 }
 
 #[cfg(test)]
@@ -91,5 +92,14 @@ mod tests {
         assert!(!token_matches("wrong", &stored));
         assert!(!token_matches(token.as_str(), "short"));
         assert_eq!(format!("{token:?}"), "SecretToken(..)", "debug output never shows the secret");
+    }
+
+    #[test]
+    fn constant_time_eq_is_equality() {
+        assert!(constant_time_eq(b"secret", b"secret"));
+        assert!(constant_time_eq(b"", b""));
+        assert!(!constant_time_eq(b"secret", b"secreT"));
+        assert!(!constant_time_eq(b"secret", b"secret2"));
+        assert!(!constant_time_eq(b"", b"x"));
     }
 }

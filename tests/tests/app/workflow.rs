@@ -1,47 +1,16 @@
 //! Staff accounts, intake and agency work through the real manifest and runner.
 
+use integration_tests::fixtures::{file_and_dispatch, staff, Staff, AGENCY_A, AGENCY_B};
 use integration_tests::{AppConfig, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-const BOOTSTRAP: &str = "bootstrap-admin-token-for-tests-0123456789";
-const AGENCY_A: &str = "pemkot-32.73"; // Kota Bandung
-const AGENCY_B: &str = "pemkab-32.04"; // Kabupaten Bandung
-
-struct Staff {
-    admin: String,
-    coordinator_a: String,
-    officer_a: String,
-    executive_a: String,
-    coordinator_b: String,
-}
-
 async fn spawn() -> TestApp {
-    let mut config = AppConfig::without_rate_limits();
-    config.env.insert("SPIN_VARIABLE_BOOTSTRAP_ADMIN_TOKEN".into(), BOOTSTRAP.into());
-    TestApp::spawn_with(config).await
+    TestApp::spawn_with(AppConfig::with_bootstrap_admin()).await
 }
 
 async fn call(app: &TestApp, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
     app.call(method, path, token, body).await
-}
-
-async fn create_staff(app: &TestApp, as_token: &str, body: Value) -> String {
-    let (status, created) = call(app, Method::POST, "/api/v1/staff", Some(as_token), Some(body)).await;
-    assert_eq!(status, 201, "{created}");
-    created["token"].as_str().unwrap().to_string()
-}
-
-async fn staff(app: &TestApp) -> Staff {
-    let admin = create_staff(app, BOOTSTRAP, json!({"role": "admin", "name": "Admin Pusat"})).await;
-    let coordinator_a = create_staff(app, &admin, json!({"role": "coordinator", "name": "Koordinator Bandung", "agency": AGENCY_A})).await;
-    Staff {
-        officer_a: create_staff(app, &coordinator_a, json!({"role": "officer", "name": "Penghubung PUPR", "agency": AGENCY_A, "unit": "pemkot-32.73/pupr"})).await,
-        executive_a: create_staff(app, &admin, json!({"role": "executive", "name": "Wali Kota", "agency": AGENCY_A})).await,
-        coordinator_b: create_staff(app, &admin, json!({"role": "coordinator", "name": "Koordinator Kab. Bandung", "agency": AGENCY_B})).await,
-        coordinator_a,
-        admin,
-    }
 }
 
 fn report(privacy: &str) -> Value {
@@ -56,11 +25,7 @@ fn report(privacy: &str) -> Value {
 
 /// Files a report and dispatches it to `agency`; returns (id, reporter token).
 async fn dispatched(app: &TestApp, staff: &Staff, privacy: &str, agency: &str) -> (String, String) {
-    let created = app.file(&report(privacy)).await;
-    let id = created["tracking_id"].as_str().unwrap().to_string();
-    let (status, body) = call(app, Method::POST, &format!("/api/v1/admin/reports/{id}/verify"), Some(&staff.admin), Some(json!({"agency": agency}))).await;
-    assert_eq!(status, 200, "{body}");
-    (id, created["reporter_token"].as_str().unwrap().to_string())
+    file_and_dispatch(app, &report(privacy), &staff.admin, agency).await
 }
 
 fn timeline_types(view: &Value) -> Vec<String> {

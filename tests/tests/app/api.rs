@@ -4,17 +4,13 @@
 
 use std::collections::HashSet;
 
+use integration_tests::fixtures::{create_staff, AGENCY_A, AGENCY_B, BOOTSTRAP, UNIT_A};
 use integration_tests::{AppConfig, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-const BOOTSTRAP: &str = "bootstrap-admin-token-for-tests-0123456789";
-const AGENCY_A: &str = "pemkot-32.73"; // Kota Bandung
-const AGENCY_B: &str = "pemkab-32.04"; // Kabupaten Bandung
-const UNIT_A: &str = "pemkot-32.73/pupr";
-
 async fn spawn() -> TestApp {
-    TestApp::spawn_with(AppConfig::without_rate_limits().var("bootstrap_admin_token", BOOTSTRAP)).await
+    TestApp::spawn_with(AppConfig::with_bootstrap_admin()).await
 }
 
 fn report(n: usize) -> Value {
@@ -28,9 +24,7 @@ fn report(n: usize) -> Value {
 }
 
 async fn staff(app: &TestApp, body: Value) -> String {
-    let (status, created) = app.call(Method::POST, "/api/v1/staff", Some(BOOTSTRAP), Some(body)).await;
-    assert_eq!(status, 201, "{created}");
-    created["token"].as_str().unwrap().to_string()
+    create_staff(app, BOOTSTRAP, body).await
 }
 
 async fn ok(app: &TestApp, path: &str, token: &str) -> Value {

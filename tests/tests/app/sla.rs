@@ -12,10 +12,10 @@ use lapor_domain::sla::{due_action, Clock, ClockKind, ClockState, SweepAction};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use integration_tests::fixtures::BOOTSTRAP;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-const BOOTSTRAP: &str = "bootstrap-admin-token-for-tests-0123456789";
 const KUPANG: &str = "pemkab-53.01"; // WITA
 
 async fn spawn_with(extra: &[(&str, &str)]) -> TestApp {

@@ -3,45 +3,16 @@
 //! shows a report; the "raise" that must never name an anonymous reporter;
 //! and the verification gate of the public listing.
 
+use integration_tests::fixtures::{staff, AGENCY_A, BOOTSTRAP};
 use integration_tests::{AppConfig, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-const BOOTSTRAP: &str = "bootstrap-admin-token-for-tests-0123456789";
-const AGENCY_A: &str = "pemkot-32.73"; // Kota Bandung
-const AGENCY_B: &str = "pemkab-32.04"; // Kabupaten Bandung
 const NAME: &str = "Rahasia Whistleblower Sejati";
 const CONTACTS: [&str; 2] = ["81399998888", "pelapor.rahasia"];
 
 async fn spawn(config: AppConfig) -> TestApp {
     TestApp::spawn_with(config.var("bootstrap_admin_token", BOOTSTRAP)).await
-}
-
-async fn create_staff(app: &TestApp, as_token: &str, body: Value) -> String {
-    let (status, created) = app.call(Method::POST, "/api/v1/staff", Some(as_token), Some(body)).await;
-    assert_eq!(status, 201, "{created}");
-    created["token"].as_str().unwrap().to_string()
-}
-
-/// Every kind of viewer there is, by the token they present.
-struct Viewers {
-    admin: String,
-    coordinator_a: String,
-    officer_a: String,
-    executive_a: String,
-    coordinator_b: String,
-}
-
-async fn viewers(app: &TestApp) -> Viewers {
-    let admin = create_staff(app, BOOTSTRAP, json!({"role": "admin", "name": "Admin Pusat"})).await;
-    let coordinator_a = create_staff(app, &admin, json!({"role": "coordinator", "name": "Koordinator A", "agency": AGENCY_A})).await;
-    Viewers {
-        officer_a: create_staff(app, &coordinator_a, json!({"role": "officer", "name": "Petugas A", "agency": AGENCY_A, "unit": "pemkot-32.73/pupr"})).await,
-        executive_a: create_staff(app, &admin, json!({"role": "executive", "name": "Wali Kota", "agency": AGENCY_A})).await,
-        coordinator_b: create_staff(app, &admin, json!({"role": "coordinator", "name": "Koordinator B", "agency": AGENCY_B})).await,
-        coordinator_a,
-        admin,
-    }
 }
 
 fn report(privacy_fields: Value) -> Value {
@@ -85,7 +56,7 @@ async fn get_text(app: &TestApp, path: &str, bearer: Option<&str>, cookie: Optio
 #[tokio::test]
 async fn every_combination_x_every_viewer_x_every_surface() {
     let app = spawn(AppConfig::without_rate_limits()).await;
-    let v = viewers(&app).await;
+    let v = staff(&app).await;
     let mut failures = Vec::new();
     for (fields, name, public, anonymous) in combinations() {
         let created = app.file(&report(fields)).await;
@@ -171,7 +142,7 @@ async fn every_combination_x_every_viewer_x_every_surface() {
 #[tokio::test]
 async fn raising_visibility_never_names_an_anonymous_reporter_to_the_agency() {
     let app = spawn(AppConfig::without_rate_limits()).await;
-    let v = viewers(&app).await;
+    let v = staff(&app).await;
     let created = app.file(&report(json!({"privacy": "anonymous"}))).await;
     let id = created["tracking_id"].as_str().unwrap();
     let verify = format!("/api/v1/admin/reports/{id}/verify");

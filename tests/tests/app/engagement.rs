@@ -4,26 +4,17 @@
 
 use std::time::Duration;
 
+use integration_tests::fixtures::{citizen, code_in, code_sent_to, create_staff, file_and_dispatch, last_code_to, verified_citizen, AGENCY_A, AGENCY_B, BOOTSTRAP};
 use integration_tests::{AppConfig, Providers, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-const BOOTSTRAP: &str = "bootstrap-admin-token-for-tests-0123456789";
-const AGENCY_A: &str = "pemkot-32.73"; // Kota Bandung
-const AGENCY_B: &str = "pemkab-32.04"; // Kabupaten Bandung
-
 fn config() -> AppConfig {
-    AppConfig::without_rate_limits().var("bootstrap_admin_token", BOOTSTRAP)
+    AppConfig::with_bootstrap_admin()
 }
 
 async fn spawn() -> TestApp {
     TestApp::spawn_with(config()).await
-}
-
-async fn create_staff(app: &TestApp, as_token: &str, body: Value) -> String {
-    let (status, created) = app.call(Method::POST, "/api/v1/staff", Some(as_token), Some(body)).await;
-    assert_eq!(status, 201, "{created}");
-    created["token"].as_str().unwrap().to_string()
 }
 
 fn report(privacy: &str) -> Value {
@@ -37,35 +28,7 @@ fn report(privacy: &str) -> Value {
 
 /// Files a report and has an administrator dispatch it to Kota Bandung.
 async fn dispatched(app: &TestApp, report: &Value) -> (String, String) {
-    let created = app.file(report).await;
-    let id = created["tracking_id"].as_str().unwrap().to_string();
-    let (status, body) = app.call(Method::POST, &format!("/api/v1/admin/reports/{id}/verify"), Some(BOOTSTRAP), Some(json!({"agency": AGENCY_A}))).await;
-    assert_eq!(status, 200, "{body}");
-    (id, created["reporter_token"].as_str().unwrap().to_string())
-}
-
-async fn citizen(app: &TestApp) -> String {
-    let (status, body) = app.call(Method::POST, "/api/v1/citizens", None, None).await;
-    assert_eq!(status, 201, "{body}");
-    assert!(body["phone_verification"].is_null());
-    body["citizen_token"].as_str().unwrap().to_string()
-}
-
-/// The six-digit code in the last SMS the Twilio stand-in accepted for `to`.
-fn code_sent_to(providers: &Providers, to: &str) -> String {
-    last_code_to(providers, to, true)
-}
-
-/// The six-digit code in the last SMS request to `to`: accepted only, or any.
-fn last_code_to(providers: &Providers, to: &str, accepted_only: bool) -> String {
-    let sms = if accepted_only { providers.delivered("twilio") } else { providers.requests_to("twilio") };
-    let last = sms.iter().rev().find(|r| r.form().iter().any(|(k, v)| k == "To" && v == to)).expect("an SMS to that number");
-    code_in(&last.form().into_iter().find(|(k, _)| k == "Body").unwrap().1)
-}
-
-/// The six-digit code in a message text.
-fn code_in(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a 6-digit code").to_string()
+    file_and_dispatch(app, report, BOOTSTRAP, AGENCY_A).await
 }
 
 /// A fresh citizen's comment on report `id`: the citizen's token and the comment's id.
@@ -79,19 +42,6 @@ async fn comment_on(app: &TestApp, id: &str, body: &str) -> (String, String) {
 /// How many comments the public listing of report `id` shows.
 async fn visible_comments(app: &TestApp, id: &str) -> usize {
     app.call(Method::GET, &format!("/api/v1/reports/{id}/comments"), None, None).await.1["items"].as_array().unwrap().len()
-}
-
-/// A citizen whose phone is proved through the real SMS round trip.
-async fn verified_citizen(app: &TestApp, providers: &Providers, phone: &str) -> String {
-    let (status, body) = app.call(Method::POST, "/api/v1/citizens", None, Some(json!({"phone": phone}))).await;
-    assert_eq!(status, 201, "{body}");
-    let token = body["citizen_token"].as_str().unwrap().to_string();
-    app.deliver().await;
-    let e164 = format!("+62{}", phone.trim_start_matches('0'));
-    let code = code_sent_to(providers, &e164);
-    let (status, body) = app.call(Method::POST, "/api/v1/citizens/verify", Some(&token), Some(json!({"code": code}))).await;
-    assert_eq!(status, 200, "{body}");
-    token
 }
 
 #[tokio::test]

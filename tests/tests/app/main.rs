@@ -1,0 +1,16 @@
+//! The application's integration tests: the real `spin.toml` on the real
+//! runner over real HTTP. One test binary (one link of the runner and
+//! wasmtime, not one per file); each module is one area of the service, and
+//! the fixtures they share live in the `integration-tests` library
+//! (`tests/src`).
+
+mod agencies;
+mod api;
+mod attachments;
+mod engagement;
+mod health;
+mod privacy;
+mod reports;
+mod routes;
+mod sla;
+mod workflow;
