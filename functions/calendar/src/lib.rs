@@ -10,12 +10,13 @@ use chrono::{Datelike, NaiveDate};
 use lapor_domain::command::SetHoliday;
 use lapor_domain::problem::ProblemKind;
 use lapor_domain::routes::{Calendar, Found, CALENDAR};
+use lapor_domain::view::{CalendarYear, HolidayView};
 use lapor_platform::auth::require_admin;
-use lapor_platform::db::{text, Db};
+use lapor_platform::calendar;
+use lapor_platform::db::Db;
 use lapor_platform::request::{bad_parameter, ApiRequest};
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::{clock, workflow};
-use serde_json::{json, Value};
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 
@@ -40,15 +41,8 @@ fn list(request: &ApiRequest) -> Result<Response, ApiError> {
         })?,
     };
     let db = Db::open()?;
-    let result = db.execute(
-        "SELECT date, name, kind FROM holidays WHERE date >= ? AND date <= ? ORDER BY date",
-        &[text(format!("{year}-01-01")), text(format!("{year}-12-31"))],
-    )?;
-    let items: Vec<Value> = result
-        .rows()
-        .map(|row| json!({"date": row.get::<&str>("date"), "name": row.get::<&str>("name"), "kind": row.get::<&str>("kind")}))
-        .collect();
-    Ok(response::json(200, &json!({"year": year, "items": items}), "public, max-age=3600"))
+    let items = calendar::holidays_in_year(&db, year)?;
+    Ok(response::json(200, &CalendarYear { year, items }, "public, max-age=3600"))
 }
 
 fn parse_date(request: &ApiRequest, raw: &str) -> Result<NaiveDate, ApiError> {
@@ -64,25 +58,16 @@ fn put(request: &ApiRequest, raw_date: &str) -> Result<Response, ApiError> {
     let name = name.as_str().to_string();
     let db = Db::open()?;
     require_admin(&db, request, &clock::timestamp(clock::now()))?;
-    let existed = db.transaction(|db| -> Result<bool, ApiError> {
-        let found = db.execute("SELECT 1 AS x FROM holidays WHERE date = ?", &[text(date.to_string())])?;
-        let existed = found.rows().next().is_some();
-        db.execute(
-            "INSERT INTO holidays (date, name, kind) VALUES (?, ?, ?)
-             ON CONFLICT (date) DO UPDATE SET name = excluded.name, kind = excluded.kind",
-            &[text(date.to_string()), text(&name), text(kind.as_str())],
-        )?;
-        Ok(existed)
-    })?;
-    Ok(response::json(if existed { 200 } else { 201 }, &json!({"date": date.to_string(), "name": name, "kind": kind.as_str()}), "no-store"))
+    let existed = db.transaction(|db| -> Result<bool, ApiError> { Ok(calendar::upsert_holiday(db, date, &name, kind)?) })?;
+    let day = HolidayView { date: date.to_string(), name, kind: kind.as_str().to_string() };
+    Ok(response::json(if existed { 200 } else { 201 }, &day, "no-store"))
 }
 
 fn delete(request: &ApiRequest, raw_date: &str) -> Result<Response, ApiError> {
     let date = parse_date(request, raw_date)?;
     let db = Db::open()?;
     require_admin(&db, request, &clock::timestamp(clock::now()))?;
-    db.execute("DELETE FROM holidays WHERE date = ?", &[text(date.to_string())])?;
-    if db.changes() == 0 {
+    if !calendar::delete_holiday(&db, date)? {
         return Err(ApiError::not_found(request.lang));
     }
     Ok(Response::builder().status(204).header("cache-control", "no-store").body(Vec::new()).build())

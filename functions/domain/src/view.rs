@@ -386,6 +386,50 @@ pub struct UnitView {
     pub name: String,
 }
 
+/// A non-working day of the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HolidayView {
+    pub date: String,
+    pub name: String,
+    pub kind: String,
+}
+
+/// `GET /api/v1/calendar/holidays?year=`: one year's non-working days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarYear {
+    pub year: i32,
+    pub items: Vec<HolidayView>,
+}
+
+/// A notification in the dead letter, as administrators see it (address masked).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeadLetterView {
+    pub id: i64,
+    pub kind: Option<String>,
+    pub report: Option<String>,
+    pub event: Option<String>,
+    pub channel: Option<&'static str>,
+    pub address: String,
+    pub attempts: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: Option<String>,
+}
+
+/// One of the caller's own follows of a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FollowView {
+    pub channel: Option<String>,
+    pub address: Option<String>,
+    pub created_at: Option<String>,
+}
+
+/// `GET /api/v1/reports/{id}/follows`: the caller's follows of that report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OwnFollows {
+    pub report: String,
+    pub items: Vec<FollowView>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

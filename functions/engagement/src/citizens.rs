@@ -8,13 +8,13 @@ use lapor_domain::follow::{mask_address, FollowChannel};
 use lapor_domain::invalid::Invalid;
 use lapor_domain::otp::{Check, OtpCode, PendingCode};
 use lapor_domain::problem::ProblemKind;
-use lapor_platform::db::{int, text, Db};
+use lapor_platform::db::Db;
 use lapor_platform::fields::{self, check, err};
 use lapor_platform::identity::require_identity;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::{json_object, json_object_or_empty};
-use lapor_platform::{clock, engagement, limits, notify, random, sla};
+use lapor_platform::{citizens, clock, engagement, limits, notify, random};
 use serde_json::{json, Value};
 use spin_sdk::http::Response;
 
@@ -42,8 +42,7 @@ pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
     let now = clock::timestamp(now_at);
     let db = Db::open()?;
     let verification = db.transaction(|db| -> Result<Value, ApiError> {
-        db.execute("INSERT INTO citizens (token_hash, created_at) VALUES (?, ?)", &[text(token.hash()), text(&now)])?;
-        let id = db.last_insert_rowid();
+        let id = citizens::insert(db, &token.hash(), &now)?;
         match &phone {
             Some(phone) => send_code(db, id, phone, now_at),
             None => Ok(Value::Null),
@@ -89,8 +88,7 @@ pub fn verify(request: &ApiRequest) -> Result<Response, ApiError> {
     let code = code.expect("checked").expect("one of the two");
     let now = clock::timestamp(now_at);
     db.transaction(|db| -> Result<Response, ApiError> {
-        let pending = db.execute("SELECT phone, code_hash, expires_at, tries_left FROM citizen_codes WHERE citizen_id = ?", &[int(citizen_id)])?;
-        let Some(row) = pending.rows().next() else {
+        let Some((phone, stored)) = citizens::pending_code(db, citizen_id)? else {
             return Err(ApiError::new(
                 ProblemKind::Conflict,
                 lang,
@@ -98,15 +96,9 @@ pub fn verify(request: &ApiRequest) -> Result<Response, ApiError> {
                 "No code is pending. Ask for one first with {phone}.",
             ));
         };
-        let phone = row.get::<&str>("phone").unwrap_or_default().to_string();
-        let stored = PendingCode {
-            code_hash: row.get::<&str>("code_hash").unwrap_or_default().to_string(),
-            expires_at: row.get::<&str>("expires_at").and_then(sla::parse_time).unwrap_or(DateTime::<Utc>::MIN_UTC),
-            tries_left: row.get::<i64>("tries_left").unwrap_or(0),
-        };
         match stored.check(&code, citizen_id, &phone, now_at) {
             Check::Verified => {
-                db.execute("UPDATE citizens SET phone = ?, phone_verified_at = ? WHERE id = ?", &[text(&phone), text(&now), int(citizen_id)])?;
+                citizens::prove_phone(db, citizen_id, &phone, &now)?;
                 // Only a token's own first proof moves its history: a phone
                 // key may be shared with the same person's other devices.
                 if current_phone.is_none() {
@@ -114,13 +106,13 @@ pub fn verify(request: &ApiRequest) -> Result<Response, ApiError> {
                     let before = Identity::Citizen { id: citizen_id, verified_phone: None }.key();
                     engagement::adopt_identity(db, &before, &Identity::Phone(proved).key())?;
                 }
-                db.execute("DELETE FROM citizen_codes WHERE citizen_id = ?", &[int(citizen_id)])?;
+                citizens::clear_code(db, citizen_id)?;
                 notify::drop_pending_sign_in_codes(db, &phone)?;
                 Ok(response::json(200, &json!({"phone": phone, "verified": true}), "no-store"))
             }
             Check::Wrong { tries_left } => {
                 // The spent try must be stored even though the answer is an error.
-                db.execute("UPDATE citizen_codes SET tries_left = ? WHERE citizen_id = ?", &[int(tries_left), int(citizen_id)])?;
+                citizens::spend_try(db, citizen_id, tries_left)?;
                 Ok(code_problem(
                     lang,
                     &format!("Kode salah. Sisa percobaan: {tries_left}."),
@@ -129,7 +121,7 @@ pub fn verify(request: &ApiRequest) -> Result<Response, ApiError> {
                 ))
             }
             Check::Expired | Check::Exhausted => {
-                db.execute("DELETE FROM citizen_codes WHERE citizen_id = ?", &[int(citizen_id)])?;
+                citizens::clear_code(db, citizen_id)?;
                 notify::drop_pending_sign_in_codes(db, &phone)?;
                 Ok(code_problem(
                     lang,
@@ -190,10 +182,7 @@ fn send_code(db: &Db, citizen_id: i64, phone: &PhoneNumber, now_at: DateTime<Utc
     let code = random::otp_code()?;
     let pending = PendingCode::new(&code, citizen_id, phone.as_str(), now_at);
     let expires_at = clock::timestamp(pending.expires_at);
-    db.execute(
-        "INSERT OR REPLACE INTO citizen_codes (citizen_id, phone, code_hash, expires_at, tries_left, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        &[int(citizen_id), text(phone.as_str()), text(&pending.code_hash), text(&expires_at), int(pending.tries_left), text(&now)],
-    )?;
+    citizens::store_code(db, citizen_id, phone.as_str(), &pending, &now)?;
     // An older code's message still waiting would only deliver a dead code.
     notify::drop_pending_sign_in_codes(db, phone.as_str())?;
     notify::enqueue_message(db, "sign_in_code", FollowChannel::Sms, phone.as_str(), &json!({"text": code.sms_text()}), &now)?;

@@ -13,7 +13,7 @@ use lapor_domain::staff::{Decision, StaffAction};
 use lapor_domain::text::{CommentBody, DisplayName, ModerationReason};
 use lapor_domain::view::{CommentView, ModerationEntry, Page, ReviewItem};
 use lapor_platform::auth::{forbidden, require_staff};
-use lapor_platform::db::{int, Db};
+use lapor_platform::db::Db;
 use lapor_platform::engagement::{self, CommentRow};
 use lapor_platform::fields::{self, check, err};
 use lapor_platform::identity::{identity_of, require_identity};
@@ -88,9 +88,7 @@ fn find(db: &Db, request: &ApiRequest, raw_id: &str) -> Result<CommentRow, ApiEr
 
 /// The tracking ID and agency of the report a comment belongs to.
 fn report_of(db: &Db, comment: &CommentRow) -> Result<(String, Option<String>), ApiError> {
-    let result = db.execute("SELECT tracking_id, agency FROM reports WHERE id = ?", &[int(comment.report_id)])?;
-    let row = result.rows().next().ok_or_else(|| anyhow::anyhow!("comment {} without a report", comment.id))?;
-    Ok((row.get::<&str>("tracking_id").unwrap_or_default().to_string(), row.get::<&str>("agency").map(str::to_string)))
+    Ok(engagement::report_ref(db, comment.report_id)?.ok_or_else(|| anyhow::anyhow!("comment {} without a report", comment.id))?)
 }
 
 /// `POST /api/v1/comments/{id}/flags {reason}`: one flag per identity.

@@ -7,7 +7,8 @@
 use lapor_domain::follow::{FollowAddress, FollowChannel, WebhookPolicy};
 use lapor_domain::invalid::Invalid;
 use lapor_domain::problem::ProblemKind;
-use lapor_platform::db::{int, text, Db};
+use lapor_domain::view::OwnFollows;
+use lapor_platform::db::Db;
 use lapor_platform::engagement;
 use lapor_platform::fields::{self, check, err};
 use lapor_platform::identity::require_identity;
@@ -15,7 +16,7 @@ use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::json_object;
 use lapor_platform::{clock, random};
-use serde_json::{json, Value};
+use serde_json::json;
 use spin_sdk::http::Response;
 
 use crate::target::{rate_limit, visible};
@@ -58,8 +59,7 @@ pub fn add(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     };
     let now = clock::timestamp(clock::now());
     let created = db.transaction(|db| -> Result<Option<i64>, ApiError> {
-        let mine = db.execute("SELECT count(*) AS n FROM follows WHERE identity = ? AND report_id = ?", &[text(&key), int(target.id)])?;
-        if mine.rows().next().and_then(|r| r.get::<i64>("n")).unwrap_or(0) >= MAX_FOLLOWS_PER_IDENTITY {
+        if engagement::follow_count(db, &key, target.id)? >= MAX_FOLLOWS_PER_IDENTITY {
             return Err(ApiError::validation(
                 lang,
                 &[Invalid::new(
@@ -85,15 +85,8 @@ pub fn list(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let db = Db::open()?;
     let identity = require_identity(&db, request)?;
     let target = visible(&db, request, raw_id, Some(&identity))?;
-    let result = db.execute(
-        "SELECT channel, address, created_at FROM follows WHERE identity = ? AND report_id = ? ORDER BY id",
-        &[text(identity.key()), int(target.id)],
-    )?;
-    let items: Vec<Value> = result
-        .rows()
-        .map(|row| json!({"channel": row.get::<&str>("channel"), "address": row.get::<&str>("address"), "created_at": row.get::<&str>("created_at")}))
-        .collect();
-    Ok(response::json(200, &json!({"report": target.tracking_id, "items": items}), "no-store"))
+    let items = engagement::own_follows(&db, &identity.key(), target.id)?;
+    Ok(response::json(200, &OwnFollows { report: target.tracking_id.clone(), items }, "no-store"))
 }
 
 /// `DELETE ?channel=&address=` (both optional): stops the caller's follows

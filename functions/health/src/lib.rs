@@ -16,7 +16,7 @@ use lapor_domain::health::{Check, HealthReport};
 use lapor_domain::routes::{Health, HEALTH};
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
-use spin_sdk::{key_value, sqlite};
+use spin_sdk::key_value;
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
@@ -27,28 +27,13 @@ async fn handle(incoming: IncomingRequest) -> Response {
 }
 
 fn health() -> Response {
-    let report = HealthReport::new(Check::from_result(check_sqlite()), Check::from_result(check_key_value()));
+    let report = HealthReport::new(Check::from_result(lapor_platform::db::probe()), Check::from_result(check_key_value()));
     Response::builder()
         .status(report.http_status())
         .header("content-type", "application/json")
         .header("cache-control", "no-store")
         .body(serde_json::to_string(&report).expect("health report serialises"))
         .build()
-}
-
-fn check_sqlite() -> Result<(), String> {
-    let connection = sqlite::Connection::open_default().map_err(|e| format!("open: {e}"))?;
-    // Spin sets no busy timeout; without one a check during a write would fail.
-    connection
-        .execute("PRAGMA busy_timeout = 2000", &[])
-        .map_err(|e| format!("configure: {e}"))?;
-    let result = connection
-        .execute("SELECT 1 AS one", &[])
-        .map_err(|e| format!("read: {e}"))?;
-    if result.rows().next().and_then(|row| row.get::<i64>("one")) != Some(1) {
-        return Err("read: unexpected answer to SELECT 1".to_string());
-    }
-    Ok(())
 }
 
 fn check_key_value() -> Result<(), String> {

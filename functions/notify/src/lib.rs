@@ -38,9 +38,9 @@ use lapor_domain::follow::FollowChannel;
 use lapor_domain::otp;
 use lapor_domain::notification::{build_request, classify, render, Message, Notice, Outcome, ProviderRequest, Providers, RetryPolicy};
 use lapor_platform::auth::require_internal_call;
-use lapor_platform::db::{int, opt_text, text, Db};
+use lapor_platform::db::Db;
 use lapor_platform::response::{self, ApiError};
-use lapor_platform::notify::SCRUB_SIGN_IN_CODE;
+use lapor_platform::notify::Claimed;
 use lapor_platform::{clock, notify, random};
 use serde_json::json;
 use lapor_domain::routes::{Notify, NOTIFY};
@@ -85,16 +85,6 @@ fn providers() -> Providers {
 }
 
 /// One claimed row.
-struct Claimed {
-    id: i64,
-    kind: String,
-    channel: Option<FollowChannel>,
-    address: String,
-    payload: String,
-    attempts: i64,
-    secret: Option<String>,
-}
-
 /// How one delivery ended.
 enum Delivery {
     /// Accepted, with the provider's id for the message if it gave one.
@@ -123,10 +113,7 @@ fn deliver() -> Result<serde_json::Value, ApiError> {
     for row in &claimed {
         // Never start a send the lease might not cover: hand the rest back.
         if clock::now() - now_at > LEASE / 2 {
-            db.execute(
-                "UPDATE notification_outbox SET attempts = attempts - 1, next_attempt_at = ?1 WHERE id = ?2 AND attempts = ?3 AND state = 'pending'",
-                &[text(clock::timestamp(clock::now())), int(row.id), int(row.attempts)],
-            )?;
+            notify::release_claim(&db, row, &clock::timestamp(clock::now()))?;
             released += 1;
             continue;
         }
@@ -147,14 +134,8 @@ fn deliver() -> Result<serde_json::Value, ApiError> {
         }
         // Only if the claim is still ours (nobody re-claimed it meanwhile).
         // A sent or dead sign-in code is scrubbed: the code is of no more use.
-        db.execute(
-            &format!(
-                "UPDATE notification_outbox SET state = ?1, next_attempt_at = COALESCE(?2, next_attempt_at), last_error = ?3,
-                     provider_ref = ?4, sent_at = CASE WHEN ?1 = 'sent' THEN ?5 END, payload = {SCRUB_SIGN_IN_CODE}
-                 WHERE id = ?6 AND attempts = ?7 AND state = 'pending'"
-            ),
-            &[text(state), opt_text(next_attempt), opt_text(last_error), opt_text(provider_ref), text(&finished), int(row.id), int(row.attempts)],
-        )?;
+        let outcome = notify::Outcome { state, next_attempt_at: next_attempt, last_error, provider_ref };
+        notify::record_outcome(&db, row, outcome, &finished)?;
     }
     Ok(json!({
         "claimed": claimed.len(),
@@ -174,35 +155,7 @@ fn claim(db: &Db, now_at: DateTime<Utc>, lease_until: &str, batch: i64) -> Resul
     db.transaction(|db| -> Result<(Vec<Claimed>, u64), ApiError> {
         // A code past its validity is useless: scrubbed, never sent.
         let expired = notify::expire_sign_in_codes(db, &clock::timestamp(now_at - otp::VALID_FOR))?;
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS delivery_claim (id INTEGER PRIMARY KEY)", &[])?;
-        db.execute("DELETE FROM delivery_claim", &[])?;
-        db.execute(
-            "INSERT INTO delivery_claim SELECT id FROM notification_outbox
-             WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2",
-            &[text(&now), int(batch)],
-        )?;
-        db.execute(
-            "UPDATE notification_outbox SET attempts = attempts + 1, next_attempt_at = ?1 WHERE id IN (SELECT id FROM delivery_claim)",
-            &[text(lease_until)],
-        )?;
-        let result = db.execute(
-            "SELECT o.id, o.kind, o.channel, o.address, o.payload, o.attempts, f.secret
-             FROM notification_outbox o JOIN delivery_claim c ON c.id = o.id LEFT JOIN follows f ON f.id = o.follow_id
-             ORDER BY o.id",
-            &[],
-        )?;
-        let claimed = result
-            .rows()
-            .map(|row| Claimed {
-                id: row.get::<i64>("id").unwrap_or_default(),
-                kind: row.get::<&str>("kind").unwrap_or_default().to_string(),
-                channel: row.get::<&str>("channel").and_then(FollowChannel::from_stored),
-                address: row.get::<&str>("address").unwrap_or_default().to_string(),
-                payload: row.get::<&str>("payload").unwrap_or_default().to_string(),
-                attempts: row.get::<i64>("attempts").unwrap_or_default(),
-                secret: row.get::<&str>("secret").map(str::to_string),
-            })
-            .collect();
+        let claimed = notify::claim_due(db, &now, lease_until, batch)?;
         Ok((claimed, expired))
     })
 }

@@ -12,6 +12,19 @@ use lapor_domain::agency;
 use lapor_domain::schema::{default_units_sql, latest_version, Step, MIGRATIONS};
 use spin_sdk::sqlite3::{Connection, QueryResult, Value};
 
+/// Whether the default database answers a read, for the health route:
+/// opens it without migrating (a health check must not start a migration).
+pub fn probe() -> std::result::Result<(), String> {
+    let connection = Connection::open_default().map_err(|e| format!("open: {e}"))?;
+    // Spin sets no busy timeout; without one a check during a write would fail.
+    connection.execute("PRAGMA busy_timeout = 2000", &[]).map_err(|e| format!("configure: {e}"))?;
+    let result = connection.execute("SELECT 1 AS one", &[]).map_err(|e| format!("read: {e}"))?;
+    if result.rows().next().and_then(|row| row.get::<i64>("one")) != Some(1) {
+        return Err("read: unexpected answer to SELECT 1".to_string());
+    }
+    Ok(())
+}
+
 pub struct Db {
     conn: Connection,
 }

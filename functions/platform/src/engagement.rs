@@ -261,3 +261,31 @@ pub fn moderation_trail(db: &Db, comment_id: i64) -> Result<Vec<(String, String,
         })
         .collect())
 }
+
+/// How many follows `identity` has on a report.
+pub fn follow_count(db: &Db, identity: &str, report_id: i64) -> Result<i64> {
+    let mine = db.execute("SELECT count(*) AS n FROM follows WHERE identity = ? AND report_id = ?", &[text(identity), int(report_id)])?;
+    let count = mine.rows().next().and_then(|r| r.get::<i64>("n")).unwrap_or(0);
+    Ok(count)
+}
+
+/// One of an identity's own follows: (channel, address, created_at).
+pub fn own_follows(db: &Db, identity: &str, report_id: i64) -> Result<Vec<lapor_domain::view::FollowView>> {
+    let result = db.execute(
+        "SELECT channel, address, created_at FROM follows WHERE identity = ? AND report_id = ? ORDER BY id",
+        &[text(identity), int(report_id)],
+    )?;
+    let owned = |row: &spin_sdk::sqlite3::Row<'_>, name: &str| row.get::<&str>(name).map(str::to_string);
+    let follows = result
+        .rows()
+        .map(|row| lapor_domain::view::FollowView { channel: owned(&row, "channel"), address: owned(&row, "address"), created_at: owned(&row, "created_at") })
+        .collect();
+    Ok(follows)
+}
+
+/// The tracking ID and agency of a report, by row id.
+pub fn report_ref(db: &Db, report_id: i64) -> Result<Option<(String, Option<String>)>> {
+    let result = db.execute("SELECT tracking_id, agency FROM reports WHERE id = ?", &[int(report_id)])?;
+    let found = result.rows().next().map(|row| (row.get::<&str>("tracking_id").unwrap_or_default().to_string(), row.get::<&str>("agency").map(str::to_string)));
+    Ok(found)
+}

@@ -8,6 +8,8 @@
 //! the rule decides.
 
 pub mod auth;
+pub mod calendar;
+pub mod citizens;
 pub mod clock;
 pub mod db;
 pub mod engagement;
@@ -22,6 +24,7 @@ pub mod request;
 pub mod response;
 pub mod routes;
 pub mod sla;
+pub mod staff;
 pub mod store;
 pub mod workflow;
 

@@ -44,7 +44,7 @@ pub fn enqueue_for_event(db: &Db, event_id: i64, event_type: &str, visibility: E
 /// readable is kept of a code: it is valid five minutes, only its hash is
 /// stored (`citizen_codes`), and a row still waiting is deleted or scrubbed
 /// once its code is replaced, proved or expired.
-pub const SCRUB_SIGN_IN_CODE: &str = "CASE WHEN kind = 'sign_in_code' AND ?1 IN ('sent', 'dead') THEN '{}' ELSE payload END";
+const SCRUB_SIGN_IN_CODE: &str = "CASE WHEN kind = 'sign_in_code' AND ?1 IN ('sent', 'dead') THEN '{}' ELSE payload END";
 
 /// A newer code for `address` was issued, or its code was proved or spent:
 /// the older messages still waiting carry a dead code, so they go.
@@ -72,6 +72,159 @@ pub fn enqueue_message(db: &Db, kind: &str, channel: FollowChannel, address: &st
     db.execute(
         "INSERT INTO notification_outbox (kind, channel, address, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         &[text(kind), text(channel.as_str()), text(address), text(payload.to_string()), text(now), text(now)],
+    )?;
+    Ok(())
+}
+
+/// A notification in the dead letter, as stored (the caller masks the address).
+pub struct DeadLetter {
+    pub id: i64,
+    pub kind: Option<String>,
+    pub tracking_id: Option<String>,
+    pub channel: Option<FollowChannel>,
+    pub address: String,
+    /// The payload's event name; a sign-in code's text is never read out.
+    pub event: Option<String>,
+    pub attempts: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: Option<String>,
+}
+
+/// Dead notifications after row `after`, oldest first, at most `limit`.
+pub fn dead_letters(db: &Db, after: i64, limit: u32) -> Result<Vec<DeadLetter>> {
+    let result = db.execute(
+        "SELECT o.id, o.kind, o.channel, o.address, o.attempts, o.last_error, o.created_at, o.payload, r.tracking_id
+         FROM notification_outbox o LEFT JOIN reports r ON r.id = o.report_id
+         WHERE o.state = 'dead' AND o.id > ? ORDER BY o.id LIMIT ?",
+        &[int(after), int(i64::from(limit))],
+    )?;
+    let owned = |row: &spin_sdk::sqlite3::Row<'_>, name: &str| row.get::<&str>(name).map(str::to_string);
+    Ok(result
+        .rows()
+        .map(|row| DeadLetter {
+            id: row.get::<i64>("id").unwrap_or_default(),
+            kind: owned(&row, "kind"),
+            tracking_id: owned(&row, "tracking_id"),
+            channel: row.get::<&str>("channel").and_then(FollowChannel::from_stored),
+            address: owned(&row, "address").unwrap_or_default(),
+            event: serde_json::from_str::<serde_json::Value>(row.get::<&str>("payload").unwrap_or("{}"))
+                .ok()
+                .and_then(|p| p["event"].as_str().map(str::to_string)),
+            attempts: row.get::<i64>("attempts"),
+            last_error: owned(&row, "last_error"),
+            created_at: owned(&row, "created_at"),
+        })
+        .collect())
+}
+
+/// What asking to send a dead notification again did.
+pub enum Requeue {
+    Requeued,
+    /// Dead, but not to be sent again (a sign-in code, or an unfollowed recipient).
+    Refused,
+    NotFound,
+}
+
+/// Only notifications of events whose follower still follows go back to
+/// the queue: a sign-in code is stale by now, and whoever unfollowed must
+/// not hear more.
+pub fn requeue_dead(db: &Db, id: i64, now: &str) -> Result<Requeue> {
+    db.execute(
+        "UPDATE notification_outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL
+         WHERE id = ? AND state = 'dead' AND kind = 'event' AND follow_id IN (SELECT id FROM follows)",
+        &[text(now), int(id)],
+    )?;
+    if db.changes() == 1 {
+        return Ok(Requeue::Requeued);
+    }
+    let exists = db.execute("SELECT 1 AS x FROM notification_outbox WHERE id = ? AND state = 'dead'", &[int(id)])?;
+    Ok(if exists.rows().next().is_some() { Requeue::Refused } else { Requeue::NotFound })
+}
+
+/// A notification claimed for delivery (its attempt already counted).
+pub struct Claimed {
+    pub id: i64,
+    pub kind: String,
+    pub channel: Option<FollowChannel>,
+    pub address: String,
+    pub payload: String,
+    pub attempts: i64,
+    /// The follow's webhook signing secret, if any.
+    pub secret: Option<String>,
+}
+
+/// Claims up to `batch` due rows: counts the attempt and moves them a lease
+/// ahead (`lease_until`), so no other delivery call takes them meanwhile.
+/// Must run inside the caller's transaction.
+pub fn claim_due(db: &Db, now: &str, lease_until: &str, batch: i64) -> Result<Vec<Claimed>> {
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS delivery_claim (id INTEGER PRIMARY KEY)", &[])?;
+    db.execute("DELETE FROM delivery_claim", &[])?;
+    db.execute(
+        "INSERT INTO delivery_claim SELECT id FROM notification_outbox
+         WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY next_attempt_at LIMIT ?2",
+        &[text(now), int(batch)],
+    )?;
+    db.execute(
+        "UPDATE notification_outbox SET attempts = attempts + 1, next_attempt_at = ?1 WHERE id IN (SELECT id FROM delivery_claim)",
+        &[text(lease_until)],
+    )?;
+    let result = db.execute(
+        "SELECT o.id, o.kind, o.channel, o.address, o.payload, o.attempts, f.secret
+         FROM notification_outbox o JOIN delivery_claim c ON c.id = o.id LEFT JOIN follows f ON f.id = o.follow_id
+         ORDER BY o.id",
+        &[],
+    )?;
+    let claimed = result
+        .rows()
+        .map(|row| Claimed {
+            id: row.get::<i64>("id").unwrap_or_default(),
+            kind: row.get::<&str>("kind").unwrap_or_default().to_string(),
+            channel: row.get::<&str>("channel").and_then(FollowChannel::from_stored),
+            address: row.get::<&str>("address").unwrap_or_default().to_string(),
+            payload: row.get::<&str>("payload").unwrap_or_default().to_string(),
+            attempts: row.get::<i64>("attempts").unwrap_or_default(),
+            secret: row.get::<&str>("secret").map(str::to_string),
+        })
+        .collect();
+    Ok(claimed)
+}
+
+/// Hands a claimed row back unsent (its attempt uncounted), if the claim is still ours.
+pub fn release_claim(db: &Db, row: &Claimed, now: &str) -> Result<()> {
+    db.execute(
+        "UPDATE notification_outbox SET attempts = attempts - 1, next_attempt_at = ?1 WHERE id = ?2 AND attempts = ?3 AND state = 'pending'",
+        &[text(now), int(row.id), int(row.attempts)],
+    )?;
+    Ok(())
+}
+
+/// How one delivery ended, as recorded.
+pub struct Outcome<'a> {
+    /// `sent`, `pending` (retry) or `dead`.
+    pub state: &'a str,
+    pub next_attempt_at: Option<String>,
+    pub last_error: Option<String>,
+    pub provider_ref: Option<String>,
+}
+
+/// Records the outcome only if the claim is still ours (nobody re-claimed
+/// it meanwhile). A sent or dead sign-in code is scrubbed: it is of no more use.
+pub fn record_outcome(db: &Db, row: &Claimed, outcome: Outcome<'_>, finished: &str) -> Result<()> {
+    db.execute(
+        &format!(
+            "UPDATE notification_outbox SET state = ?1, next_attempt_at = COALESCE(?2, next_attempt_at), last_error = ?3,
+                 provider_ref = ?4, sent_at = CASE WHEN ?1 = 'sent' THEN ?5 END, payload = {SCRUB_SIGN_IN_CODE}
+             WHERE id = ?6 AND attempts = ?7 AND state = 'pending'"
+        ),
+        &[
+            text(outcome.state),
+            crate::db::opt_text(outcome.next_attempt_at),
+            crate::db::opt_text(outcome.last_error),
+            crate::db::opt_text(outcome.provider_ref),
+            text(finished),
+            int(row.id),
+            int(row.attempts),
+        ],
     )?;
     Ok(())
 }

@@ -235,6 +235,20 @@ pub fn find_report(db: &Db, tracking_id: &str) -> Result<Option<StoredReport>> {
     }))
 }
 
+/// Records the reporter's rating; `false` (and nothing written) when the
+/// report was rated before. Must run inside the caller's transaction.
+pub fn insert_rating(db: &Db, report_id: i64, score: i64, comment: Option<&str>, now: &str) -> Result<bool> {
+    let existing = db.execute("SELECT 1 AS x FROM ratings WHERE report_id = ?", &[int(report_id)])?;
+    if existing.rows().next().is_some() {
+        return Ok(false);
+    }
+    db.execute(
+        "INSERT INTO ratings (report_id, score, comment, at) VALUES (?, ?, ?, ?)",
+        &[int(report_id), int(score), opt_text(comment), text(now)],
+    )?;
+    Ok(true)
+}
+
 /// (supports, visible comments) of a report, as counted on its row.
 pub fn engagement_counts(db: &Db, report_id: i64) -> Result<(i64, i64)> {
     let result = db.execute("SELECT support_count, comment_count FROM reports WHERE id = ?", &[int(report_id)])?;

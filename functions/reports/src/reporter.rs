@@ -7,7 +7,7 @@ use lapor_domain::privacy::Viewer;
 use lapor_domain::problem::ProblemKind;
 use lapor_domain::text::Note;
 use lapor_domain::view::EventVisibility;
-use lapor_platform::db::{int, opt_text, text, Db};
+use lapor_platform::db::Db;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::{self, Change};
@@ -137,14 +137,9 @@ pub fn rate(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
                 "A rating can be given once the agency has responded.",
             ));
         }
-        let existing = db.execute("SELECT 1 AS x FROM ratings WHERE report_id = ?", &[int(state.id)])?;
-        if existing.rows().next().is_some() {
+        if !lapor_platform::store::insert_rating(db, state.id, score as i64, comment.as_deref(), &now)? {
             return Err(workflow::conflict(lang, &state, "Laporan ini sudah dinilai.", "This report has already been rated."));
         }
-        db.execute(
-            "INSERT INTO ratings (report_id, score, comment, at) VALUES (?, ?, ?, ?)",
-            &[int(state.id), int(score as i64), opt_text(comment.clone()), text(&now)],
-        )?;
         lapor_platform::store::append_event(db, state.id, &now, "rated", ActorRole::Reporter, None, EventVisibility::Public, Some(&format!("{score}/5")))?;
         Ok(())
     })?;

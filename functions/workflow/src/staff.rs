@@ -6,7 +6,8 @@ use lapor_domain::command::CreateStaff;
 use lapor_domain::invalid::Invalid;
 use lapor_domain::staff::{Decision, Role};
 use lapor_platform::auth::{forbidden, require_staff};
-use lapor_platform::db::{opt_text, text, Db};
+use lapor_platform::db::Db;
+use lapor_platform::staff;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::{clock, random, store, workflow};
@@ -46,26 +47,17 @@ pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
     let public_id = random::hex_id()?;
     let token = random::secret_token()?;
     let expires_at = clock::timestamp(now + Duration::days(TOKEN_LIFETIME_DAYS));
-    db.transaction(|db| -> Result<(), ApiError> {
-        db.execute(
-            "INSERT INTO staff (public_id, role, name, agency, unit, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            &[
-                text(&public_id),
-                text(role.as_str()),
-                text(name.as_str()),
-                opt_text(agency.as_ref().map(|a| a.as_str())),
-                opt_text(unit),
-                text(&now_text),
-                text(&principal.id),
-            ],
-        )?;
-        let staff_id = db.last_insert_rowid();
-        db.execute(
-            "INSERT INTO staff_tokens (token_hash, staff_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-            &[text(token.hash()), lapor_platform::db::int(staff_id), text(&now_text), text(&expires_at)],
-        )?;
-        Ok(())
-    })?;
+    let account = staff::NewStaff {
+        public_id: &public_id,
+        role,
+        name: name.as_str(),
+        agency: agency.as_ref().map(|a| a.as_str()),
+        unit,
+        created_by: &principal.id,
+        token_hash: &token.hash(),
+        expires_at: &expires_at,
+    };
+    staff::create(&db, &account, &now_text)?;
     let body = json!({
         "id": public_id,
         "role": role.as_str(),
@@ -86,10 +78,7 @@ pub fn revoke(request: &ApiRequest, id: &str) -> Result<Response, ApiError> {
     let now = clock::timestamp(clock::now());
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
-    let result = db.execute("SELECT role, agency FROM staff WHERE public_id = ? AND revoked_at IS NULL", &[text(id)])?;
-    let target = result.rows().next().map(|row| {
-        (row.get::<&str>("role").and_then(Role::from_stored), row.get::<&str>("agency").map(str::to_string))
-    });
+    let target = staff::active(&db, id)?;
     let Some((Some(role), agency)) = target else { return Err(ApiError::not_found(lang)) };
     match principal.may_create_staff(role, agency.as_deref()) {
         Decision::Allow => {}
@@ -97,13 +86,6 @@ pub fn revoke(request: &ApiRequest, id: &str) -> Result<Response, ApiError> {
         _ if principal.role != Role::Admin && agency.as_deref() != principal.agency.as_deref() => return Err(ApiError::not_found(lang)),
         _ => return Err(forbidden(lang)),
     }
-    db.transaction(|db| -> Result<(), ApiError> {
-        db.execute("UPDATE staff SET revoked_at = ? WHERE public_id = ?", &[text(&now), text(id)])?;
-        db.execute(
-            "UPDATE staff_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND staff_id = (SELECT id FROM staff WHERE public_id = ?)",
-            &[text(&now), text(id)],
-        )?;
-        Ok(())
-    })?;
+    staff::revoke(&db, id, &now)?;
     Ok(Response::builder().status(204).header("cache-control", "no-store").body(Vec::new()).build())
 }
