@@ -99,6 +99,18 @@ impl serde::Serialize for Privacy {
     }
 }
 
+/// `privacy`, `visibility` and `reporter_identity` side by side, as every
+/// answer shows them (`#[serde(flatten, serialize_with = "privacy::fields")]`),
+/// derived from the one value so they can never disagree.
+pub fn fields<S: serde::Serializer>(privacy: &Privacy, serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let mut fields = serializer.serialize_struct("Privacy", 3)?;
+    fields.serialize_field("privacy", privacy)?;
+    fields.serialize_field("visibility", &privacy.visibility)?;
+    fields.serialize_field("reporter_identity", &privacy.identity)?;
+    fields.end()
+}
+
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Viewer {

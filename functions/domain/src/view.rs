@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use crate::lifecycle::Status;
-use crate::privacy::{Privacy, ReporterIdentity, Viewer, Visibility};
+use crate::privacy::{Privacy, Viewer};
 use crate::report::Kind;
 
 /// A stored report as the public read path loads it.
@@ -99,10 +99,9 @@ pub struct ReportView {
     pub suggested_agency: Option<String>,
     pub region: Option<String>,
     pub status: Status,
-    /// The one-word name (kept for older clients) and both properties.
+    /// Shown as the one-word name (kept for older clients) and both properties.
+    #[serde(flatten, serialize_with = "crate::privacy::fields")]
     pub privacy: Privacy,
-    pub visibility: Visibility,
-    pub reporter_identity: ReporterIdentity,
     /// Null until an administrator verified it: until then it is not listed.
     pub verified_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -212,8 +211,6 @@ pub fn report_view(record: &ReportRecord, events: &[EventRecord], viewer: &Viewe
         region: record.region.clone(),
         status: record.status,
         privacy: record.privacy,
-        visibility: record.privacy.visibility,
-        reporter_identity: record.privacy.identity,
         verified_at: record.verified_at.clone(),
         location,
         incident_date: record.incident_date.clone(),
@@ -428,6 +425,26 @@ pub struct FollowView {
 pub struct OwnFollows {
     pub report: String,
     pub items: Vec<FollowView>,
+}
+
+/// `201` to `POST /api/v1/reports`: the tracking ID and the reporter token
+/// (shown this once).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FiledReport {
+    pub tracking_id: String,
+    pub status: Status,
+    #[serde(flatten, serialize_with = "crate::privacy::fields")]
+    pub privacy: Privacy,
+    pub reporter_token: String,
+    pub created_at: String,
+    pub links: FiledLinks,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FiledLinks {
+    #[serde(rename = "self")]
+    pub self_: String,
+    pub html: String,
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@
 use lapor_domain::idempotency::{request_fingerprint, IdempotencyKey};
 use lapor_domain::lang::Lang;
 use lapor_domain::problem::ProblemKind;
+use lapor_domain::lifecycle::Status;
 use lapor_domain::privacy::Privacy;
+use lapor_domain::view::{FiledLinks, FiledReport};
 use lapor_domain::report::{Channel, NewReport};
 use lapor_domain::token::{derive_idempotent_token, SecretToken};
 use lapor_platform::db::Db;
@@ -16,7 +18,7 @@ use lapor_platform::request::{form_urlencoded_pairs, ApiRequest};
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::store::{self, IdempotencyRecord, InsertOutcome, PriorSubmission};
 use lapor_platform::{clock, limits, random};
-use serde_json::{json, Value};
+use serde_json::Value;
 use spin_sdk::http::Response;
 
 /// The form field browsers use instead of the `Idempotency-Key` header.
@@ -196,16 +198,14 @@ fn answer(tracking_id: &str, privacy: Privacy, token: &SecretToken, created_at: 
             .body(Vec::new())
             .build();
     }
-    let body = json!({
-        "tracking_id": tracking_id,
-        "status": "submitted",
-        "privacy": privacy.as_str(),
-        "visibility": privacy.visibility.as_str(),
-        "reporter_identity": privacy.identity.as_str(),
-        "reporter_token": token.as_str(),
-        "created_at": created_at,
-        "links": {"self": format!("/api/v1/reports/{tracking_id}"), "html": html},
-    });
+    let body = FiledReport {
+        tracking_id: tracking_id.to_string(),
+        status: Status::Submitted,
+        privacy,
+        reporter_token: token.as_str().to_string(),
+        created_at: created_at.to_string(),
+        links: FiledLinks { self_: format!("/api/v1/reports/{tracking_id}"), html },
+    };
     let mut response = response::json(201, &body, "no-store");
     response.set_header("location", format!("/api/v1/reports/{tracking_id}"));
     response
