@@ -29,7 +29,6 @@ pub mod rate_limit;
 pub mod problem;
 pub mod report;
 pub mod routes;
-pub mod schema;
 pub mod sla;
 pub mod staff;
 pub mod text;

@@ -38,22 +38,21 @@ pub fn staff_principal(db: &Db, request: &ApiRequest, now: &str) -> anyhow::Resu
             return Ok(Some(Principal::bootstrap_admin()));
         }
     }
-    let result = db.execute(
+    db.query(
         "SELECT staff.public_id, staff.role, staff.agency, staff.unit
          FROM staff_tokens JOIN staff ON staff.id = staff_tokens.staff_id
          WHERE staff_tokens.token_hash = ? AND staff_tokens.revoked_at IS NULL
            AND staff_tokens.expires_at > ? AND staff.revoked_at IS NULL",
         &[text(hash_token(token)), text(now)],
-    )?;
-    let principal = result.rows().next().and_then(|row| {
-        Some(Principal {
-            id: row.get::<&str>("public_id")?.to_string(),
-            role: Role::from_stored(row.get::<&str>("role")?)?,
-            agency: row.get::<&str>("agency").map(str::to_string),
-            unit: row.get::<&str>("unit").map(str::to_string),
+    )?
+    .first(|row| {
+        Ok(Principal {
+            id: row.text("public_id")?,
+            role: row.parsed("role", Role::from_stored)?,
+            agency: row.opt_text("agency")?,
+            unit: row.opt_text("unit")?,
         })
-    });
-    Ok(principal)
+    })
 }
 
 /// The caller as staff, or 401.

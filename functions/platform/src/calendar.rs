@@ -10,26 +10,17 @@ use crate::db::{text, Db};
 
 /// The non-working days of `year`, in date order.
 pub fn holidays_in_year(db: &Db, year: i32) -> Result<Vec<HolidayView>> {
-    let result = db.execute(
+    db.query(
         "SELECT date, name, kind FROM holidays WHERE date >= ? AND date <= ? ORDER BY date",
         &[text(format!("{year}-01-01")), text(format!("{year}-12-31"))],
-    )?;
-    result
-        .rows()
-        .map(|row| {
-            let column = |name: &str| {
-                row.get::<&str>(name).map(str::to_string).ok_or_else(|| anyhow::anyhow!("holidays.{name} is missing or not text"))
-            };
-            Ok(HolidayView { date: column("date")?, name: column("name")?, kind: column("kind")? })
-        })
-        .collect()
+    )?
+    .map(|row| Ok(HolidayView { date: row.text("date")?, name: row.text("name")?, kind: row.text("kind")? }))
 }
 
 /// Adds or corrects a day; says whether it existed before. Must run inside
 /// a transaction (the caller's), so the answer matches the write.
 pub fn upsert_holiday(db: &Db, date: NaiveDate, name: &str, kind: HolidayKind) -> Result<bool> {
-    let found = db.execute("SELECT 1 AS x FROM holidays WHERE date = ?", &[text(date.to_string())])?;
-    let existed = found.rows().next().is_some();
+    let existed = !db.query("SELECT 1 AS x FROM holidays WHERE date = ?", &[text(date.to_string())])?.is_empty();
     db.execute(
         "INSERT INTO holidays (date, name, kind) VALUES (?, ?, ?)
          ON CONFLICT (date) DO UPDATE SET name = excluded.name, kind = excluded.kind",

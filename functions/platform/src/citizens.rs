@@ -2,7 +2,6 @@
 //! SMS codes that prove their phone numbers (codes stored as hashes only).
 
 use anyhow::Result;
-use chrono::{DateTime, Utc};
 use lapor_domain::otp::PendingCode;
 
 use crate::db::{int, text, Db};
@@ -14,19 +13,16 @@ pub fn insert(db: &Db, token_hash: &str, now: &str) -> Result<i64> {
 }
 
 /// The code waiting for this citizen, if any, with the phone it was sent to.
-/// Unreadable columns fail closed: an unreadable expiry is long past.
+/// An unreadable row is an error, so no code is ever accepted from one.
 pub fn pending_code(db: &Db, citizen_id: i64) -> Result<Option<(String, PendingCode)>> {
-    let pending = db.execute("SELECT phone, code_hash, expires_at, tries_left FROM citizen_codes WHERE citizen_id = ?", &[int(citizen_id)])?;
-    let found = pending.rows().next().map(|row| {
-        let phone = row.get::<&str>("phone").unwrap_or_default().to_string();
+    db.query("SELECT phone, code_hash, expires_at, tries_left FROM citizen_codes WHERE citizen_id = ?", &[int(citizen_id)])?.first(|row| {
         let code = PendingCode {
-            code_hash: row.get::<&str>("code_hash").unwrap_or_default().to_string(),
-            expires_at: row.get::<&str>("expires_at").and_then(crate::sla::parse_time).unwrap_or(DateTime::<Utc>::MIN_UTC),
-            tries_left: row.get::<i64>("tries_left").unwrap_or(0),
+            code_hash: row.text("code_hash")?,
+            expires_at: row.parsed("expires_at", crate::sla::parse_time)?,
+            tries_left: row.int("tries_left")?,
         };
-        (phone, code)
-    });
-    Ok(found)
+        Ok((row.text("phone")?, code))
+    })
 }
 
 /// Replaces any waiting code with `pending`.

@@ -8,8 +8,8 @@
 //! cannot apply them twice.
 
 use anyhow::{Context, Result};
-use lapor_domain::agency;
-use lapor_domain::schema::{default_units_sql, latest_version, Step, MIGRATIONS};
+use crate::row::Rows;
+use crate::schema;
 use spin_sdk::sqlite3::{Connection, QueryResult, Value};
 
 /// Whether the default database answers a read, for the health route:
@@ -19,7 +19,7 @@ pub fn probe() -> std::result::Result<(), String> {
     // Spin sets no busy timeout; without one a check during a write would fail.
     connection.execute("PRAGMA busy_timeout = 2000", &[]).map_err(|e| format!("configure: {e}"))?;
     let result = connection.execute("SELECT 1 AS one", &[]).map_err(|e| format!("read: {e}"))?;
-    if result.rows().next().and_then(|row| row.get::<i64>("one")) != Some(1) {
+    if !matches!(result.rows.first().and_then(|row| row.values.first()), Some(Value::Integer(1))) {
         return Err("read: unexpected answer to SELECT 1".to_string());
     }
     Ok(())
@@ -41,19 +41,10 @@ impl Db {
         // `execute` retries with short random waits instead (see below).
         db.execute("PRAGMA busy_timeout = 0", &[])?;
         db.execute("PRAGMA foreign_keys = ON", &[])?;
-        if db.user_version()? < latest_version() {
+        if schema::user_version(&db)? < schema::latest_version() {
             db.migrate()?;
         }
         Ok(db)
-    }
-
-    fn user_version(&self) -> Result<u32> {
-        let result = self.execute("PRAGMA user_version", &[])?;
-        let version = result.rows.first().and_then(|row| match row.values.first() {
-            Some(Value::Integer(v)) => Some(*v as u32),
-            _ => None,
-        });
-        Ok(version.unwrap_or(0))
     }
 
     fn migrate(&self) -> Result<()> {
@@ -61,69 +52,7 @@ impl Db {
         // Best effort: another connection may hold the file, and the next
         // open will try again.
         let _ = self.execute("PRAGMA journal_mode = WAL", &[]);
-        self.transaction(|db| {
-            let current = db.user_version()?;
-            for (version, statements) in MIGRATIONS {
-                if *version <= current {
-                    continue;
-                }
-                for step in *statements {
-                    db.apply(*step).with_context(|| format!("migration {version}"))?;
-                }
-                db.execute(&format!("PRAGMA user_version = {version}"), &[])?;
-            }
-            Ok(())
-        })
-    }
-
-    fn apply(&self, step: Step) -> Result<()> {
-        match step {
-            Step::Sql(sql) => {
-                self.execute(sql, &[])?;
-            }
-            Step::SeedAgencies => {
-                for a in agency::seed() {
-                    self.execute(
-                        "INSERT OR IGNORE INTO agencies (code, name, type, parent, region, timezone, name_lower)
-                         VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        &[
-                            text(a.code),
-                            text(a.name),
-                            text(a.agency_type.as_str()),
-                            opt_text(a.parent),
-                            opt_text(a.region),
-                            text(a.timezone.as_str()),
-                            text(a.name.to_lowercase()),
-                        ],
-                    )?;
-                }
-                self.execute(&default_units_sql(), &[])?;
-            }
-            Step::SeedHolidays => {
-                for h in lapor_domain::calendar::seed() {
-                    self.execute(
-                        "INSERT OR IGNORE INTO holidays (date, name, kind) VALUES (?, ?, ?)",
-                        &[text(h.date.to_string()), text(h.name), text(h.kind.as_str())],
-                    )?;
-                }
-            }
-            Step::AddColumn(table, column, definition) => {
-                if !self.column_exists(table, column)? {
-                    self.execute(&format!("ALTER TABLE {table} ADD COLUMN {column} {definition}"), &[])?;
-                }
-            }
-            Step::SqlWhileColumn(table, column, sql) => {
-                if self.column_exists(table, column)? {
-                    self.execute(sql, &[])?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn column_exists(&self, table: &str, column: &str) -> Result<bool> {
-        let existing = self.execute(&format!("SELECT count(*) AS n FROM pragma_table_info('{table}') WHERE name = ?"), &[text(column)])?;
-        Ok(matches!(existing.rows.first().and_then(|r| r.values.first()), Some(Value::Integer(n)) if *n > 0))
+        schema::migrate(self)
     }
 
     /// Runs one statement. While another connection holds the write lock
@@ -145,6 +74,11 @@ impl Db {
                 }
             }
         }
+    }
+
+    /// Runs a query whose rows are read strictly by column (see `row`).
+    pub fn query(&self, sql: &str, params: &[Value]) -> Result<Rows> {
+        Ok(Rows::new(self.execute(sql, params)?))
     }
 
     /// Runs `f` inside `BEGIN IMMEDIATE` ... `COMMIT`, rolling back on error.
@@ -173,6 +107,31 @@ impl Db {
 
     pub fn changes(&self) -> u64 {
         self.conn.changes()
+    }
+}
+
+/// Migrations run through the same code on Spin's SQLite as in the schema
+/// tests on rusqlite.
+impl schema::Connection for Db {
+    fn run(&self, sql: &str, params: &[schema::Param]) -> Result<()> {
+        self.execute(sql, &params.iter().map(to_value).collect::<Vec<_>>())?;
+        Ok(())
+    }
+
+    fn query_integer(&self, sql: &str, params: &[schema::Param]) -> Result<i64> {
+        let result = self.execute(sql, &params.iter().map(to_value).collect::<Vec<_>>())?;
+        match result.rows.first().and_then(|row| row.values.first()) {
+            None => Ok(0),
+            Some(Value::Integer(n)) => Ok(*n),
+            Some(other) => Err(anyhow::anyhow!("`{sql}` answered {other:?}, not an integer")),
+        }
+    }
+}
+
+fn to_value(param: &schema::Param) -> Value {
+    match param {
+        schema::Param::Text(s) => Value::Text(s.clone()),
+        schema::Param::Null => Value::Null,
     }
 }
 

@@ -9,11 +9,10 @@ use lapor_domain::engagement::{CommentState, ReviewQueue};
 use lapor_domain::follow::FollowChannel;
 
 use crate::db::{int, opt_text, text, Db};
+use crate::row::Row;
 
 fn first_i64(db: &Db, sql: &str, params: &[spin_sdk::sqlite3::Value]) -> Result<Option<i64>> {
-    let result = db.execute(sql, params)?;
-    let value = result.rows().next().and_then(|row| row.get::<i64>("n"));
-    Ok(value)
+    db.query(sql, params)?.first(|row| row.int("n"))
 }
 
 /// The report's support count as stored with it.
@@ -143,22 +142,19 @@ impl From<CommentRow> for lapor_domain::view::CommentView {
 
 const COMMENT_COLUMNS: &str = "id, public_id, report_id, display_name, body, created_at, state, open_flags, proved_flags";
 
-fn comment_row(row: &spin_sdk::sqlite3::Row<'_>) -> CommentRow {
-    CommentRow {
-        id: row.get::<i64>("id").unwrap_or_default(),
-        public_id: row.get::<&str>("public_id").unwrap_or_default().to_string(),
-        report_id: row.get::<i64>("report_id").unwrap_or_default(),
-        display_name: row.get::<&str>("display_name").map(str::to_string),
-        body: row.get::<&str>("body").unwrap_or_default().to_string(),
-        created_at: row.get::<&str>("created_at").unwrap_or_default().to_string(),
-        state: CommentState::from_stored(row.get::<&str>("state").unwrap_or_default()),
-        open_flags: row.get::<i64>("open_flags").unwrap_or_default(),
-        proved_flags: row.get::<i64>("proved_flags").unwrap_or_default(),
-    }
-}
-
-fn comment_rows(result: &spin_sdk::sqlite3::QueryResult) -> Vec<CommentRow> {
-    result.rows().map(|row| comment_row(&row)).collect()
+fn comment_row(row: Row<'_>) -> Result<CommentRow> {
+    Ok(CommentRow {
+        id: row.int("id")?,
+        public_id: row.text("public_id")?,
+        report_id: row.int("report_id")?,
+        display_name: row.opt_text("display_name")?,
+        body: row.text("body")?,
+        created_at: row.text("created_at")?,
+        // A state this build does not know reads as hidden (fails closed).
+        state: CommentState::from_stored(&row.text("state")?),
+        open_flags: row.int("open_flags")?,
+        proved_flags: row.int("proved_flags")?,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -173,16 +169,15 @@ pub fn insert_comment(db: &Db, public_id: &str, report_id: i64, identity: &str, 
 
 /// Visible comments of a report after comment row id `after`, oldest first.
 pub fn visible_comments(db: &Db, report_id: i64, after: i64, limit: u32) -> Result<Vec<CommentRow>> {
-    let result = db.execute(
+    db.query(
         &format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE report_id = ? AND state = 'visible' AND id > ? ORDER BY id LIMIT ?"),
         &[int(report_id), int(after), int(limit as i64)],
-    )?;
-    Ok(comment_rows(&result))
+    )?
+    .map(comment_row)
 }
 
 pub fn find_comment(db: &Db, public_id: &str) -> Result<Option<CommentRow>> {
-    let result = db.execute(&format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE public_id = ?"), &[text(public_id)])?;
-    Ok(comment_rows(&result).into_iter().next())
+    db.query(&format!("SELECT {COMMENT_COLUMNS} FROM comments WHERE public_id = ?"), &[text(public_id)])?.first(comment_row)
 }
 
 /// The comments of a review queue, for moderators (oldest first after row
@@ -192,7 +187,7 @@ pub fn review_queue(db: &Db, queue: ReviewQueue, agency: Option<&str>, after: i6
         ReviewQueue::Hidden => "c.state <> 'visible'",
         ReviewQueue::Flagged => "c.state = 'visible' AND c.open_flags > 0",
     };
-    let result = db.execute(
+    db.query(
         &format!(
             "SELECT c.id, c.public_id, c.report_id, c.display_name, c.body, c.created_at, c.state, c.open_flags, c.proved_flags, r.tracking_id
              FROM comments c JOIN reports r ON r.id = c.report_id
@@ -200,9 +195,8 @@ pub fn review_queue(db: &Db, queue: ReviewQueue, agency: Option<&str>, after: i6
              ORDER BY c.id LIMIT ?"
         ),
         &[int(after), opt_text(agency), opt_text(agency), int(limit as i64)],
-    )?;
-    let rows = result.rows().map(|row| (row.get::<&str>("tracking_id").unwrap_or_default().to_string(), comment_row(&row)));
-    Ok(rows.collect())
+    )?
+    .map(|row| Ok((row.text("tracking_id")?, comment_row(row)?)))
 }
 
 /// Distinct identities that ever flagged the comment.
@@ -248,44 +242,29 @@ pub fn set_comment_state(db: &Db, comment: &CommentRow, state: CommentState, act
 
 /// The moderation trail of a comment: (at, action, actor, reason).
 pub fn moderation_trail(db: &Db, comment_id: i64) -> Result<Vec<(String, String, String, Option<String>)>> {
-    let result = db.execute("SELECT at, action, actor, reason FROM comment_moderation WHERE comment_id = ? ORDER BY id", &[int(comment_id)])?;
-    Ok(result
-        .rows()
-        .map(|row| {
-            (
-                row.get::<&str>("at").unwrap_or_default().to_string(),
-                row.get::<&str>("action").unwrap_or_default().to_string(),
-                row.get::<&str>("actor").unwrap_or_default().to_string(),
-                row.get::<&str>("reason").map(str::to_string),
-            )
-        })
-        .collect())
+    db.query("SELECT at, action, actor, reason FROM comment_moderation WHERE comment_id = ? ORDER BY id", &[int(comment_id)])?
+        .map(|row| Ok((row.text("at")?, row.text("action")?, row.text("actor")?, row.opt_text("reason")?)))
 }
 
 /// How many follows `identity` has on a report.
 pub fn follow_count(db: &Db, identity: &str, report_id: i64) -> Result<i64> {
-    let mine = db.execute("SELECT count(*) AS n FROM follows WHERE identity = ? AND report_id = ?", &[text(identity), int(report_id)])?;
-    let count = mine.rows().next().and_then(|r| r.get::<i64>("n")).unwrap_or(0);
-    Ok(count)
+    Ok(first_i64(db, "SELECT count(*) AS n FROM follows WHERE identity = ? AND report_id = ?", &[text(identity), int(report_id)])?.unwrap_or(0))
 }
 
 /// One of an identity's own follows: (channel, address, created_at).
 pub fn own_follows(db: &Db, identity: &str, report_id: i64) -> Result<Vec<lapor_domain::view::FollowView>> {
-    let result = db.execute(
-        "SELECT channel, address, created_at FROM follows WHERE identity = ? AND report_id = ? ORDER BY id",
-        &[text(identity), int(report_id)],
-    )?;
-    let owned = |row: &spin_sdk::sqlite3::Row<'_>, name: &str| row.get::<&str>(name).map(str::to_string);
-    let follows = result
-        .rows()
-        .map(|row| lapor_domain::view::FollowView { channel: owned(&row, "channel"), address: owned(&row, "address"), created_at: owned(&row, "created_at") })
-        .collect();
-    Ok(follows)
+    db.query("SELECT channel, address, created_at FROM follows WHERE identity = ? AND report_id = ? ORDER BY id", &[text(identity), int(report_id)])?.map(
+        |row| {
+            Ok(lapor_domain::view::FollowView {
+                channel: Some(row.text("channel")?),
+                address: Some(row.text("address")?),
+                created_at: Some(row.text("created_at")?),
+            })
+        },
+    )
 }
 
 /// The tracking ID and agency of a report, by row id.
 pub fn report_ref(db: &Db, report_id: i64) -> Result<Option<(String, Option<String>)>> {
-    let result = db.execute("SELECT tracking_id, agency FROM reports WHERE id = ?", &[int(report_id)])?;
-    let found = result.rows().next().map(|row| (row.get::<&str>("tracking_id").unwrap_or_default().to_string(), row.get::<&str>("agency").map(str::to_string)));
-    Ok(found)
+    db.query("SELECT tracking_id, agency FROM reports WHERE id = ?", &[int(report_id)])?.first(|row| Ok((row.text("tracking_id")?, row.opt_text("agency")?)))
 }

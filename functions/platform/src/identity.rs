@@ -17,18 +17,17 @@ use crate::response::ApiError;
 pub fn identity_of(db: &Db, request: &ApiRequest) -> anyhow::Result<Option<Identity>> {
     let Some(token) = request.bearer_token() else { return Ok(None) };
     let hash = hash_token(token);
-    let citizen = db.execute(
-        "SELECT id, CASE WHEN phone_verified_at IS NOT NULL THEN phone END AS phone FROM citizens WHERE token_hash = ?",
-        &[text(&hash)],
-    )?;
-    if let Some(row) = citizen.rows().next() {
-        let id = row.get::<i64>("id").unwrap_or_default();
-        let verified_phone = row.get::<&str>("phone").and_then(|p| PhoneNumber::parse("phone", p).ok());
-        return Ok(Some(Identity::Citizen { id, verified_phone }));
+    let citizen = db
+        .query("SELECT id, CASE WHEN phone_verified_at IS NOT NULL THEN phone END AS phone FROM citizens WHERE token_hash = ?", &[text(&hash)])?
+        .first(|row| {
+            // Only numbers that parsed were ever stored as proved.
+            let verified_phone = row.opt_parsed("phone", |p| PhoneNumber::parse("phone", p).ok())?;
+            Ok(Identity::Citizen { id: row.int("id")?, verified_phone })
+        })?;
+    if citizen.is_some() {
+        return Ok(citizen);
     }
-    let reporter = db.execute("SELECT id FROM reports WHERE reporter_token_hash = ?", &[text(&hash)])?;
-    let report_id = reporter.rows().next().and_then(|row| row.get::<i64>("id"));
-    Ok(report_id.map(|report_id| Identity::Reporter { report_id }))
+    db.query("SELECT id FROM reports WHERE reporter_token_hash = ?", &[text(&hash)])?.first(|row| Ok(Identity::Reporter { report_id: row.int("id")? }))
 }
 
 /// The caller's identity, or 401 saying how to get one.

@@ -23,6 +23,8 @@ pub mod random;
 pub mod request;
 pub mod response;
 pub mod routes;
+pub mod row;
+pub mod schema;
 pub mod sla;
 pub mod staff;
 pub mod store;

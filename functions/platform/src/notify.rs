@@ -92,29 +92,28 @@ pub struct DeadLetter {
 
 /// Dead notifications after row `after`, oldest first, at most `limit`.
 pub fn dead_letters(db: &Db, after: i64, limit: u32) -> Result<Vec<DeadLetter>> {
-    let result = db.execute(
+    db.query(
         "SELECT o.id, o.kind, o.channel, o.address, o.attempts, o.last_error, o.created_at, o.payload, r.tracking_id
          FROM notification_outbox o LEFT JOIN reports r ON r.id = o.report_id
          WHERE o.state = 'dead' AND o.id > ? ORDER BY o.id LIMIT ?",
         &[int(after), int(i64::from(limit))],
-    )?;
-    let owned = |row: &spin_sdk::sqlite3::Row<'_>, name: &str| row.get::<&str>(name).map(str::to_string);
-    Ok(result
-        .rows()
-        .map(|row| DeadLetter {
-            id: row.get::<i64>("id").unwrap_or_default(),
-            kind: owned(&row, "kind"),
-            tracking_id: owned(&row, "tracking_id"),
-            channel: row.get::<&str>("channel").and_then(FollowChannel::from_stored),
-            address: owned(&row, "address").unwrap_or_default(),
-            event: serde_json::from_str::<serde_json::Value>(row.get::<&str>("payload").unwrap_or("{}"))
+    )?
+    .map(|row| {
+        Ok(DeadLetter {
+            id: row.int("id")?,
+            kind: Some(row.text("kind")?),
+            tracking_id: row.opt_text("tracking_id")?,
+            channel: FollowChannel::from_stored(&row.text("channel")?),
+            address: row.text("address")?,
+            // A scrubbed sign-in code's payload is `{}`: no event.
+            event: serde_json::from_str::<serde_json::Value>(&row.text("payload")?)
                 .ok()
                 .and_then(|p| p["event"].as_str().map(str::to_string)),
-            attempts: row.get::<i64>("attempts"),
-            last_error: owned(&row, "last_error"),
-            created_at: owned(&row, "created_at"),
+            attempts: Some(row.int("attempts")?),
+            last_error: row.opt_text("last_error")?,
+            created_at: Some(row.text("created_at")?),
         })
-        .collect())
+    })
 }
 
 /// What asking to send a dead notification again did.
@@ -137,8 +136,8 @@ pub fn requeue_dead(db: &Db, id: i64, now: &str) -> Result<Requeue> {
     if db.changes() == 1 {
         return Ok(Requeue::Requeued);
     }
-    let exists = db.execute("SELECT 1 AS x FROM notification_outbox WHERE id = ? AND state = 'dead'", &[int(id)])?;
-    Ok(if exists.rows().next().is_some() { Requeue::Refused } else { Requeue::NotFound })
+    let exists = !db.query("SELECT 1 AS x FROM notification_outbox WHERE id = ? AND state = 'dead'", &[int(id)])?.is_empty();
+    Ok(if exists { Requeue::Refused } else { Requeue::NotFound })
 }
 
 /// A notification claimed for delivery (its attempt already counted).
@@ -168,25 +167,23 @@ pub fn claim_due(db: &Db, now: &str, lease_until: &str, batch: i64) -> Result<Ve
         "UPDATE notification_outbox SET attempts = attempts + 1, next_attempt_at = ?1 WHERE id IN (SELECT id FROM delivery_claim)",
         &[text(lease_until)],
     )?;
-    let result = db.execute(
+    db.query(
         "SELECT o.id, o.kind, o.channel, o.address, o.payload, o.attempts, f.secret
          FROM notification_outbox o JOIN delivery_claim c ON c.id = o.id LEFT JOIN follows f ON f.id = o.follow_id
          ORDER BY o.id",
         &[],
-    )?;
-    let claimed = result
-        .rows()
-        .map(|row| Claimed {
-            id: row.get::<i64>("id").unwrap_or_default(),
-            kind: row.get::<&str>("kind").unwrap_or_default().to_string(),
-            channel: row.get::<&str>("channel").and_then(FollowChannel::from_stored),
-            address: row.get::<&str>("address").unwrap_or_default().to_string(),
-            payload: row.get::<&str>("payload").unwrap_or_default().to_string(),
-            attempts: row.get::<i64>("attempts").unwrap_or_default(),
-            secret: row.get::<&str>("secret").map(str::to_string),
+    )?
+    .map(|row| {
+        Ok(Claimed {
+            id: row.int("id")?,
+            kind: row.text("kind")?,
+            channel: FollowChannel::from_stored(&row.text("channel")?),
+            address: row.text("address")?,
+            payload: row.text("payload")?,
+            attempts: row.int("attempts")?,
+            secret: row.opt_text("secret")?,
         })
-        .collect();
-    Ok(claimed)
+    })
 }
 
 /// Hands a claimed row back unsent (its attempt uncounted), if the claim is still ours.

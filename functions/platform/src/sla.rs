@@ -15,10 +15,9 @@ use crate::{notify, store};
 
 /// The working-day calendar as administrators keep it (about a hundred rows).
 pub fn calendar(db: &Db) -> Result<Calendar> {
-    let result = db.execute("SELECT date FROM holidays", &[])?;
-    let dates = result
-        .rows()
-        .filter_map(|row| row.get::<&str>("date").and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()));
+    let dates = db
+        .query("SELECT date FROM holidays", &[])?
+        .map(|row| row.parsed("date", |d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()))?;
     Ok(Calendar::new(dates))
 }
 
@@ -80,25 +79,22 @@ pub fn sweep_candidates(db: &Db, step: SweepStep, now: &str, limit: i64) -> Resu
             "clock_reminded = 0 AND clock_remind_at IS NOT NULL AND clock_remind_at <= ?1 AND clock_due > ?1 AND clock IN ({kinds})"
         ),
     };
-    let result = db.execute(
+    db.query(
         &format!("SELECT id, clock, clock_due, clock_remind_at, clock_reminded, clock_escalated FROM reports WHERE {filter} LIMIT ?2"),
         &[text(now), int(limit)],
-    )?;
-    Ok(result
-        .rows()
-        .filter_map(|row| {
-            let id = row.get::<i64>("id")?;
-            let clock = ClockState {
-                kind: row.get::<&str>("clock").and_then(ClockKind::from_stored)?,
-                due: row.get::<&str>("clock_due").and_then(parse_time)?,
-                // A clock without a reminder time is reminded at its deadline.
-                remind_at: row.get::<&str>("clock_remind_at").and_then(parse_time).or_else(|| row.get::<&str>("clock_due").and_then(parse_time))?,
-                reminded: row.get::<i64>("clock_reminded").unwrap_or(0) != 0,
-                escalated: row.get::<i64>("clock_escalated").unwrap_or(0) != 0,
-            };
-            Some(SweepCandidate { id, clock })
-        })
-        .collect())
+    )?
+    .map(|row| {
+        let due = row.parsed("clock_due", parse_time)?;
+        let clock = ClockState {
+            kind: row.parsed("clock", ClockKind::from_stored)?,
+            due,
+            // A clock without a reminder time is reminded at its deadline.
+            remind_at: row.opt_parsed("clock_remind_at", parse_time)?.unwrap_or(due),
+            reminded: row.flag("clock_reminded")?,
+            escalated: row.flag("clock_escalated")?,
+        };
+        Ok(SweepCandidate { id: row.int("id")?, clock })
+    })
 }
 
 /// What a step records: its event, and whom it tells.

@@ -45,11 +45,8 @@ pub fn create(db: &Db, staff: &NewStaff<'_>, now: &str) -> Result<()> {
 
 /// An account that is not revoked: its role (if readable) and agency.
 pub fn active(db: &Db, public_id: &str) -> Result<Option<(Option<Role>, Option<String>)>> {
-    let result = db.execute("SELECT role, agency FROM staff WHERE public_id = ? AND revoked_at IS NULL", &[text(public_id)])?;
-    let account = result.rows().next().map(|row| {
-        (row.get::<&str>("role").and_then(Role::from_stored), row.get::<&str>("agency").map(str::to_string))
-    });
-    Ok(account)
+    db.query("SELECT role, agency FROM staff WHERE public_id = ? AND revoked_at IS NULL", &[text(public_id)])?
+        .first(|row| Ok((Role::from_stored(&row.text("role")?), row.opt_text("agency")?)))
 }
 
 /// Revokes the account and every token of it, together.

@@ -4,15 +4,16 @@
 //! `reporters` table (identity) is written here and read only by
 //! administrator code, so no public query can return a phone number.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use lapor_domain::follow::FollowChannel;
 use lapor_domain::lifecycle::{ActorRole, Status};
 use lapor_domain::privacy::Privacy;
 use lapor_domain::report::{Channel, Kind, NewReport};
 use lapor_domain::view::{EventRecord, EventVisibility, ReportRecord, StoredIdentity};
-use spin_sdk::sqlite3::{QueryResult, Value};
+use spin_sdk::sqlite3::Value;
 
 use crate::db::{int, is_unique_violation, opt_real, opt_text, text, Db};
+use crate::row::Row;
 
 /// Columns of `reports` that public and reporter views may read.
 const REPORT_COLUMNS: &str = "id, tracking_id, kind, title, body, category, agency, region, lat, lon, address, \
@@ -26,46 +27,37 @@ pub struct StoredReport {
     pub reporter_token_hash: String,
 }
 
-fn get_text(row: &spin_sdk::sqlite3::Row<'_>, column: &str) -> Option<String> {
-    row.get::<&str>(column).map(str::to_string)
+/// The privacy columns of a row. A value this build does not know fails
+/// closed (the most private reading), a missing column is an error.
+pub(crate) fn stored_privacy(row: &Row<'_>) -> Result<Privacy> {
+    Ok(Privacy::from_stored(&row.text("visibility")?, &row.text("reporter_identity")?))
 }
 
-/// The privacy columns of a row (each fails closed when unreadable).
-pub(crate) fn stored_privacy(row: &spin_sdk::sqlite3::Row<'_>) -> Privacy {
-    Privacy::from_stored(row.get::<&str>("visibility").unwrap_or(""), row.get::<&str>("reporter_identity").unwrap_or(""))
-}
-
-fn records(result: &QueryResult) -> Result<Vec<(i64, ReportRecord)>> {
-    result
-        .rows()
-        .map(|row| {
-            let id = row.get::<i64>("id").context("report id")?;
-            let record = ReportRecord {
-                tracking_id: get_text(&row, "tracking_id").context("tracking_id")?,
-                kind: Kind::from_stored(row.get::<&str>("kind").unwrap_or("")).context("kind")?,
-                title: get_text(&row, "title").unwrap_or_default(),
-                body: get_text(&row, "body").unwrap_or_default(),
-                category: get_text(&row, "category"),
-                agency: get_text(&row, "agency"),
-                region: get_text(&row, "region"),
-                lat: row.get::<f64>("lat"),
-                lon: row.get::<f64>("lon"),
-                address: get_text(&row, "address"),
-                incident_date: get_text(&row, "incident_date"),
-                privacy: stored_privacy(&row),
-                status: Status::from_stored(row.get::<&str>("status").unwrap_or("")).context("status")?,
-                public_reporter_name: get_text(&row, "public_reporter_name"),
-                created_at: get_text(&row, "created_at").unwrap_or_default(),
-                updated_at: get_text(&row, "updated_at").unwrap_or_default(),
-                verified_at: get_text(&row, "verified_at"),
-                suggested_agency: get_text(&row, "suggested_agency"),
-                verification_due: get_text(&row, "verification_due"),
-                response_due: get_text(&row, "response_due"),
-                completion_due: get_text(&row, "completion_due"),
-            };
-            Ok((id, record))
-        })
-        .collect()
+fn record(row: Row<'_>) -> Result<(i64, ReportRecord)> {
+    let record = ReportRecord {
+        tracking_id: row.text("tracking_id")?,
+        kind: row.parsed("kind", Kind::from_stored)?,
+        title: row.text("title")?,
+        body: row.text("body")?,
+        category: row.opt_text("category")?,
+        agency: row.opt_text("agency")?,
+        region: row.opt_text("region")?,
+        lat: row.opt_real("lat")?,
+        lon: row.opt_real("lon")?,
+        address: row.opt_text("address")?,
+        incident_date: row.opt_text("incident_date")?,
+        privacy: stored_privacy(&row)?,
+        status: row.parsed("status", Status::from_stored)?,
+        public_reporter_name: row.opt_text("public_reporter_name")?,
+        created_at: row.text("created_at")?,
+        updated_at: row.text("updated_at")?,
+        verified_at: row.opt_text("verified_at")?,
+        suggested_agency: row.opt_text("suggested_agency")?,
+        verification_due: row.opt_text("verification_due")?,
+        response_due: row.opt_text("response_due")?,
+        completion_due: row.opt_text("completion_due")?,
+    };
+    Ok((row.int("id")?, record))
 }
 
 /// What identifies a submission made with an `Idempotency-Key`.
@@ -86,20 +78,22 @@ pub struct PriorSubmission {
 }
 
 pub fn find_by_idempotency_key(db: &Db, key_hash: &str) -> Result<Option<PriorSubmission>> {
-    let result = db.execute(
+    db.query(
         "SELECT tracking_id, request_hash, token_salt, visibility, reporter_identity, created_at, reporter_token_hash
          FROM reports WHERE idempotency_key_hash = ?",
         &[text(key_hash)],
-    )?;
-    let prior = result.rows().next().map(|row| PriorSubmission {
-        tracking_id: get_text(&row, "tracking_id").unwrap_or_default(),
-        fingerprint: get_text(&row, "request_hash").unwrap_or_default(),
-        token_salt: get_text(&row, "token_salt").unwrap_or_default(),
-        privacy: stored_privacy(&row),
-        created_at: get_text(&row, "created_at").unwrap_or_default(),
-        reporter_token_hash: get_text(&row, "reporter_token_hash").unwrap_or_default(),
-    });
-    Ok(prior)
+    )?
+    .first(|row| {
+        Ok(PriorSubmission {
+            tracking_id: row.text("tracking_id")?,
+            // Written with the key, in the same statement.
+            fingerprint: row.text("request_hash")?,
+            token_salt: row.text("token_salt")?,
+            privacy: stored_privacy(&row)?,
+            created_at: row.text("created_at")?,
+            reporter_token_hash: row.text("reporter_token_hash")?,
+        })
+    })
 }
 
 /// Why an insert did not happen.
@@ -223,23 +217,17 @@ pub fn append_event(
 }
 
 pub fn find_report(db: &Db, tracking_id: &str) -> Result<Option<StoredReport>> {
-    let result = db.execute(
-        &format!("SELECT {REPORT_COLUMNS}, reporter_token_hash FROM reports WHERE tracking_id = ?"),
-        &[text(tracking_id)],
-    )?;
-    let token_hash = result.rows().next().and_then(|row| get_text(&row, "reporter_token_hash"));
-    Ok(records(&result)?.into_iter().next().map(|(id, record)| StoredReport {
-        id,
-        record,
-        reporter_token_hash: token_hash.unwrap_or_default(),
-    }))
+    db.query(&format!("SELECT {REPORT_COLUMNS}, reporter_token_hash FROM reports WHERE tracking_id = ?"), &[text(tracking_id)])?
+        .first(|row| {
+            let (id, record) = record(row)?;
+            Ok(StoredReport { id, record, reporter_token_hash: row.text("reporter_token_hash")? })
+        })
 }
 
 /// Records the reporter's rating; `false` (and nothing written) when the
 /// report was rated before. Must run inside the caller's transaction.
 pub fn insert_rating(db: &Db, report_id: i64, score: i64, comment: Option<&str>, now: &str) -> Result<bool> {
-    let existing = db.execute("SELECT 1 AS x FROM ratings WHERE report_id = ?", &[int(report_id)])?;
-    if existing.rows().next().is_some() {
+    if !db.query("SELECT 1 AS x FROM ratings WHERE report_id = ?", &[int(report_id)])?.is_empty() {
         return Ok(false);
     }
     db.execute(
@@ -251,27 +239,25 @@ pub fn insert_rating(db: &Db, report_id: i64, score: i64, comment: Option<&str>,
 
 /// (supports, visible comments) of a report, as counted on its row.
 pub fn engagement_counts(db: &Db, report_id: i64) -> Result<(i64, i64)> {
-    let result = db.execute("SELECT support_count, comment_count FROM reports WHERE id = ?", &[int(report_id)])?;
-    let counts = result.rows().next().map(|row| (row.get::<i64>("support_count").unwrap_or(0), row.get::<i64>("comment_count").unwrap_or(0)));
+    let counts = db
+        .query("SELECT support_count, comment_count FROM reports WHERE id = ?", &[int(report_id)])?
+        .first(|row| Ok((row.int("support_count")?, row.int("comment_count")?)))?;
     Ok(counts.unwrap_or((0, 0)))
 }
 
 pub fn events(db: &Db, report_id: i64) -> Result<Vec<EventRecord>> {
-    let result = db.execute(
-        "SELECT at, type, actor_role, visibility, text FROM report_events WHERE report_id = ? ORDER BY id",
-        &[int(report_id)],
-    )?;
-    Ok(result
-        .rows()
-        .map(|row| EventRecord {
-            at: get_text(&row, "at").unwrap_or_default(),
-            event_type: get_text(&row, "type").unwrap_or_default(),
-            actor_role: get_text(&row, "actor_role").unwrap_or_default(),
-            // Unknown visibility fails closed.
-            visibility: row.get::<&str>("visibility").and_then(EventVisibility::from_stored).unwrap_or(EventVisibility::Staff),
-            text: get_text(&row, "text"),
-        })
-        .collect())
+    db.query("SELECT at, type, actor_role, visibility, text FROM report_events WHERE report_id = ? ORDER BY id", &[int(report_id)])?.map(
+        |row| {
+            Ok(EventRecord {
+                at: row.text("at")?,
+                event_type: row.text("type")?,
+                actor_role: row.text("actor_role")?,
+                // A visibility this build does not know fails closed.
+                visibility: EventVisibility::from_stored(&row.text("visibility")?).unwrap_or(EventVisibility::Staff),
+                text: row.opt_text("text")?,
+            })
+        },
+    )
 }
 
 /// Filters of the public listing; all optional.
@@ -328,7 +314,7 @@ pub fn list_public(db: &Db, filter: &ListFilter, limit: u32) -> Result<Vec<(i64,
     }
     sql.push_str(" ORDER BY created_at DESC, id DESC LIMIT ?");
     params.push(int(i64::from(limit)));
-    records(&db.execute(&sql, &params)?)
+    db.query(&sql, &params)?.map(record)
 }
 
 fn escape_like(s: &str) -> String {
@@ -337,26 +323,13 @@ fn escape_like(s: &str) -> String {
 
 /// Attachments of a report, in upload order: (public id, kind, size).
 pub fn attachments(db: &Db, report_id: i64) -> Result<Vec<(String, String, i64)>> {
-    let result = db.execute(
-        "SELECT public_id, kind, size FROM attachments WHERE report_id = ? ORDER BY id",
-        &[int(report_id)],
-    )?;
-    Ok(result
-        .rows()
-        .map(|row| {
-            (
-                get_text(&row, "public_id").unwrap_or_default(),
-                get_text(&row, "kind").unwrap_or_default(),
-                row.get::<i64>("size").unwrap_or(0),
-            )
-        })
-        .collect())
+    db.query("SELECT public_id, kind, size FROM attachments WHERE report_id = ? ORDER BY id", &[int(report_id)])?
+        .map(|row| Ok((row.text("public_id")?, row.text("kind")?, row.int("size")?)))
 }
 
 pub fn attachment_count(db: &Db, report_id: i64) -> Result<usize> {
-    let result = db.execute("SELECT count(*) AS n FROM attachments WHERE report_id = ?", &[int(report_id)])?;
-    let count = result.rows().next().and_then(|r| r.get::<i64>("n")).unwrap_or(0);
-    Ok(count as usize)
+    let count = db.query("SELECT count(*) AS n FROM attachments WHERE report_id = ?", &[int(report_id)])?.first(|row| row.int("n"))?;
+    Ok(count.unwrap_or(0) as usize)
 }
 
 pub fn insert_attachment(
@@ -385,14 +358,8 @@ pub fn insert_attachment(
 
 /// An attachment's kind and bytes, if it belongs to `report_id`.
 pub fn attachment_data(db: &Db, report_id: i64, public_id: &str) -> Result<Option<(String, Vec<u8>)>> {
-    let result = db.execute(
-        "SELECT kind, data FROM attachments WHERE report_id = ? AND public_id = ?",
-        &[int(report_id), text(public_id)],
-    )?;
-    let found = result.rows().next().map(|row| {
-        (get_text(&row, "kind").unwrap_or_default(), row.get::<&[u8]>("data").map(<[u8]>::to_vec).unwrap_or_default())
-    });
-    Ok(found)
+    db.query("SELECT kind, data FROM attachments WHERE report_id = ? AND public_id = ?", &[int(report_id), text(public_id)])?
+        .first(|row| Ok((row.text("kind")?, row.blob("data")?)))
 }
 
 /// One agency of the directory.
@@ -418,18 +385,15 @@ impl From<&AgencyRow> for lapor_domain::view::AgencyView {
     }
 }
 
-fn agency_rows(result: &QueryResult) -> Vec<AgencyRow> {
-    result
-        .rows()
-        .map(|row| AgencyRow {
-            code: get_text(&row, "code").unwrap_or_default(),
-            name: get_text(&row, "name").unwrap_or_default(),
-            agency_type: get_text(&row, "type").unwrap_or_default(),
-            parent: get_text(&row, "parent"),
-            region: get_text(&row, "region"),
-            timezone: get_text(&row, "timezone").unwrap_or_default(),
-        })
-        .collect()
+fn agency_row(row: Row<'_>) -> Result<AgencyRow> {
+    Ok(AgencyRow {
+        code: row.text("code")?,
+        name: row.text("name")?,
+        agency_type: row.text("type")?,
+        parent: row.opt_text("parent")?,
+        region: row.opt_text("region")?,
+        timezone: row.text("timezone")?,
+    })
 }
 
 /// Filters of the agency directory; all optional.
@@ -469,34 +433,25 @@ pub fn list_agencies(db: &Db, filter: &AgencyFilter, limit: u32) -> Result<Vec<A
     }
     sql.push_str(" ORDER BY code LIMIT ?");
     params.push(int(i64::from(limit)));
-    Ok(agency_rows(&db.execute(&sql, &params)?))
+    db.query(&sql, &params)?.map(agency_row)
 }
 
 pub fn find_agency(db: &Db, code: &str) -> Result<Option<AgencyRow>> {
-    let result = db.execute("SELECT code, name, type, parent, region, timezone FROM agencies WHERE code = ?", &[text(code)])?;
-    Ok(agency_rows(&result).into_iter().next())
+    db.query("SELECT code, name, type, parent, region, timezone FROM agencies WHERE code = ?", &[text(code)])?.first(agency_row)
 }
 
 /// An agency's work units: (code, name).
 pub fn units(db: &Db, agency: &str) -> Result<Vec<(String, String)>> {
-    let result = db.execute("SELECT code, name FROM units WHERE agency = ? ORDER BY code", &[text(agency)])?;
-    Ok(result
-        .rows()
-        .map(|row| (get_text(&row, "code").unwrap_or_default(), get_text(&row, "name").unwrap_or_default()))
-        .collect())
+    db.query("SELECT code, name FROM units WHERE agency = ? ORDER BY code", &[text(agency)])?.map(|row| Ok((row.text("code")?, row.text("name")?)))
 }
 
 /// A reporter's identity: (name, phone, email). The only read of the
 /// `reporters` table; callers must have checked
 /// `Privacy::identity_visible_to` for the viewer first.
 pub fn reporter_identity_for_entitled_staff(db: &Db, report_id: i64) -> Result<Option<StoredIdentity>> {
-    let result = db.execute("SELECT name, phone, email FROM reporters WHERE report_id = ?", &[int(report_id)])?;
-    let identity = result.rows().next().map(|row| StoredIdentity {
-        name: get_text(&row, "name"),
-        phone: get_text(&row, "phone"),
-        email: get_text(&row, "email"),
-    });
-    Ok(identity)
+    db.query("SELECT name, phone, email FROM reporters WHERE report_id = ?", &[int(report_id)])?.first(|row| {
+        Ok(StoredIdentity { name: row.opt_text("name")?, phone: row.opt_text("phone")?, email: row.opt_text("email")? })
+    })
 }
 
 /// Records that a staff member read a reporter's identity.
@@ -560,26 +515,23 @@ pub fn list_for_staff(
     }
     sql.push_str(" ORDER BY created_at, id LIMIT ?");
     params.push(int(i64::from(limit)));
-    let result = db.execute(&sql, &params)?;
-    Ok(result
-        .rows()
-        .map(|row| {
-            let mut item = serde_json::Map::new();
-            item.insert("privacy".into(), serde_json::json!(stored_privacy(&row).as_str()));
-            for column in ["tracking_id", "kind", "title", "status", "agency", "unit", "category", "region", "created_at", "updated_at", "verification_due", "response_due", "completion_due"] {
-                item.insert(column.into(), get_text(&row, column).map(serde_json::Value::String).unwrap_or(serde_json::Value::Null));
-            }
-            item.insert("version".into(), serde_json::json!(row.get::<i64>("version").unwrap_or(0)));
-            (row.get::<i64>("id").unwrap_or_default(), serde_json::Value::Object(item))
-        })
-        .collect())
+    db.query(&sql, &params)?.map(|row| {
+        let mut item = serde_json::Map::new();
+        item.insert("privacy".into(), serde_json::json!(stored_privacy(&row)?.as_str()));
+        for column in ["tracking_id", "kind", "title", "status", "agency", "unit", "category", "region", "created_at", "updated_at", "verification_due", "response_due", "completion_due"] {
+            item.insert(column.into(), row.opt_text(column)?.map(serde_json::Value::String).unwrap_or(serde_json::Value::Null));
+        }
+        item.insert("version".into(), serde_json::json!(row.int("version")?));
+        Ok((row.int("id")?, serde_json::Value::Object(item)))
+    })
 }
 
 /// How many reports of `scope` are in each status (every status, zeros included).
 pub fn staff_counts(db: &Db, scope: &StaffScope<'_>) -> Result<Vec<(Status, i64)>> {
     let (conditions, params) = scope.conditions();
-    let result = db.execute(&format!("SELECT status, count(*) AS n FROM reports WHERE 1 = 1{conditions} GROUP BY status"), &params)?;
-    let counted: Vec<(String, i64)> = result.rows().map(|row| (get_text(&row, "status").unwrap_or_default(), row.get::<i64>("n").unwrap_or(0))).collect();
+    let counted: Vec<(String, i64)> = db
+        .query(&format!("SELECT status, count(*) AS n FROM reports WHERE 1 = 1{conditions} GROUP BY status"), &params)?
+        .map(|row| Ok((row.text("status")?, row.int("n")?)))?;
     Ok(Status::ALL
         .into_iter()
         .map(|status| (status, counted.iter().find(|(s, _)| s == status.as_str()).map_or(0, |(_, n)| *n)))
@@ -587,7 +539,5 @@ pub fn staff_counts(db: &Db, scope: &StaffScope<'_>) -> Result<Vec<(Status, i64)
 }
 
 pub fn unit_belongs_to(db: &Db, unit: &str, agency: &str) -> Result<bool> {
-    let result = db.execute("SELECT 1 AS ok FROM units WHERE code = ? AND agency = ?", &[text(unit), text(agency)])?;
-    let found = result.rows().next().is_some();
-    Ok(found)
+    Ok(!db.query("SELECT 1 AS ok FROM units WHERE code = ? AND agency = ?", &[text(unit), text(agency)])?.is_empty())
 }

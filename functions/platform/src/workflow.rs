@@ -39,25 +39,24 @@ pub struct ReportState {
 }
 
 pub fn load_state(db: &Db, tracking_id: &str) -> anyhow::Result<Option<ReportState>> {
-    let result = db.execute(
+    db.query(
         "SELECT id, tracking_id, status, version, agency, unit, visibility, reporter_identity, clock_due, held_at, paused_due FROM reports WHERE tracking_id = ?",
         &[text(tracking_id)],
-    )?;
-    let state = result.rows().next().and_then(|row| {
-        Some(ReportState {
-            id: row.get::<i64>("id")?,
-            tracking_id: row.get::<&str>("tracking_id")?.to_string(),
-            status: Status::from_stored(row.get::<&str>("status")?)?,
-            version: row.get::<i64>("version")?,
-            agency: row.get::<&str>("agency").map(str::to_string),
-            unit: row.get::<&str>("unit").map(str::to_string),
-            privacy: Privacy::from_stored(row.get::<&str>("visibility")?, row.get::<&str>("reporter_identity")?),
-            clock_due: row.get::<&str>("clock_due").map(str::to_string),
-            held_at: row.get::<&str>("held_at").map(str::to_string),
-            paused_due: row.get::<&str>("paused_due").map(str::to_string),
+    )?
+    .first(|row| {
+        Ok(ReportState {
+            id: row.int("id")?,
+            tracking_id: row.text("tracking_id")?,
+            status: row.parsed("status", Status::from_stored)?,
+            version: row.int("version")?,
+            agency: row.opt_text("agency")?,
+            unit: row.opt_text("unit")?,
+            privacy: store::stored_privacy(&row)?,
+            clock_due: row.opt_text("clock_due")?,
+            held_at: row.opt_text("held_at")?,
+            paused_due: row.opt_text("paused_due")?,
         })
-    });
-    Ok(state)
+    })
 }
 
 /// A further event recorded with a change (e.g. a forward's internal reason).

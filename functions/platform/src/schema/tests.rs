@@ -1,0 +1,233 @@
+//! The schema tests run the app's own migration code (`super::migrate`,
+//! `super::apply`) on rusqlite, through the same `Connection` trait
+//! `db::Db` implements on Spin's SQLite.
+
+use super::*;
+
+impl Connection for rusqlite::Connection {
+    fn run(&self, sql: &str, params: &[Param]) -> Result<()> {
+        self.execute(sql, rusqlite::params_from_iter(params.iter().map(to_sql)))?;
+        Ok(())
+    }
+
+    fn query_integer(&self, sql: &str, params: &[Param]) -> Result<i64> {
+        let mut statement = self.prepare(sql)?;
+        let mut rows = statement.query(rusqlite::params_from_iter(params.iter().map(to_sql)))?;
+        Ok(match rows.next()? {
+            Some(row) => row.get(0)?,
+            None => 0,
+        })
+    }
+}
+
+fn to_sql(param: &Param) -> rusqlite::types::Value {
+    match param {
+        Param::Text(s) => rusqlite::types::Value::Text(s.clone()),
+        Param::Null => rusqlite::types::Value::Null,
+    }
+}
+
+fn column_exists(conn: &rusqlite::Connection, table: &str, column: &str) -> bool {
+    super::column_exists(conn, table, column).unwrap()
+}
+
+fn migrate(conn: &rusqlite::Connection) {
+    super::migrate(conn).unwrap();
+}
+
+fn migrate_to(conn: &rusqlite::Connection, target: u32) {
+    super::migrate_to(conn, target).unwrap();
+}
+
+#[test]
+fn migrations_apply_and_reapply_cleanly() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    migrate(&conn);
+    migrate(&conn);
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, latest_version());
+    // Every step is also idempotent on its own.
+    let agencies: i64 = conn.query_row("SELECT count(*) FROM agencies", [], |r| r.get(0)).unwrap();
+    for migration in MIGRATIONS {
+        for step in steps(migration.sql).unwrap() {
+            apply(&conn, step).unwrap();
+        }
+    }
+    let again: i64 = conn.query_row("SELECT count(*) FROM agencies", [], |r| r.get(0)).unwrap();
+    assert_eq!(agencies, again);
+    let units: i64 = conn.query_row("SELECT count(*) FROM units WHERE agency = 'pemkot-32.73'", [], |r| r.get(0)).unwrap();
+    assert_eq!(units as usize, lapor_domain::agency::DEFAULT_LOCAL_UNITS.len());
+}
+
+#[test]
+fn privacy_splits_into_visibility_and_reporter_identity() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    // As the app's connections are.
+    conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+    migrate_to(&conn, 5);
+    for (id, privacy, name) in [(1, "public", Some("Siti")), (2, "anonymous", None), (3, "confidential", None)] {
+        conn.execute(
+            "INSERT INTO reports (id, tracking_id, kind, title, body, privacy, public_reporter_name, status, channel, reporter_token_hash, created_at, updated_at)
+             VALUES (?, ?, 'pengaduan', 't', 'b', ?, ?, 'dispatched', 'web', 'h', '2026-11-01', '2026-11-01')",
+            rusqlite::params![id, format!("T{id}"), privacy, name],
+        )
+        .unwrap();
+        conn.execute("INSERT INTO reporters (report_id, name, phone) VALUES (?, 'Siti', '+6281234567890')", [id]).unwrap();
+    }
+    conn.execute(
+        "INSERT INTO report_events (report_id, at, type, actor_role, visibility) VALUES (1, '2026-11-02T00:00:00Z', 'dispatched', 'admin', 'public')",
+        [],
+    )
+    .unwrap();
+    migrate(&conn);
+    let rows: Vec<(i64, String, String, Option<String>, Option<String>)> = conn
+        .prepare("SELECT id, visibility, reporter_identity, public_reporter_name, verified_at FROM reports ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (1, "public".into(), "named".into(), Some("Siti".into()), Some("2026-11-02T00:00:00Z".into())),
+            (2, "public".into(), "anonymous".into(), None, None),
+            (3, "confidential".into(), "named".into(), None, None),
+        ]
+    );
+    for (id, privacy) in [(1, lapor_domain::privacy::Privacy::PUBLIC), (2, lapor_domain::privacy::Privacy::ANONYMOUS), (3, lapor_domain::privacy::Privacy::CONFIDENTIAL)] {
+        let (v, i): (String, String) =
+            conn.query_row("SELECT visibility, reporter_identity FROM reports WHERE id = ?", [id], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        assert_eq!(lapor_domain::privacy::Privacy::from_stored(&v, &i), privacy, "the documented mapping");
+    }
+    assert!(!column_exists(&conn, "reports", "privacy"));
+    let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(broken, 0, "identities still belong to their reports");
+    // The published name exists only for public, named reports, by constraint.
+    let refused = conn.execute("UPDATE reports SET public_reporter_name = 'X' WHERE id = 2", []);
+    assert!(refused.is_err(), "no published name on an anonymous report");
+    let refused = conn.execute("UPDATE reports SET visibility = 'confidential' WHERE id = 1", []);
+    assert!(refused.is_err(), "a published name must go before the report stops being public");
+    assert!(conn.execute("UPDATE reports SET visibility = 'secret' WHERE id = 2", []).is_err());
+}
+
+#[test]
+fn versions_increase_one_by_one() {
+    for (i, migration) in MIGRATIONS.iter().enumerate() {
+        assert_eq!(migration.version as usize, i + 1);
+        assert!(migration.name.starts_with(&format!("{:04}_", migration.version)), "{}", migration.name);
+    }
+}
+
+fn plan(conn: &rusqlite::Connection, sql: &str) -> String {
+    let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+    let rows: Vec<String> = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect();
+    rows.join(" | ")
+}
+
+#[test]
+fn the_queries_later_issues_need_use_indexes() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    migrate(&conn);
+    let cases = [
+        ("SELECT id FROM reports WHERE tracking_id = 'X'", "sqlite_autoindex_reports_1"),
+        ("SELECT id FROM reports WHERE status = 'submitted' AND verification_due < '2026'", "reports_status_verification_due"),
+        ("SELECT id FROM reports WHERE status = 'dispatched' AND response_due < '2026'", "reports_status_response_due"),
+        ("SELECT id FROM reports WHERE status = 'responded' AND completion_due < '2026'", "reports_status_completion_due"),
+        ("SELECT id FROM reports WHERE agency = 'a' AND status = 'dispatched' ORDER BY created_at DESC", "reports_agency_status"),
+        (
+            "SELECT id FROM reports WHERE visibility = 'public' AND verified_at IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 20",
+            "reports_public_newest",
+        ),
+        ("SELECT * FROM report_events WHERE report_id = 1 ORDER BY id", "report_events_report"),
+        ("SELECT code FROM agencies WHERE type = 'pemkab' AND code > 'a' ORDER BY code LIMIT 50", "agencies_type_code"),
+        ("SELECT code FROM units WHERE agency = 'pemkot-32.73' ORDER BY code", "units_agency"),
+        (
+            "SELECT id FROM reports WHERE clock_escalated = 0 AND clock_due IS NOT NULL AND clock_due <= '2026' AND clock = 'completion' AND status = 'responded' LIMIT 100",
+            "reports_clock_due_open",
+        ),
+        (
+            "SELECT id FROM reports WHERE clock_escalated = 0 AND clock_due IS NOT NULL AND clock_due <= '2026' AND clock IN ('verification', 'response') LIMIT 100",
+            "reports_clock_due_open",
+        ),
+        (
+            "SELECT id FROM reports WHERE clock_reminded = 0 AND clock_remind_at IS NOT NULL AND clock_remind_at <= '2026' AND clock_due > '2026' AND clock IN ('verification', 'response') LIMIT 100",
+            "reports_clock_remind_open",
+        ),
+        ("SELECT count(*) FROM supports WHERE report_id = 1", "PRIMARY KEY"),
+        ("SELECT id FROM comments WHERE report_id = 1 AND state = 'visible' AND id > 5 ORDER BY id LIMIT 20", "comments_report_visible"),
+        ("SELECT id FROM notification_outbox WHERE state = 'pending' AND next_attempt_at <= '2026' LIMIT 50", "notification_outbox_due"),
+        ("SELECT id FROM reports WHERE reporter_token_hash = 'x'", "reports_reporter_token"),
+        ("SELECT id FROM follows WHERE report_id = 1", "sqlite_autoindex_follows_1"),
+        ("SELECT report_id FROM supports WHERE identity = 'x'", "supports_identity"),
+        ("SELECT id FROM comments WHERE identity = 'x'", "comments_identity"),
+        ("DELETE FROM notification_outbox WHERE state = 'pending' AND follow_id IN (1, 2)", "notification_outbox_follow"),
+        ("SELECT id FROM comments WHERE state = 'visible' AND open_flags > 0 AND id > 5 ORDER BY id LIMIT 20", "comments_flagged"),
+    ];
+    for (sql, index) in cases {
+        let p = plan(&conn, sql);
+        assert!(p.contains(index), "{sql}\n  plan: {p}");
+    }
+}
+
+#[test]
+fn every_migration_file_parses_and_adds_columns_only_once() {
+    for migration in MIGRATIONS {
+        let steps = steps(migration.sql).unwrap_or_else(|e| panic!("{}: {e:#}", migration.name));
+        assert!(!steps.is_empty(), "{}", migration.name);
+        for step in steps {
+            if let Step::Sql(sql) = step {
+                assert!(added_column(sql).is_none(), "{sql}");
+                assert!(!sql.is_empty() && !sql.ends_with(';'), "{sql:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn statements_end_at_semicolons_outside_quotes_and_comments() {
+    let file = "-- a comment; not a statement\n\
+                CREATE TABLE t (a TEXT DEFAULT 'x;y', \"b;\" TEXT); -- trailing; comment\n\
+                /* block; */ INSERT INTO t (a) VALUES ('it''s; fine');\n\
+                -- lapor: seed holidays\n\
+                -- lapor: while-column t.a\n\
+                UPDATE t SET a = 'z';\n\
+                alter table t add column c INTEGER;\n";
+    assert_eq!(
+        steps(file).unwrap(),
+        [
+            Step::Sql("CREATE TABLE t (a TEXT DEFAULT 'x;y', \"b;\" TEXT)"),
+            Step::Sql("/* block; */ INSERT INTO t (a) VALUES ('it''s; fine')"),
+            Step::Seed(Seed::Holidays),
+            Step::WhileColumn { table: "t", column: "a", sql: "UPDATE t SET a = 'z'" },
+            Step::AddColumn { table: "t", column: "c", sql: "alter table t add column c INTEGER" },
+        ]
+    );
+}
+
+#[test]
+fn malformed_files_are_refused() {
+    for (file, error) in [
+        ("CREATE TABLE t (a TEXT)", "no closing `;`"),
+        ("INSERT INTO t VALUES ('open;", "no closing `;`"),
+        ("-- lapor: seed everything\n", "unknown directive"),
+        ("-- lapor: while-column reports\nSELECT 1;", "table.column"),
+        ("SELECT 1;\n-- lapor: while-column t.a\n", "not followed by a statement"),
+    ] {
+        let message = format!("{:#}", steps(file).unwrap_err());
+        assert!(message.contains(error), "{file:?}: {message}");
+    }
+}
+
+#[test]
+fn a_failed_migration_changes_nothing() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    migrate_to(&conn, 1);
+    // Migration 2 fails at its `units` index (this `units` lacks the
+    // columns), after creating `agencies`: nothing of it stays.
+    conn.execute("CREATE TABLE units (x TEXT)", []).unwrap();
+    let error = super::migrate_to(&conn, 2).unwrap_err();
+    assert!(format!("{error:#}").contains("0002_agencies"), "{error:#}");
+    assert_eq!(user_version(&conn).unwrap(), 1);
+    assert!(!column_exists(&conn, "agencies", "code"), "rolled back");
+}
