@@ -28,7 +28,7 @@ export SPIN_VARIABLE_EMAIL_FROM ?= noreply@lapor.localhost
 endif
 
 # Application components (functions/*), built for wasm32-wasip2.
-COMPONENTS := agencies calendar engagement health notify reports sla-sweep web workflow
+COMPONENTS := agencies assets calendar engagement health notify reports sla-sweep web workflow
 # Test-only components.
 TEST_COMPONENTS := runner-probe
 
@@ -70,7 +70,7 @@ run: build
 # tests unify, where a build of the runner alone unifies others and so would
 # compile wasmtime a second time.
 test:
-	@infra/scripts/setup.sh redis
+	@infra/scripts/setup.sh redis browser
 	cargo build --release --target wasm32-wasip2 $(call wasm_packages,$(COMPONENTS) $(TEST_COMPONENTS))
 	cargo test --release --no-fail-fast
 

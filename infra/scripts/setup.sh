@@ -3,6 +3,8 @@
 # everything is present it does nothing and prints nothing.
 #   infra/scripts/setup.sh            the WebAssembly target only
 #   infra/scripts/setup.sh redis wrk  plus these Debian packages
+#   infra/scripts/setup.sh browser    Chromium, Node.js and npm (Debian's), then the
+#                                     browser tests' npm packages (tests/browser, `npm ci`)
 set -euo pipefail
 
 if ! rustup target list --installed | grep -qx wasm32-wasip2; then
@@ -15,6 +17,11 @@ for want in "$@"; do
   case "$want" in
     redis) command -v redis-server >/dev/null 2>&1 || packages+=(redis-server) ;;
     wrk) command -v wrk >/dev/null 2>&1 || packages+=(wrk) ;;
+    browser)
+      command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+      command -v node >/dev/null 2>&1 || packages+=(nodejs)
+      command -v npm >/dev/null 2>&1 || packages+=(npm)
+      ;;
     *) echo "setup: unknown requirement '$want'" >&2; exit 2 ;;
   esac
 done
@@ -26,3 +33,15 @@ if ((${#packages[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
+
+# The browser tests' packages (playwright-core, axe-core), exactly as locked;
+# again only when package-lock.json changed since the last install.
+for want in "$@"; do
+  if [ "$want" = browser ]; then
+    dir="$(cd "$(dirname "$0")/../.." && pwd)/tests/browser"
+    if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      echo "setup: installing the browser tests' npm packages (npm ci in tests/browser)"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
+  fi
+done

@@ -34,6 +34,38 @@ impl Lang {
         best.map(|(_, lang)| lang).unwrap_or(Lang::Id)
     }
 
+    /// A page's language: `?lang=id|en` when the address names one (the
+    /// visible language switch is plain links carrying it), else the
+    /// `Accept-Language` header's choice ([`Lang::negotiate`]).
+    pub fn choose(query_lang: Option<&str>, accept_language: Option<&str>) -> Lang {
+        query_lang.and_then(Lang::from_tag).unwrap_or_else(|| Lang::negotiate(accept_language))
+    }
+
+    /// The language a `lang` parameter names (`id`, `en`; any case), if any.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        match tag.trim().to_ascii_lowercase().as_str() {
+            "id" | "in" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The value of a `lang` query parameter in `query` (`a=1&lang=en`), if any.
+    pub fn from_query(query: &str) -> Option<String> {
+        form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "lang").map(|(_, v)| v.into_owned())
+    }
+
+    /// Both languages, Indonesian first (the language switch lists them).
+    pub const ALL: [Lang; 2] = [Lang::Id, Lang::En];
+
+    /// The language's own name, as the switch shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Id => "Bahasa Indonesia",
+            Lang::En => "English",
+        }
+    }
+
     /// The BCP 47 tag for `Content-Language`.
     pub fn tag(self) -> &'static str {
         match self {
@@ -66,5 +98,19 @@ mod tests {
         assert_eq!(Lang::negotiate(Some("en;q=0")), Lang::Id);
         assert_eq!(Lang::negotiate(Some("de, fr")), Lang::Id);
         assert_eq!(Lang::negotiate(Some("EN")), Lang::En);
+    }
+
+    #[test]
+    fn the_address_wins_over_the_header() {
+        assert_eq!(Lang::choose(Some("en"), None), Lang::En);
+        assert_eq!(Lang::choose(Some("id"), Some("en")), Lang::Id);
+        assert_eq!(Lang::choose(Some("EN"), Some("id")), Lang::En);
+        assert_eq!(Lang::choose(Some("fr"), Some("en")), Lang::En, "an unknown value leaves it to the header");
+        assert_eq!(Lang::choose(None, Some("en-GB")), Lang::En);
+        assert_eq!(Lang::choose(None, None), Lang::Id);
+        assert_eq!(Lang::from_query("id=7K3QD&lang=en").as_deref(), Some("en"));
+        assert_eq!(Lang::from_query("language=en"), None);
+        assert_eq!(Lang::from_tag(" En "), Some(Lang::En));
+        assert_eq!(Lang::from_tag("xx"), None);
     }
 }

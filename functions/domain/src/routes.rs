@@ -163,6 +163,7 @@ pub fn tables() -> Vec<Listing> {
         ENGAGEMENT.listing(),
         AGENCIES.listing(),
         WEB.listing(),
+        ASSETS.listing(),
         WORKFLOW.listing(),
         SLA_SWEEP.listing(),
         CALENDAR.listing(),
@@ -244,10 +245,21 @@ table! {
 }
 
 table! {
-    /// `web`: the lookup form (`?id=` redirects to the page) and the tracking page (HTML).
+    /// `web`: the public pages (HTML): home, how the service works, privacy, the
+    /// lookup form (`?id=` redirects to the page) and the tracking page.
     WEB: Web = "web" {
+        Get "/" => Home,
+        Get "/cara-kerja" => HowItWorks,
+        Get "/privasi" => Privacy,
         Get "/lapor" => Lookup,
         Get "/lapor/:id" => Tracking,
+    }
+}
+
+table! {
+    /// `assets`: the pages' CSS (and later scripts), under content-hashed names.
+    ASSETS: Assets = "assets" {
+        Get "/static/:name" => File,
     }
 }
 
@@ -311,7 +323,7 @@ mod tests {
             let mut seen = std::collections::HashSet::new();
             let mut router = routefinder::Router::new();
             for (method, path) in &table.routes {
-                assert!(path.starts_with('/') && !path.ends_with('/'), "{}: {path}", table.component);
+                assert!(path.starts_with('/') && (*path == "/" || !path.ends_with('/')), "{}: {path}", table.component);
                 assert!(seen.insert((*method, *path)), "{}: {} {path} twice", table.component, method.as_str());
                 router.add(*path, ()).unwrap_or_else(|e| panic!("{}: {path}: {e}", table.component));
             }
@@ -370,6 +382,15 @@ mod tests {
         assert_eq!(WORKFLOW.resolve("GET", "/api/v1/admin/reports/x/assign"), Resolution::NotFound);
     }
 
+    #[test]
+    fn the_home_page_is_the_root_alone() {
+        assert_eq!(found(WEB.resolve("GET", "/")).route, Web::Home);
+        assert_eq!(found(WEB.resolve("HEAD", "/cara-kerja/")).route, Web::HowItWorks);
+        assert_eq!(WEB.resolve("GET", "/nonsense"), Resolution::NotFound);
+        assert_eq!(found(ASSETS.resolve("GET", "/static/app.0123456789.css")).param("name"), "app.0123456789.css");
+        assert_eq!(ASSETS.resolve("GET", "/static/a/b"), Resolution::NotFound);
+    }
+
     fn allow<R: std::fmt::Debug>(resolution: Resolution<R>) -> String {
         match resolution {
             Resolution::MethodNotAllowed { allow } => allow.join(", "),
@@ -386,6 +407,7 @@ mod tests {
         assert_eq!(allow(CALENDAR.resolve("GET", "/api/v1/calendar/holidays/2026-01-01")), "PUT, DELETE");
         assert_eq!(allow(SLA_SWEEP.resolve("GET", "/internal/sla/sweep")), "POST");
         assert_eq!(allow(WEB.resolve("POST", "/lapor/x")), "GET, HEAD");
+        assert_eq!(allow(WEB.resolve("POST", "/")), "GET, HEAD");
         assert_eq!(allow(REPORTS.resolve("get", "/api/v1/reports")), "GET, HEAD, POST", "methods are case-sensitive");
         assert_eq!(ENGAGEMENT.listing().allow("/api/v1/reports/:id/supports"), ["GET", "HEAD", "POST", "DELETE"]);
     }

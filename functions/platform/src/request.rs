@@ -154,10 +154,23 @@ pub async fn serve(
     body_limit: usize,
     route: impl FnOnce(&ApiRequest) -> Result<spin_sdk::http::Response, crate::response::ApiError>,
 ) -> spin_sdk::http::Response {
-    match ApiRequest::read(incoming, body_limit).await {
+    let accept_encoding = accept_encoding(&incoming);
+    let response = match ApiRequest::read(incoming, body_limit).await {
         Ok(request) => route(&request).unwrap_or_else(|e| e.into_response(request.lang)),
         Err((lang, error)) => error.into_api_error(lang).into_response(lang),
-    }
+    };
+    crate::compress::finish(response, accept_encoding.as_deref())
+}
+
+/// The request's `Accept-Encoding` lines, joined (read before the body is).
+pub fn accept_encoding(incoming: &IncomingRequest) -> Option<String> {
+    let lines: Vec<String> = incoming
+        .headers()
+        .get(&"accept-encoding".to_string())
+        .iter()
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join(","))
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {

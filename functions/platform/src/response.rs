@@ -127,16 +127,18 @@ pub fn json<T: serde::Serialize + ?Sized>(status: u16, value: &T, cache: &str) -
         .build()
 }
 
+/// An HTML page, with the security headers of every page (`crate::headers`).
 pub fn html(status: u16, body: String, lang: Lang) -> Response {
-    Response::builder()
+    let mut builder = Response::builder();
+    builder
         .status(status)
         .header("content-type", "text/html; charset=utf-8")
         .header("content-language", lang.tag())
-        .header("cache-control", "no-store")
-        .header("x-content-type-options", "nosniff")
-        .header("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'")
-        .body(body)
-        .build()
+        .header("cache-control", "no-store");
+    for (name, value) in crate::headers::page_headers(crate::headers::NO_FRAMING) {
+        builder.header(name, value);
+    }
+    builder.body(body).build()
 }
 
 /// Escapes text for HTML element content and quoted attribute values.

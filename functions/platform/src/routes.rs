@@ -2,7 +2,8 @@
 //! (`lapor_domain::routes`): 404 for an unknown path, 405 with `Allow` for
 //! a known path with another method (both bilingual problems, the body
 //! unread), HEAD as GET (the host sends no body), and otherwise the
-//! handler bound to the route.
+//! handler bound to the route; every answer leaves through
+//! `compress::finish`.
 
 use lapor_domain::lang::Lang;
 use lapor_domain::routes::{Found, Resolution, Table};
@@ -27,7 +28,8 @@ pub async fn serve<R: Copy>(
         }
         refused => {
             let lang = request_lang(&incoming);
-            refusal(&refused, lang).into_response(lang)
+            let accept_encoding = crate::request::accept_encoding(&incoming);
+            crate::compress::finish(refusal(&refused, lang).into_response(lang), accept_encoding.as_deref())
         }
     }
 }

@@ -1,48 +1,61 @@
-//! The tracking page a citizen's browser shows, and the lookup form that
-//! leads to it (routes: `lapor_domain::routes::WEB`; 404 and 405 are pages too).
+//! The public pages (routes: `lapor_domain::routes::WEB`; 404 and 405 are
+//! pages too): home, how the service works, privacy, the lookup form and
+//! the tracking page.
 //!
-//! Plain server-rendered HTML, a few kilobytes, no script: it must load on a
-//! cheap phone over a slow network. Every value is HTML-escaped. The reporter
-//! token arrives only as the cookie set when the report was filed from the
-//! form; with it the reporter sees a confidential report and the token itself.
+//! Plain server-rendered HTML in one layout (`layout`), a few kilobytes, no
+//! script: it must load on a cheap phone over a slow network. Every value is
+//! HTML-escaped. Each page is a module of `pages`; every answer leaves
+//! through `lapor_platform::compress::finish`, and every page carries the
+//! security headers of `lapor_platform::headers` (via `response::html`).
 
-use lapor_domain::lang::Lang;
-use lapor_domain::privacy::Viewer;
-use lapor_domain::routes::{Resolution, Web, WEB};
-use lapor_domain::token::token_matches;
-use lapor_domain::tracking_id::{TrackingId, TrackingIdError};
-use lapor_domain::lifecycle::Status;
-use lapor_domain::view::{report_view, CommentView, ReportView};
-use lapor_platform::db::Db;
+mod layout;
+mod pages;
+
+use lapor_domain::routes::{Found, Resolution, Web, WEB};
 use lapor_platform::request::ApiRequest;
-use lapor_platform::response::{escape_html, html};
-use lapor_platform::store;
-use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
+use lapor_platform::response::html;
+use layout::{document, Ctx, Section};
+use maud::{html, Markup};
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
+    let accept_encoding = lapor_platform::request::accept_encoding(&incoming);
+    let response = answer(incoming).await;
+    lapor_platform::compress::finish(response, accept_encoding.as_deref())
+}
+
+async fn answer(incoming: IncomingRequest) -> Response {
+    let path_and_query = incoming.path_with_query().unwrap_or_default();
+    let (path, query) = path_and_query.split_once('?').unwrap_or((&path_and_query, ""));
+    let accept_language = incoming.headers().get(&"accept-language".to_string()).first().map(|v| String::from_utf8_lossy(v).into_owned());
+    let ctx = Ctx::new(path, query, accept_language.as_deref());
     let found = match lapor_platform::routes::resolve(&WEB, &incoming) {
         Resolution::Found(found) => found,
         Resolution::MethodNotAllowed { allow } => {
-            let lang = lapor_platform::routes::request_lang(&incoming);
-            let mut response = page(405, lang, "405", lang.pick("Metode tidak diizinkan.", "Method not allowed."));
+            let mut response = message_page(&ctx, 405, "405", ctx.t("Metode tidak diizinkan.", "Method not allowed."));
             response.set_header("allow", allow.join(", "));
             return response;
         }
-        Resolution::NotFound => {
-            let lang = lapor_platform::routes::request_lang(&incoming);
-            return page(404, lang, "404", lang.pick("Halaman tidak ditemukan.", "Page not found."));
-        }
+        Resolution::NotFound => return message_page(&ctx, 404, "404", ctx.t("Halaman tidak ditemukan.", "Page not found.")),
     };
     let request = match ApiRequest::read(incoming, 0).await {
         Ok(request) => request,
-        Err((lang, _)) => return page(413, lang, "413", &lang.pick("Permintaan terlalu besar.", "Request too large.").to_string()),
+        Err(_) => return message_page(&ctx, 413, "413", ctx.t("Permintaan terlalu besar.", "Request too large.")),
     };
-    let lang = request.lang;
-    let raw_id = match found.route {
-        Web::Tracking => found.param("id").to_string(),
+    route(&ctx, &request, &found).unwrap_or_else(|e| {
+        eprintln!("page failed: {e:#}");
+        message_page(&ctx, 500, "500", ctx.t("Terjadi kesalahan. Silakan coba lagi.", "Something went wrong. Please try again."))
+    })
+}
+
+fn route(ctx: &Ctx, request: &ApiRequest, found: &Found<Web>) -> anyhow::Result<Response> {
+    match found.route {
+        Web::Home => pages::home::home(ctx),
+        Web::HowItWorks => Ok(pages::guide::how_it_works(ctx)),
+        Web::Privacy => Ok(pages::privacy::privacy(ctx)),
+        Web::Tracking => pages::tracking::tracking_page(ctx, request, found.param("id")),
         Web::Lookup => {
             // Tracking IDs are letters, digits and dashes; anything else a person
             // typed (spaces, dots) is dropped, which also keeps the redirect a
@@ -53,182 +66,25 @@ async fn handle(incoming: IncomingRequest) -> Response {
                 .chars()
                 .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
                 .collect();
-            return if typed.is_empty() { lookup_form(lang) } else { redirect(&format!("/lapor/{typed}")) };
-        }
-    };
-    match tracking_page(&request, &raw_id) {
-        Ok(response) => response,
-        Err(e) => {
-            eprintln!("tracking page failed: {e:#}");
-            page(500, lang, "500", lang.pick("Terjadi kesalahan. Silakan coba lagi.", "Something went wrong. Please try again."))
+            Ok(if typed.is_empty() { pages::tracking::lookup_page(ctx) } else { redirect(&ctx.href(&format!("/lapor/{typed}"))) })
         }
     }
 }
 
-fn tracking_page(request: &ApiRequest, raw_id: &str) -> anyhow::Result<Response> {
-    let lang = request.lang;
-    let decoded = percent_encoding::percent_decode_str(raw_id).decode_utf8_lossy();
-    let id = match TrackingId::parse(&decoded) {
-        Ok(id) => id,
-        Err(TrackingIdError::ProbableTypo) => {
-            return Ok(page(400, lang, lang.pick("Salah ketik?", "A typo?"), lang.pick(
-                "Nomor pelacakan ini tidak valid: kemungkinan ada satu huruf atau angka yang salah ketik. Periksa kembali.",
-                "This tracking ID is not valid: one letter or digit is probably mistyped. Please check it.",
-            )))
-        }
-        Err(TrackingIdError::Malformed) => {
-            return Ok(page(400, lang, lang.pick("Bukan nomor pelacakan", "Not a tracking ID"), lang.pick(
-                "Nomor pelacakan terdiri dari 10 huruf dan angka, misalnya 7K3QD-M2X9C.",
-                "Tracking IDs have 10 letters and digits, such as 7K3QD-M2X9C.",
-            )))
-        }
-    };
-    let not_found = || page(404, lang, lang.pick("Laporan tidak ditemukan", "Report not found"), lang.pick(
-        "Tidak ada laporan dengan nomor ini yang dapat Anda lihat.",
-        "There is no report with this number that you can see.",
-    ));
-    let db = Db::open()?;
-    let Some(report) = store::find_report(&db, &id.to_string())? else { return Ok(not_found()) };
-    let token = request.cookie("lapor_token").filter(|t| token_matches(t, &report.reporter_token_hash));
-    let viewer = if token.is_some() { Viewer::Reporter } else { Viewer::Public };
-    let events = store::events(&db, report.id)?;
-    let Some(view) = report_view(&report.record, &events, &viewer) else { return Ok(not_found()) };
-    let (supports, _) = store::engagement_counts(&db, report.id)?;
-    // The first comments, oldest first (the API pages through the rest).
-    let comments: Vec<CommentView> = lapor_platform::engagement::visible_comments(&db, report.id, 0, COMMENTS_SHOWN)?
-        .into_iter()
-        .map(CommentView::from)
-        .collect();
-    let page = TrackingPage { view: &view, supports, comments: &comments, token };
-    let mut response = html(200, page.render(lang).into_string(), lang);
-    response.set_header("vary", "cookie, accept-language");
-    if viewer == Viewer::Public {
-        response.set_header("cache-control", "public, no-cache");
-    }
-    Ok(response)
+/// A rendered page as a response (with every page's headers).
+pub(crate) fn page_response(ctx: &Ctx, status: u16, page: Markup) -> Response {
+    html(status, page.into_string(), ctx.lang)
 }
 
-/// Comments shown on the page itself.
-const COMMENTS_SHOWN: u32 = 50;
-
-/// Text someone typed. maud already escapes `& < > "`; this also escapes `'`
-/// (as `&#39;`), so the text stays inert in any attribute quoting.
-struct Typed<'a>(&'a str);
-
-impl Render for Typed<'_> {
-    fn render(&self) -> Markup {
-        PreEscaped(escape_html(self.0))
-    }
-}
-
-/// `GET /lapor/{id}`: what the typed view shows a citizen.
-struct TrackingPage<'a> {
-    view: &'a ReportView,
-    supports: i64,
-    comments: &'a [CommentView],
-    /// The reporter's own token, shown back to them (from their cookie).
-    token: Option<&'a str>,
-}
-
-impl TrackingPage<'_> {
-    fn render(&self, lang: Lang) -> Markup {
-        let view = self.view;
-        let awaiting_verification = view.verified_at.is_none() && matches!(view.status, Status::Submitted | Status::OnHold);
-        let title = format!("{} {}", lang.pick("Laporan", "Report"), view.tracking_id);
-        document(lang, &title, html! {
-            p.id { (lang.pick("Nomor pelacakan", "Tracking ID")) " " strong { (view.tracking_id) } }
-            h1 { (Typed(&view.title)) }
-            p.status { (view.status.label(lang)) }
-            p.privacy { (view.privacy.label(lang)) }
-            @if awaiting_verification {
-                p.unverified role="status" {
-                    strong { (lang.pick("Menunggu verifikasi.", "Awaiting verification.")) }
-                    " "
-                    (lang.pick(
-                        "Laporan ini belum tampil di daftar dan pencarian publik sampai admin memeriksanya. Halaman ini tetap dapat dibuka dengan nomor pelacakan.",
-                        "This report is not in the public list or search until an administrator has checked it. This page still opens with the tracking ID.",
-                    ))
-                }
-            }
-            @if let Some(token) = self.token {
-                div.token {
-                    p { (lang.pick(
-                        "Simpan kode rahasia ini: dengan kode ini hanya Anda yang dapat membaca laporan rahasia Anda dan menanggapinya.",
-                        "Keep this secret code: with it, only you can read your confidential report and reply to it.",
-                    )) }
-                    code { (Typed(token)) }
-                }
-            }
-            p.body { (Typed(&view.body)) }
-            h2 { (lang.pick("Riwayat", "History")) }
-            ol {
-                @for event in &view.timeline {
-                    li {
-                        time { (event.at) } " " (event.event_type)
-                        @if let Some(text) = &event.text { ": " (Typed(text)) }
-                    }
-                }
-            }
-            p.supports { (self.supports) " " (lang.pick("warga mendukung laporan ini", "people support this report")) }
-            @if !self.comments.is_empty() {
-                h2 { (lang.pick("Komentar", "Comments")) }
-                ol.comments {
-                    // Comments are what strangers typed: every byte is escaped.
-                    @for comment in self.comments {
-                        li {
-                            b { (Typed(comment.display_name.as_deref().unwrap_or(lang.pick("Warga", "Citizen")))) }
-                            " " time { (comment.created_at) }
-                            p.body { (Typed(&comment.body)) }
-                        }
-                    }
-                }
-            }
-        })
-    }
-}
-
-const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:0 auto;padding:1em;color:#111}\
-h1{font-size:1.4em}.status{font-weight:bold}.body{white-space:pre-wrap}.token{border:2px solid #b00;padding:.5em}\
-code{word-break:break-all}input,button{font-size:1em;padding:.4em}";
-
-/// The frame of every page: small, no script, readable on a cheap phone.
-fn document(lang: Lang, title: &str, body: Markup) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang=(lang.tag()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width,initial-scale=1";
-                title { (title) " · LAPOR" }
-                style { (PreEscaped(STYLE)) }
-            }
-            body {
-                main { (body) }
-                p { a href="/lapor" { (lang.pick("Lacak laporan lain", "Track another report")) } }
-            }
-        }
-    }
-}
-
-fn page(status: u16, lang: Lang, heading: &str, message: &str) -> Response {
-    let body = html! { h1 { (heading) } p { (message) } };
-    html(status, document(lang, heading, body).into_string(), lang)
-}
-
-fn lookup_form(lang: Lang) -> Response {
-    let heading = lang.pick("Lacak laporan", "Track a report");
-    let body = html! {
+/// A page that only says something: errors, refusals.
+pub(crate) fn message_page(ctx: &Ctx, status: u16, heading: &str, message: &str) -> Response {
+    let content = html! {
         h1 { (heading) }
-        form method="get" action="/lapor" {
-            label {
-                (lang.pick("Nomor pelacakan", "Tracking ID")) " "
-                input name="id" required autocomplete="off" placeholder="7K3QD-M2X9C";
-            }
-            " "
-            button { (lang.pick("Lacak", "Track")) }
-        }
+        p { (message) }
+        p { a href=(ctx.href("/lapor")) { (ctx.t("Lacak laporan lain", "Track another report")) } }
+        p { a href=(ctx.href("/")) { (ctx.t("Ke beranda", "To the home page")) } }
     };
-    html(200, document(lang, heading, body).into_string(), lang)
+    page_response(ctx, status, document(ctx, heading, Section::None, content))
 }
 
 fn redirect(location: &str) -> Response {

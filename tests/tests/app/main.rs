@@ -7,10 +7,12 @@
 mod agencies;
 mod api;
 mod attachments;
+mod browser;
 mod engagement;
 mod health;
 mod privacy;
 mod reports;
 mod routes;
 mod sla;
+mod web;
 mod workflow;

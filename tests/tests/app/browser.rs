@@ -1,0 +1,63 @@
+//! The public pages in a real browser: this test spawns the app (the runner
+//! on 127.0.0.1, a random port, a temporary state directory), seeds it, and
+//! runs `node tests/browser/run.mjs <base-url>`: headless Debian Chromium
+//! driven by playwright-core, with axe-core. The scenarios are the files of
+//! `tests/browser/scenarios/` (one per area); screenshots land in
+//! `target/browser-artifacts/`. `make test` installs Chromium, Node and the
+//! npm packages (`infra/scripts/setup.sh browser`).
+
+use std::time::Duration;
+
+use integration_tests::fixtures::{create_staff, file_and_dispatch, AGENCY_A, BOOTSTRAP};
+use integration_tests::{workspace_root, AppConfig, TestApp};
+use lapor_domain::sla::ClockKind;
+use serde_json::json;
+
+#[tokio::test]
+async fn public_pages_in_a_real_browser() {
+    let dir = workspace_root().join("tests/browser");
+    assert!(
+        dir.join("node_modules/playwright-core").exists() && dir.join("node_modules/axe-core").exists(),
+        "the browser tests' npm packages are missing: run `make test` (or `infra/scripts/setup.sh browser`)"
+    );
+    let app = TestApp::spawn_with(AppConfig::with_bootstrap_admin()).await;
+    let admin = create_staff(&app, BOOTSTRAP, json!({"role": "admin", "name": "Admin Pusat"})).await;
+    let title = "Jembatan kayu di Sungai Cikapundung lapuk";
+    let report = json!({
+        "kind": "pengaduan",
+        "title": title,
+        "body": "Papan jembatan penyeberangan di dekat sekolah sudah lapuk dan berlubang. Anak-anak menyeberang setiap pagi.",
+        "privacy": "anonymous",
+        "reporter": {"name": "Agus Salim", "phone": "0812-1111-2222"}
+    });
+    let (id, _) = file_and_dispatch(&app, &report, &admin, AGENCY_A).await;
+    let seed = json!({
+        "report": {"id": id, "title": title},
+        "working_days": ClockKind::ALL.iter().map(|k| k.working_days()).collect::<Vec<_>>(),
+    });
+    let artifacts = workspace_root().join("target/browser-artifacts");
+    let screenshots = ["home-360", "home-1280", "tracking-360", "tracking-1280"].map(|name| artifacts.join(format!("{name}.png")));
+    for file in &screenshots {
+        let _ = std::fs::remove_file(file); // so the check below sees this run's
+    }
+    let mut command = tokio::process::Command::new("node");
+    command
+        .arg("run.mjs")
+        .arg(app.url(""))
+        .current_dir(&dir)
+        .env("LAPOR_SEED", seed.to_string())
+        .env("LAPOR_ARTIFACTS", &artifacts)
+        .kill_on_drop(true);
+    let output = tokio::time::timeout(Duration::from_secs(600), command.output())
+        .await
+        .expect("the browser tests finish within 10 minutes")
+        .expect("node runs (make test installs it)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}\n{stderr}");
+    assert!(output.status.success(), "browser tests failed ({}):\n{stdout}\n{stderr}", output.status);
+    for file in &screenshots {
+        assert!(file.exists(), "screenshot {}", file.display());
+    }
+    app.stop().await;
+}
