@@ -9,7 +9,7 @@ use lapor_domain::follow::FollowChannel;
 use lapor_domain::lifecycle::{ActorRole, Status};
 use lapor_domain::privacy::Privacy;
 use lapor_domain::report::{Channel, Kind, NewReport};
-use lapor_domain::view::{EventRecord, EventVisibility, ReportRecord, StoredIdentity};
+use lapor_domain::view::{EventRecord, EventVisibility, QueueItem, ReportRecord, StoredIdentity};
 use spin_sdk::sqlite3::{QueryResult, Value};
 
 use crate::db::{int, is_unique_violation, opt_real, opt_text, text, Db};
@@ -541,7 +541,7 @@ pub fn list_for_staff(
     scope: &StaffScope<'_>,
     after: Option<&(String, i64)>,
     limit: u32,
-) -> Result<Vec<(i64, serde_json::Value)>> {
+) -> Result<Vec<(i64, QueueItem)>> {
     let (conditions, mut params) = scope.conditions();
     let mut sql = format!(
         "SELECT id, tracking_id, kind, title, status, visibility, reporter_identity, agency, unit, category, region, created_at, updated_at, version,
@@ -564,13 +564,25 @@ pub fn list_for_staff(
     Ok(result
         .rows()
         .map(|row| {
-            let mut item = serde_json::Map::new();
-            item.insert("privacy".into(), serde_json::json!(stored_privacy(&row).as_str()));
-            for column in ["tracking_id", "kind", "title", "status", "agency", "unit", "category", "region", "created_at", "updated_at", "verification_due", "response_due", "completion_due"] {
-                item.insert(column.into(), get_text(&row, column).map(serde_json::Value::String).unwrap_or(serde_json::Value::Null));
-            }
-            item.insert("version".into(), serde_json::json!(row.get::<i64>("version").unwrap_or(0)));
-            (row.get::<i64>("id").unwrap_or_default(), serde_json::Value::Object(item))
+            let column = |name| get_text(&row, name);
+            let item = QueueItem {
+                agency: column("agency"),
+                category: column("category"),
+                completion_due: column("completion_due"),
+                created_at: column("created_at"),
+                kind: column("kind"),
+                privacy: stored_privacy(&row),
+                region: column("region"),
+                response_due: column("response_due"),
+                status: column("status"),
+                title: column("title"),
+                tracking_id: column("tracking_id"),
+                unit: column("unit"),
+                updated_at: column("updated_at"),
+                verification_due: column("verification_due"),
+                version: row.get::<i64>("version").unwrap_or(0),
+            };
+            (row.get::<i64>("id").unwrap_or_default(), item)
         })
         .collect())
 }
