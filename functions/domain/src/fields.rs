@@ -79,6 +79,11 @@ impl FieldErrors {
         self.0.push(error);
     }
 
+    /// Nothing refused so far (for a check that only makes sense on an otherwise good body).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// `Ok(value)` when nothing was recorded and `value` could be built
     /// (it always can then: every missing part recorded an error).
     pub fn finish<T>(self, value: Option<T>) -> Result<T, Vec<Invalid>> {

@@ -280,21 +280,13 @@ impl NewReport {
             }
         };
 
-        if !errors.is_empty() {
-            return Err(errors);
+        // Every missing part recorded an error, so no error means all are here.
+        match (kind, title, body, privacy) {
+            (Some(kind), Some(title), Some(body), Some(privacy)) if errors.is_empty() => {
+                Ok(NewReport { kind, title, body, category, agency, region, location, incident_date, privacy, reporter })
+            }
+            _ => Err(errors),
         }
-        Ok(NewReport {
-            kind: kind.expect("no errors"),
-            title: title.expect("no errors"),
-            body: body.expect("no errors"),
-            category,
-            agency,
-            region,
-            location,
-            incident_date,
-            privacy: privacy.expect("no errors"),
-            reporter,
-        })
     }
 
     /// Turns `application/x-www-form-urlencoded` pairs into the JSON shape,

@@ -75,6 +75,7 @@ impl TrackingId {
     /// O read as 0 and I or L as 1.
     pub fn parse(input: &str) -> Result<TrackingId, TrackingIdError> {
         let mut symbols = [0u8; LEN];
+        let mut values = [0u8; LEN];
         let mut count = 0;
         for c in input.chars() {
             if c == '-' || c.is_whitespace() {
@@ -85,16 +86,18 @@ impl TrackingId {
                 'I' | 'L' => '1',
                 other => other,
             };
-            if !c.is_ascii() || value_of(c as u8).is_none() || count == LEN {
+            // Each symbol's value is kept as it is checked, so none is looked up twice.
+            let value = if c.is_ascii() { value_of(c as u8) } else { None };
+            let (Some(value), true) = (value, count < LEN) else {
                 return Err(TrackingIdError::Malformed);
-            }
+            };
             symbols[count] = c as u8;
+            values[count] = value;
             count += 1;
         }
         if count != LEN {
             return Err(TrackingIdError::Malformed);
         }
-        let values = symbols.map(|s| value_of(s).expect("checked above"));
         if luhn_sum(values.iter().copied(), false) % 32 != 0 {
             return Err(TrackingIdError::ProbableTypo);
         }

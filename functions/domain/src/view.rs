@@ -447,6 +447,202 @@ pub struct FiledLinks {
     pub html: String,
 }
 
+// The answers below replace JSON objects once built by hand, whose keys
+// serde_json (without `preserve_order`) wrote in alphabetical order: their
+// fields are declared in that order, so the bytes stay the same.
+
+/// The answer to a successful lifecycle action: the report's new status and
+/// version (also its ETag, for `If-Match`), and what an assign or forward set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Done {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    pub status: Status,
+    pub tracking_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    pub version: i64,
+}
+
+impl Done {
+    pub fn new(tracking_id: &str, status: Status, version: i64) -> Self {
+        Done { agency: None, status, tracking_id: tracking_id.to_string(), unit: None, version }
+    }
+}
+
+/// `201` to a reporter's rating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Rated {
+    pub comment: Option<String>,
+    pub score: u8,
+    pub tracking_id: String,
+}
+
+/// `201` to an upload: the stored attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachmentUploaded {
+    pub content_type: &'static str,
+    pub id: String,
+    pub kind: &'static str,
+    pub size: usize,
+    pub url: String,
+}
+
+/// A report's support count, and whether the caller is among them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SupportCount {
+    pub supported: bool,
+    pub supports: i64,
+}
+
+/// Where an SMS code went (the number masked) and until when it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhoneVerification {
+    pub channel: &'static str,
+    pub expires_at: String,
+    pub phone: String,
+}
+
+/// `201` to `POST /api/v1/citizens`: the token (shown this once), and the
+/// code sent if a phone was given (else null).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CitizenCreated {
+    pub citizen_token: String,
+    pub phone_verification: Option<PhoneVerification>,
+}
+
+/// `202` to `POST /api/v1/citizens/verify {phone}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CodeSent {
+    pub phone_verification: PhoneVerification,
+}
+
+/// `200` to `POST /api/v1/citizens/verify {code}`: the phone now proved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhoneProved {
+    pub phone: String,
+    pub verified: bool,
+}
+
+/// `GET /api/v1/citizens/me`: what the token is bound to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IdentityView {
+    Citizen { phone: Option<String>, phone_verified: bool },
+    Reporter,
+    Phone { phone: String },
+}
+
+/// The answer to a flag: whether the comment is hidden now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Flagged {
+    pub flagged: bool,
+    pub hidden: bool,
+    pub id: String,
+}
+
+/// The answer to a moderation: the comment's state now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Moderated {
+    pub id: String,
+    pub state: crate::engagement::CommentState,
+}
+
+/// The answer to a follow: `secret` only for a new webhook follow (shown
+/// this once), `already_following` only when the address already followed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FollowAdded {
+    pub address: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub already_following: Option<bool>,
+    pub channel: &'static str,
+    pub following: bool,
+    pub report: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+/// The answer to an unfollow: how many follows stopped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unfollowed {
+    pub removed: u64,
+    pub report: String,
+}
+
+/// `201` to `POST /api/v1/staff`: the account and its token (shown this once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffAccountCreated {
+    pub agency: Option<String>,
+    pub expires_at: String,
+    pub id: String,
+    pub name: String,
+    pub role: crate::staff::Role,
+    pub token: String,
+    pub unit: Option<String>,
+}
+
+/// A dead notification put back in the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Requeued {
+    pub id: i64,
+    pub state: &'static str,
+}
+
+/// One report of a staff queue, its columns as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueueItem {
+    pub agency: Option<String>,
+    pub category: Option<String>,
+    pub completion_due: Option<String>,
+    pub created_at: String,
+    pub kind: String,
+    pub privacy: Privacy,
+    pub region: Option<String>,
+    pub response_due: Option<String>,
+    pub status: String,
+    pub title: String,
+    pub tracking_id: String,
+    pub unit: Option<String>,
+    pub updated_at: String,
+    pub verification_due: Option<String>,
+    pub version: i64,
+}
+
+/// A staff queue's page: its items, how many reports of its scope are in
+/// each status (keyed by status name, so in alphabetical order), and how
+/// many the whole list holds; an agency's inbox also names the agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffQueue {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    pub counts: std::collections::BTreeMap<&'static str, i64>,
+    pub items: Vec<QueueItem>,
+    pub next_cursor: Option<String>,
+    pub total: i64,
+}
+
+/// What one notification delivery call did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DeliveryRun {
+    pub claimed: usize,
+    pub dead: u64,
+    pub expired: u64,
+    pub more: bool,
+    pub released: u64,
+    pub retrying: u64,
+    pub sent: u64,
+}
+
+/// What one SLA sweep call did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SweepRun {
+    pub completed: i64,
+    pub escalated: i64,
+    pub examined: i64,
+    pub more: bool,
+    pub reminded: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -568,5 +764,107 @@ mod tests {
         assert_eq!(json["attachments"][0]["url"], "/api/v1/reports/7K3QD-M2X9C/attachments/ab");
         assert_eq!(json["links"]["self"], "/api/v1/reports/7K3QD-M2X9C");
         assert_eq!((json["supports"].as_i64(), json["comments"].as_i64()), (Some(2), Some(1)));
+    }
+
+    /// The bytes an answer once built with `json!` had (its keys sorted).
+    fn same_bytes<T: Serialize>(view: &T, before: Value) {
+        assert_eq!(serde_json::to_string(view).unwrap(), serde_json::to_string(&before).unwrap());
+    }
+
+    #[test]
+    fn answers_keep_the_bytes_of_their_hand_built_json() {
+        let done = Done::new("7K3QD-M2X9C", Status::Dispatched, 3);
+        same_bytes(&done, json!({"tracking_id": "7K3QD-M2X9C", "status": "dispatched", "version": 3}));
+        same_bytes(&Done { unit: Some("u".into()), ..done.clone() }, json!({"tracking_id": "7K3QD-M2X9C", "status": "dispatched", "version": 3, "unit": "u"}));
+        same_bytes(&Done { agency: Some("a".into()), ..done }, json!({"tracking_id": "7K3QD-M2X9C", "status": "dispatched", "version": 3, "agency": "a"}));
+        same_bytes(&Rated { comment: None, score: 4, tracking_id: "T".into() }, json!({"tracking_id": "T", "score": 4, "comment": null}));
+        same_bytes(
+            &AttachmentUploaded { content_type: "image/png", id: "i".into(), kind: "png", size: 12, url: "/u".into() },
+            json!({"id": "i", "kind": "png", "content_type": "image/png", "size": 12, "url": "/u"}),
+        );
+        same_bytes(&SupportCount { supported: true, supports: 2 }, json!({"supports": 2, "supported": true}));
+        let sent = PhoneVerification { channel: "sms", expires_at: "e".into(), phone: "+62812****7890".into() };
+        let sent_json = json!({"phone": "+62812****7890", "expires_at": "e", "channel": "sms"});
+        same_bytes(&CitizenCreated { citizen_token: "c".into(), phone_verification: None }, json!({"citizen_token": "c", "phone_verification": null}));
+        same_bytes(&CitizenCreated { citizen_token: "c".into(), phone_verification: Some(sent.clone()) }, json!({"citizen_token": "c", "phone_verification": sent_json}));
+        same_bytes(&CodeSent { phone_verification: sent }, json!({"phone_verification": sent_json}));
+        same_bytes(&PhoneProved { phone: "+62".into(), verified: true }, json!({"phone": "+62", "verified": true}));
+        same_bytes(
+            &IdentityView::Citizen { phone: None, phone_verified: false },
+            json!({"kind": "citizen", "phone_verified": false, "phone": null}),
+        );
+        same_bytes(&IdentityView::Reporter, json!({"kind": "reporter"}));
+        same_bytes(&IdentityView::Phone { phone: "+62".into() }, json!({"kind": "phone", "phone": "+62"}));
+        same_bytes(&Flagged { flagged: true, hidden: false, id: "c".into() }, json!({"id": "c", "flagged": true, "hidden": false}));
+        same_bytes(
+            &Moderated { id: "c".into(), state: crate::engagement::CommentState::HiddenByStaff },
+            json!({"id": "c", "state": "hidden_by_staff"}),
+        );
+        let added = FollowAdded { address: "a".into(), already_following: None, channel: "webhook", following: true, report: "T".into(), secret: None };
+        same_bytes(&added, json!({"report": "T", "channel": "webhook", "address": "a", "following": true}));
+        same_bytes(
+            &FollowAdded { secret: Some("s".into()), ..added.clone() },
+            json!({"report": "T", "channel": "webhook", "address": "a", "following": true, "secret": "s"}),
+        );
+        same_bytes(
+            &FollowAdded { already_following: Some(true), ..added },
+            json!({"report": "T", "channel": "webhook", "address": "a", "following": true, "already_following": true}),
+        );
+        same_bytes(&Unfollowed { removed: 2, report: "T".into() }, json!({"report": "T", "removed": 2}));
+        same_bytes(
+            &StaffAccountCreated {
+                agency: None,
+                expires_at: "e".into(),
+                id: "i".into(),
+                name: "A".into(),
+                role: crate::staff::Role::Admin,
+                token: "t".into(),
+                unit: None,
+            },
+            json!({"id": "i", "role": "admin", "name": "A", "agency": null, "unit": null, "token": "t", "expires_at": "e"}),
+        );
+        same_bytes(&Requeued { id: 7, state: "pending" }, json!({"id": 7, "state": "pending"}));
+        same_bytes(
+            &DeliveryRun { claimed: 3, dead: 1, expired: 0, more: false, released: 0, retrying: 1, sent: 1 },
+            json!({"claimed": 3, "sent": 1, "retrying": 1, "dead": 1, "released": 0, "expired": 0, "more": false}),
+        );
+        same_bytes(
+            &SweepRun { completed: 1, escalated: 2, examined: 6, more: true, reminded: 3 },
+            json!({"examined": 6, "reminded": 3, "escalated": 2, "completed": 1, "more": true}),
+        );
+    }
+
+    #[test]
+    fn a_staff_queue_keeps_the_bytes_of_its_hand_built_json() {
+        let item = QueueItem {
+            agency: None,
+            category: None,
+            completion_due: None,
+            created_at: "c".into(),
+            kind: "pengaduan".into(),
+            privacy: Privacy::ANONYMOUS,
+            region: Some("32.73".into()),
+            response_due: None,
+            status: "submitted".into(),
+            title: "Jalan".into(),
+            tracking_id: "T".into(),
+            unit: None,
+            updated_at: "u".into(),
+            verification_due: Some("v".into()),
+            version: 1,
+        };
+        let item_json = json!({
+            "privacy": "anonymous", "tracking_id": "T", "kind": "pengaduan", "title": "Jalan", "status": "submitted",
+            "agency": null, "unit": null, "category": null, "region": "32.73", "created_at": "c", "updated_at": "u",
+            "verification_due": "v", "response_due": null, "completion_due": null, "version": 1,
+        });
+        let counts: std::collections::BTreeMap<&'static str, i64> = Status::ALL.into_iter().map(|s| (s.as_str(), 1)).collect();
+        let counts_json: serde_json::Map<String, Value> = Status::ALL.into_iter().map(|s| (s.as_str().to_string(), json!(1))).collect();
+        let queue = StaffQueue { agency: None, counts, items: vec![item], next_cursor: None, total: 6 };
+        same_bytes(&queue, json!({"items": [item_json.clone()], "next_cursor": null, "counts": counts_json.clone(), "total": 6}));
+        same_bytes(
+            &StaffQueue { agency: Some("pemkot-32.73".into()), ..queue },
+            json!({"items": [item_json], "next_cursor": null, "counts": counts_json, "total": 6, "agency": "pemkot-32.73"}),
+        );
     }
 }

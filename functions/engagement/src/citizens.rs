@@ -2,20 +2,21 @@
 //! to a phone number proved with a six-digit SMS code sent through the outbox.
 
 use chrono::{DateTime, Utc};
+use lapor_domain::command::{CreateCitizen, VerifyPhone};
 use lapor_domain::contact::PhoneNumber;
 use lapor_domain::engagement::Identity;
 use lapor_domain::follow::{mask_address, FollowChannel};
 use lapor_domain::invalid::Invalid;
-use lapor_domain::otp::{Check, OtpCode, PendingCode};
+use lapor_domain::otp::{Check, PendingCode};
 use lapor_domain::problem::ProblemKind;
+use lapor_domain::view::{CitizenCreated, CodeSent, IdentityView, PhoneProved, PhoneVerification};
 use lapor_platform::db::Db;
-use lapor_platform::fields::{self, check, err};
 use lapor_platform::identity::require_identity;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::{json_object, json_object_or_empty};
 use lapor_platform::{citizens, clock, engagement, limits, notify, random};
-use serde_json::{json, Value};
+use serde_json::json;
 use spin_sdk::http::Response;
 
 /// `POST /api/v1/citizens {phone?}` -> 201 `{citizen_token, phone_verification}`.
@@ -23,9 +24,7 @@ pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
     let lang = request.lang;
     // An empty body is fine: a token without a phone.
     let body = json_object_or_empty(request)?;
-    let phone = fields::optional(&body, "phone").and_then(|raw| raw.map(|r| PhoneNumber::parse("phone", r)).transpose());
-    check(lang, fields::only(&body, &["phone"]), vec![err(&phone)])?;
-    let phone = phone.expect("checked");
+    let CreateCitizen { phone } = CreateCitizen::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
     let ip = request.client_ip();
     let by_address = |window| kv_schema::citizen_rate_by_address_key(&ip, window);
     limits::enforce(
@@ -41,14 +40,12 @@ pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
     let now_at = clock::now();
     let now = clock::timestamp(now_at);
     let db = Db::open()?;
-    let verification = db.transaction(|db| -> Result<Value, ApiError> {
+    let verification = db.transaction(|db| -> Result<Option<PhoneVerification>, ApiError> {
         let id = citizens::insert(db, &token.hash(), &now)?;
-        match &phone {
-            Some(phone) => send_code(db, id, phone, now_at),
-            None => Ok(Value::Null),
-        }
+        phone.as_ref().map(|phone| send_code(db, id, phone, now_at)).transpose()
     })?;
-    Ok(response::json(201, &json!({"citizen_token": token.as_str(), "phone_verification": verification}), "no-store"))
+    let answer = CitizenCreated { citizen_token: token.as_str().to_string(), phone_verification: verification };
+    Ok(response::json(201, &answer, "no-store"))
 }
 
 /// `POST /api/v1/citizens/verify`: `{phone}` sends (or re-sends) a code,
@@ -56,17 +53,7 @@ pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
 pub fn verify(request: &ApiRequest) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = json_object(request)?;
-    let phone = fields::optional(&body, "phone").and_then(|raw| raw.map(|r| PhoneNumber::parse("phone", r)).transpose());
-    let code = fields::optional(&body, "code").and_then(|raw| raw.map(|r| OtpCode::parse("code", r)).transpose());
-    let mut errors = fields::only(&body, &["phone", "code"]);
-    if matches!((&phone, &code), (Ok(None), Ok(None)) | (Ok(Some(_)), Ok(Some(_)))) {
-        errors.push(Invalid::new(
-            "phone",
-            "Kirim salah satu: {phone} untuk meminta kode, atau {code} untuk memasukkan kode.",
-            "Send one of: {phone} to get a code, or {code} to enter it.",
-        ));
-    }
-    check(lang, errors, vec![err(&phone), err(&code)])?;
+    let command = VerifyPhone::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
     let db = Db::open()?;
     let (citizen_id, current_phone) = match require_identity(&db, request)? {
         Identity::Citizen { id, verified_phone } => (id, verified_phone),
@@ -80,12 +67,14 @@ pub fn verify(request: &ApiRequest) -> Result<Response, ApiError> {
         }
     };
     let now_at = clock::now();
-    if let Some(phone) = phone.expect("checked") {
-        limit_codes(request, &phone)?;
-        let verification = db.transaction(|db| send_code(db, citizen_id, &phone, now_at))?;
-        return Ok(response::json(202, &json!({"phone_verification": verification}), "no-store"));
-    }
-    let code = code.expect("checked").expect("one of the two");
+    let code = match command {
+        VerifyPhone::SendCode(phone) => {
+            limit_codes(request, &phone)?;
+            let verification = db.transaction(|db| send_code(db, citizen_id, &phone, now_at))?;
+            return Ok(response::json(202, &CodeSent { phone_verification: verification }, "no-store"));
+        }
+        VerifyPhone::Prove(code) => code,
+    };
     let now = clock::timestamp(now_at);
     db.transaction(|db| -> Result<Response, ApiError> {
         let Some((phone, stored)) = citizens::pending_code(db, citizen_id)? else {
@@ -108,7 +97,7 @@ pub fn verify(request: &ApiRequest) -> Result<Response, ApiError> {
                 }
                 citizens::clear_code(db, citizen_id)?;
                 notify::drop_pending_sign_in_codes(db, &phone)?;
-                Ok(response::json(200, &json!({"phone": phone, "verified": true}), "no-store"))
+                Ok(response::json(200, &PhoneProved { phone, verified: true }, "no-store"))
             }
             Check::Wrong { tries_left } => {
                 // The spent try must be stored even though the answer is an error.
@@ -137,15 +126,14 @@ pub fn verify(request: &ApiRequest) -> Result<Response, ApiError> {
 /// `GET /api/v1/citizens/me`: what this token is bound to.
 pub fn me(request: &ApiRequest) -> Result<Response, ApiError> {
     let db = Db::open()?;
-    match require_identity(&db, request)? {
-        Identity::Citizen { verified_phone, .. } => Ok(response::json(
-            200,
-            &json!({"kind": "citizen", "phone_verified": verified_phone.is_some(), "phone": verified_phone.map(|p| p.as_str().to_string())}),
-            "no-store",
-        )),
-        Identity::Reporter { .. } => Ok(response::json(200, &json!({"kind": "reporter"}), "no-store")),
-        Identity::Phone(phone) => Ok(response::json(200, &json!({"kind": "phone", "phone": phone.as_str()}), "no-store")),
-    }
+    let view = match require_identity(&db, request)? {
+        Identity::Citizen { verified_phone, .. } => {
+            IdentityView::Citizen { phone_verified: verified_phone.is_some(), phone: verified_phone.map(|p| p.as_str().to_string()) }
+        }
+        Identity::Reporter { .. } => IdentityView::Reporter,
+        Identity::Phone(phone) => IdentityView::Phone { phone: phone.as_str().to_string() },
+    };
+    Ok(response::json(200, &view, "no-store"))
 }
 
 /// A 422 about the code, with `tries_left` for the client to show.
@@ -177,7 +165,7 @@ fn limit_codes(request: &ApiRequest, phone: &PhoneNumber) -> Result<(), ApiError
 
 /// Replaces any pending code with a new one and queues its SMS (inside the
 /// caller's transaction, so the code and its message commit together).
-fn send_code(db: &Db, citizen_id: i64, phone: &PhoneNumber, now_at: DateTime<Utc>) -> Result<Value, ApiError> {
+fn send_code(db: &Db, citizen_id: i64, phone: &PhoneNumber, now_at: DateTime<Utc>) -> Result<PhoneVerification, ApiError> {
     let now = clock::timestamp(now_at);
     let code = random::otp_code()?;
     let pending = PendingCode::new(&code, citizen_id, phone.as_str(), now_at);
@@ -186,5 +174,5 @@ fn send_code(db: &Db, citizen_id: i64, phone: &PhoneNumber, now_at: DateTime<Utc
     // An older code's message still waiting would only deliver a dead code.
     notify::drop_pending_sign_in_codes(db, phone.as_str())?;
     notify::enqueue_message(db, "sign_in_code", FollowChannel::Sms, phone.as_str(), &json!({"text": code.sms_text()}), &now)?;
-    Ok(json!({"phone": mask_address(FollowChannel::Sms, phone.as_str()), "expires_at": expires_at, "channel": "sms"}))
+    Ok(PhoneVerification { channel: FollowChannel::Sms.as_str(), expires_at, phone: mask_address(FollowChannel::Sms, phone.as_str()) })
 }

@@ -8,21 +8,19 @@
 //! reports; a restore is the review that clears open flags.
 //! Hidden comments leave the public listing and stay in the audit trail.
 
+use lapor_domain::command::{FlagComment, ModerateComment, PostComment, Verdict};
 use lapor_domain::engagement::{may_comment, CommentState, ReviewQueue};
 use lapor_domain::staff::{Decision, StaffAction};
-use lapor_domain::text::{CommentBody, DisplayName, ModerationReason};
-use lapor_domain::view::{CommentView, ModerationEntry, Page, ReviewItem};
+use lapor_domain::view::{CommentView, Flagged, Moderated, ModerationEntry, Page, ReviewItem};
 use lapor_platform::auth::{forbidden, require_staff};
 use lapor_platform::db::Db;
 use lapor_platform::engagement::{self, CommentRow};
-use lapor_platform::fields::{self, check, err};
 use lapor_platform::identity::{identity_of, require_identity};
 use lapor_platform::paging;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::{json_object, json_object_or_empty};
 use lapor_platform::{clock, random};
-use serde_json::json;
 use spin_sdk::http::Response;
 
 use crate::target::{rate_limit, refused, visible};
@@ -35,10 +33,7 @@ const DEFAULT_PAGE: u32 = 20;
 pub fn create(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = json_object(request)?;
-    let text_field = fields::required(&body, "body").and_then(|raw| CommentBody::parse("body", raw));
-    let name = fields::optional(&body, "display_name").and_then(|raw| raw.map(|r| DisplayName::parse("display_name", r)).transpose());
-    check(lang, fields::only(&body, &["body", "display_name"]), vec![err(&text_field), err(&name)])?;
-    let (text_field, name) = (text_field.expect("checked"), name.expect("checked"));
+    let PostComment { body: text, display_name } = PostComment::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
     let db = Db::open()?;
     let identity = require_identity(&db, request)?;
     let target = visible(&db, request, raw_id, Some(&identity))?;
@@ -49,8 +44,8 @@ pub fn create(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
         id: 0,
         public_id: random::hex_id()?,
         report_id: target.id,
-        display_name: name.map(|n| n.as_str().to_string()),
-        body: text_field.as_str().to_string(),
+        display_name: display_name.map(|n| n.as_str().to_string()),
+        body: text.as_str().to_string(),
         created_at: now.clone(),
         state: CommentState::Visible,
         open_flags: 0,
@@ -95,9 +90,7 @@ fn report_of(db: &Db, comment: &CommentRow) -> Result<(String, Option<String>), 
 pub fn flag(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = json_object(request)?;
-    let reason = fields::required(&body, "reason").and_then(|raw| ModerationReason::parse("reason", raw));
-    check(lang, fields::only(&body, &["reason"]), vec![err(&reason)])?;
-    let reason = reason.expect("checked");
+    let FlagComment { reason } = FlagComment::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
     let db = Db::open()?;
     let identity = require_identity(&db, request)?;
     let comment = find(&db, request, raw_id)?;
@@ -115,21 +108,16 @@ pub fn flag(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
         }
         Ok((added, next))
     })?;
-    Ok(response::json(
-        if added { 201 } else { 200 },
-        &json!({"id": comment.public_id, "flagged": true, "hidden": state != CommentState::Visible}),
-        "no-store",
-    ))
+    let answer = Flagged { flagged: true, hidden: state != CommentState::Visible, id: comment.public_id };
+    Ok(response::json(if added { 201 } else { 200 }, &answer, "no-store"))
 }
 
 /// `POST /api/v1/comments/{id}/hide {reason?}` and `.../restore` (staff of
 /// the report's agency, or administrators).
-pub fn moderate(request: &ApiRequest, raw_id: &str, action: &str) -> Result<Response, ApiError> {
+pub fn moderate(request: &ApiRequest, raw_id: &str, verdict: Verdict) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = json_object_or_empty(request)?;
-    let reason = fields::optional(&body, "reason").and_then(|raw| raw.map(|r| ModerationReason::parse("reason", r)).transpose());
-    check(lang, fields::only(&body, &["reason"]), vec![err(&reason)])?;
-    let reason = reason.expect("checked");
+    let ModerateComment { verdict, reason } = ModerateComment::parse(verdict, &body).map_err(|errors| ApiError::validation(lang, &errors))?;
     let now = clock::timestamp(clock::now());
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
@@ -140,14 +128,14 @@ pub fn moderate(request: &ApiRequest, raw_id: &str, action: &str) -> Result<Resp
         Decision::Forbidden => return Err(forbidden(lang)),
         Decision::NotFound => return Err(ApiError::not_found(lang)),
     }
-    let (next, audit) = if action == "hide" { (CommentState::HiddenByStaff, "hidden") } else { (CommentState::Visible, "restored") };
+    let (next, audit) = (verdict.state(), verdict.trail_action());
     let actor = format!("{}:{}", principal.role.as_str(), principal.id);
     db.transaction(|db| -> Result<(), ApiError> {
         let current = engagement::find_comment(db, &comment.public_id)?.ok_or_else(|| ApiError::not_found(lang))?;
         engagement::set_comment_state(db, &current, next, audit, &actor, reason.as_ref().map(|r| r.as_str()), &now)?;
         Ok(())
     })?;
-    Ok(response::json(200, &json!({"id": comment.public_id, "state": next.as_str()}), "no-store"))
+    Ok(response::json(200, &Moderated { id: comment.public_id, state: next }, "no-store"))
 }
 
 /// `GET /api/v1/comments?state=hidden|flagged`: a review queue (hidden

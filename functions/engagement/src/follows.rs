@@ -4,19 +4,18 @@
 //! token with a verified phone), so nobody can sign a stranger up for
 //! messages. E-mail and webhooks are rate limited like every write.
 
-use lapor_domain::follow::{FollowAddress, FollowChannel, WebhookPolicy};
+use lapor_domain::command::{Follow, Unfollow};
+use lapor_domain::follow::{FollowChannel, WebhookPolicy};
 use lapor_domain::invalid::Invalid;
 use lapor_domain::problem::ProblemKind;
-use lapor_domain::view::OwnFollows;
+use lapor_domain::view::{FollowAdded, OwnFollows, Unfollowed};
 use lapor_platform::db::Db;
 use lapor_platform::engagement;
-use lapor_platform::fields::{self, check, err};
 use lapor_platform::identity::require_identity;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::json_object;
 use lapor_platform::{clock, random};
-use serde_json::json;
 use spin_sdk::http::Response;
 
 use crate::target::{rate_limit, visible};
@@ -34,12 +33,7 @@ fn webhook_policy() -> WebhookPolicy {
 pub fn add(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = json_object(request)?;
-    let channel = fields::required(&body, "channel").and_then(|raw| FollowChannel::parse("channel", raw));
-    let raw_address = fields::required(&body, "address");
-    check(lang, fields::only(&body, &["channel", "address"]), vec![err(&channel), err(&raw_address)])?;
-    let channel = channel.expect("checked");
-    let address = FollowAddress::parse(channel, "address", raw_address.expect("checked"), webhook_policy())
-        .map_err(|e| ApiError::validation(lang, &[e]))?;
+    let Follow { channel, address } = Follow::parse(&body, webhook_policy()).map_err(|errors| ApiError::validation(lang, &errors))?;
     let db = Db::open()?;
     let identity = require_identity(&db, request)?;
     let target = visible(&db, request, raw_id, Some(&identity))?;
@@ -71,12 +65,15 @@ pub fn add(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
         }
         Ok(engagement::follow(db, target.id, &key, channel, address.as_str(), secret.as_deref(), false, &now)?)
     })?;
-    let mut answer = json!({"report": target.tracking_id, "channel": channel.as_str(), "address": address.as_str(), "following": true});
-    match (created, secret) {
-        (Some(_), Some(secret)) => answer["secret"] = json!(secret),
-        (None, _) => answer["already_following"] = json!(true),
-        _ => {}
-    }
+    let answer = FollowAdded {
+        address: address.as_str().to_string(),
+        already_following: created.is_none().then_some(true),
+        channel: channel.as_str(),
+        following: true,
+        report: target.tracking_id.clone(),
+        // Shown this once, and only to whoever created the follow.
+        secret: secret.filter(|_| created.is_some()),
+    };
     Ok(response::json(if created.is_some() { 201 } else { 200 }, &answer, "no-store"))
 }
 
@@ -93,17 +90,11 @@ pub fn list(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
 /// and drops what was still waiting to be sent to them.
 pub fn remove(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
-    let channel = request.query("channel").map(|raw| FollowChannel::parse("channel", raw)).transpose();
-    let address = match (&channel, request.query("address")) {
-        (Ok(Some(channel)), Some(raw)) => FollowAddress::parse(*channel, "address", raw, webhook_policy()).map(Some),
-        (_, Some(_)) => Err(Invalid::new("address", "Sertakan juga channel.", "Give the channel too.")),
-        (_, None) => Ok(None),
-    };
-    fields::check_query(lang, vec![err(&channel), err(&address)])?;
-    let (channel, address) = (channel.expect("checked"), address.expect("checked"));
+    let Unfollow { channel, address } = Unfollow::parse(request.query("channel"), request.query("address"), webhook_policy())
+        .map_err(|errors| ApiError::bad_parameters(lang, &errors))?;
     let db = Db::open()?;
     let identity = require_identity(&db, request)?;
     let target = visible(&db, request, raw_id, Some(&identity))?;
     let removed = db.transaction(|db| engagement::unfollow(db, target.id, &identity.key(), channel, address.as_ref().map(|a| a.as_str())))?;
-    Ok(response::json(200, &json!({"report": target.tracking_id, "removed": removed}), "no-store"))
+    Ok(response::json(200, &Unfollowed { removed, report: target.tracking_id.clone() }, "no-store"))
 }

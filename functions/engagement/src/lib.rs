@@ -12,6 +12,7 @@ mod follows;
 mod supports;
 mod target;
 
+use lapor_domain::command::Verdict;
 use lapor_domain::routes::{Engagement, Found, ENGAGEMENT};
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::ApiError;
@@ -42,7 +43,7 @@ fn route(request: &ApiRequest, found: &Found<Engagement>) -> Result<Response, Ap
         Engagement::Unfollow => follows::remove(request, id),
         Engagement::ReviewQueue => comments::review_queue(request),
         Engagement::Flag => comments::flag(request, comment),
-        Engagement::Hide => comments::moderate(request, comment, "hide"),
-        Engagement::Restore => comments::moderate(request, comment, "restore"),
+        Engagement::Hide => comments::moderate(request, comment, Verdict::Hide),
+        Engagement::Restore => comments::moderate(request, comment, Verdict::Restore),
     }
 }

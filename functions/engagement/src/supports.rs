@@ -1,6 +1,7 @@
 //! Support ("dukung"): one per identity per report, counted exactly.
 
 use lapor_domain::engagement::may_support;
+use lapor_domain::view::SupportCount;
 use lapor_platform::db::Db;
 use lapor_platform::engagement;
 use lapor_platform::identity::{identity_of, require_identity};
@@ -8,13 +9,12 @@ use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::clock;
 use lapor_platform::workflow::load_state;
-use serde_json::json;
 use spin_sdk::http::Response;
 
 use crate::target::{rate_limit, refused, visible};
 
 fn answer(status: u16, supports: i64, supported: bool) -> Response {
-    response::json(status, &json!({"supports": supports, "supported": supported}), "no-store")
+    response::json(status, &SupportCount { supported, supports }, "no-store")
 }
 
 /// `GET`: the count, and whether the caller (if identified) supports it.

@@ -28,12 +28,7 @@ async fn handle(incoming: IncomingRequest) -> Response {
 
 fn health() -> Response {
     let report = HealthReport::new(Check::from_result(lapor_platform::db::probe()), Check::from_result(check_key_value()));
-    Response::builder()
-        .status(report.http_status())
-        .header("content-type", "application/json")
-        .header("cache-control", "no-store")
-        .body(serde_json::to_string(&report).expect("health report serialises"))
-        .build()
+    lapor_platform::response::json(report.http_status(), &report, "no-store")
 }
 
 fn check_key_value() -> Result<(), String> {

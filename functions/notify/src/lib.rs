@@ -42,7 +42,7 @@ use lapor_platform::db::Db;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::notify::Claimed;
 use lapor_platform::{clock, notify, random};
-use serde_json::json;
+use lapor_domain::view::DeliveryRun;
 use lapor_domain::routes::{Notify, NOTIFY};
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
@@ -95,7 +95,7 @@ enum Delivery {
     Permanent(String),
 }
 
-fn deliver() -> Result<serde_json::Value, ApiError> {
+fn deliver() -> Result<DeliveryRun, ApiError> {
     let batch = number("notify_batch", 50, 1000).max(1) as i64;
     let policy = RetryPolicy {
         base_seconds: number("notify_retry_base_seconds", RetryPolicy::DEFAULT.base_seconds, 86_400),
@@ -109,7 +109,7 @@ fn deliver() -> Result<serde_json::Value, ApiError> {
     let now_at = clock::now();
     let db = Db::open()?;
     let (claimed, expired) = claim(&db, now_at, &clock::timestamp(now_at + LEASE), batch)?;
-    let (mut sent, mut retrying, mut dead, mut released) = (0, 0, 0, 0);
+    let (mut sent, mut retrying, mut dead, mut released) = (0u64, 0u64, 0u64, 0u64);
     for row in &claimed {
         // Never start a send the lease might not cover: hand the rest back.
         if clock::now() - now_at > LEASE / 2 {
@@ -137,15 +137,7 @@ fn deliver() -> Result<serde_json::Value, ApiError> {
         let outcome = notify::Outcome { state, next_attempt_at: next_attempt, last_error, provider_ref };
         notify::record_outcome(&db, row, outcome, &finished)?;
     }
-    Ok(json!({
-        "claimed": claimed.len(),
-        "sent": sent,
-        "retrying": retrying,
-        "dead": dead,
-        "released": released,
-        "expired": expired,
-        "more": claimed.len() as i64 == batch,
-    }))
+    Ok(DeliveryRun { claimed: claimed.len(), dead, expired, more: claimed.len() as i64 == batch, released, retrying, sent })
 }
 
 /// Claims due rows: counts the attempt and moves them a lease ahead.

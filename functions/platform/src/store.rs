@@ -9,7 +9,7 @@ use lapor_domain::follow::FollowChannel;
 use lapor_domain::lifecycle::{ActorRole, Status};
 use lapor_domain::privacy::Privacy;
 use lapor_domain::report::{Channel, Kind, NewReport};
-use lapor_domain::view::{EventRecord, EventVisibility, ReportRecord, StoredIdentity};
+use lapor_domain::view::{EventRecord, EventVisibility, QueueItem, ReportRecord, StoredIdentity};
 use spin_sdk::sqlite3::Value;
 
 use crate::db::{int, is_unique_violation, opt_real, opt_text, text, Db};
@@ -496,7 +496,7 @@ pub fn list_for_staff(
     scope: &StaffScope<'_>,
     after: Option<&(String, i64)>,
     limit: u32,
-) -> Result<Vec<(i64, serde_json::Value)>> {
+) -> Result<Vec<(i64, QueueItem)>> {
     let (conditions, mut params) = scope.conditions();
     let mut sql = format!(
         "SELECT id, tracking_id, kind, title, status, visibility, reporter_identity, agency, unit, category, region, created_at, updated_at, version,
@@ -516,13 +516,24 @@ pub fn list_for_staff(
     sql.push_str(" ORDER BY created_at, id LIMIT ?");
     params.push(int(i64::from(limit)));
     db.query(&sql, &params)?.map(|row| {
-        let mut item = serde_json::Map::new();
-        item.insert("privacy".into(), serde_json::json!(stored_privacy(&row)?.as_str()));
-        for column in ["tracking_id", "kind", "title", "status", "agency", "unit", "category", "region", "created_at", "updated_at", "verification_due", "response_due", "completion_due"] {
-            item.insert(column.into(), row.opt_text(column)?.map(serde_json::Value::String).unwrap_or(serde_json::Value::Null));
-        }
-        item.insert("version".into(), serde_json::json!(row.int("version")?));
-        Ok((row.int("id")?, serde_json::Value::Object(item)))
+        let item = QueueItem {
+            agency: row.opt_text("agency")?,
+            category: row.opt_text("category")?,
+            completion_due: row.opt_text("completion_due")?,
+            created_at: row.text("created_at")?,
+            kind: row.text("kind")?,
+            privacy: stored_privacy(&row)?,
+            region: row.opt_text("region")?,
+            response_due: row.opt_text("response_due")?,
+            status: row.text("status")?,
+            title: row.text("title")?,
+            tracking_id: row.text("tracking_id")?,
+            unit: row.opt_text("unit")?,
+            updated_at: row.text("updated_at")?,
+            verification_due: row.opt_text("verification_due")?,
+            version: row.int("version")?,
+        };
+        Ok((row.int("id")?, item))
     })
 }
 

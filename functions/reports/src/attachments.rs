@@ -8,11 +8,11 @@
 use lapor_domain::attachment::{AttachmentError, AttachmentKind, CleanAttachment, MAX_ATTACHMENTS_PER_REPORT};
 use lapor_domain::privacy::Viewer;
 use lapor_domain::problem::ProblemKind;
+use lapor_domain::view::AttachmentUploaded;
 use lapor_platform::db::Db;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::{clock, random, store};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 use spin_sdk::http::Response;
 
@@ -63,11 +63,14 @@ pub fn upload(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
     })?;
     let tracking_id = &report.record.tracking_id;
     let url = format!("/api/v1/reports/{tracking_id}/attachments/{public_id}");
-    let mut response = response::json(
-        201,
-        &json!({"id": public_id, "kind": kind_name(clean.kind), "content_type": clean.kind.content_type(), "size": clean.bytes.len(), "url": url}),
-        "no-store",
-    );
+    let answer = AttachmentUploaded {
+        content_type: clean.kind.content_type(),
+        id: public_id,
+        kind: kind_name(clean.kind),
+        size: clean.bytes.len(),
+        url: url.clone(),
+    };
+    let mut response = response::json(201, &answer, "no-store");
     response.set_header("location", url);
     Ok(response)
 }

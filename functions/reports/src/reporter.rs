@@ -1,12 +1,11 @@
 //! What the reporter does after filing: reply (to a hold or a follow-up) and
 //! rate the agency's answer once. Both need the reporter token.
 
-use lapor_domain::invalid::Invalid;
-use lapor_domain::lifecycle::{Action, ActorRole, Status};
+use lapor_domain::command::{Rate, Reply};
+use lapor_domain::lifecycle::{ActorRole, Status};
 use lapor_domain::privacy::Viewer;
 use lapor_domain::problem::ProblemKind;
-use lapor_domain::text::Note;
-use lapor_domain::view::EventVisibility;
+use lapor_domain::view::{Done, EventVisibility, Rated};
 use lapor_platform::db::Db;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
@@ -14,7 +13,6 @@ use lapor_platform::workflow::{self, Change};
 use lapor_domain::agency::TimeZone;
 use lapor_domain::sla::{Clock, ClockKind};
 use lapor_platform::{clock, sla};
-use serde_json::{json, Value};
 use spin_sdk::http::Response;
 
 use crate::viewer::visible_report;
@@ -46,15 +44,7 @@ pub fn as_reporter(db: &Db, request: &ApiRequest, raw_id: &str) -> Result<lapor_
 pub fn reply(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = workflow::json_object(request)?;
-    let note = match body.get("body") {
-        Some(Value::String(s)) => Note::parse("body", s),
-        _ => Err(Invalid::required("body")),
-    };
-    let unknown = lapor_domain::fields::only(&body, &["body"]);
-    let note = match (note, unknown.is_empty()) {
-        (Ok(note), true) => note,
-        (note, _) => return Err(ApiError::validation(lang, &[unknown, note.err().into_iter().collect()].concat())),
-    };
+    let command = Reply::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
     let now_at = clock::now();
     let now = clock::timestamp(now_at);
     let db = Db::open()?;
@@ -77,53 +67,24 @@ pub fn reply(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
             _ => Some(Clock::start(ClockKind::Response, now_at, sla::zone_of(db, state.agency.as_deref())?, &calendar)),
         };
         let change = Change {
-            action: Action::ReporterReply,
+            action: command.action(),
             actor_role: ActorRole::Reporter,
             actor_id: None,
             set: sla::clock_columns(clock.as_ref()),
             visibility: EventVisibility::Participants,
-            text: Some(note.as_str().to_string()),
+            text: Some(command.body.as_str().to_string()),
             also: Vec::new(),
         };
         workflow::apply(db, &state, None, change, &now, lang)
     })?;
-    Ok(response::json(201, &json!({"tracking_id": report.record.tracking_id, "status": status.as_str(), "version": version}), "no-store"))
+    Ok(response::json(201, &Done::new(&report.record.tracking_id, status, version), "no-store"))
 }
 
 pub fn rate(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = workflow::json_object(request)?;
-    let mut errors = Vec::new();
-    let score = match body.get("score") {
-        Some(Value::Number(n)) => match n.as_u64() {
-            Some(s @ 1..=5) => Some(s),
-            _ => None,
-        },
-        _ => None,
-    };
-    if score.is_none() {
-        errors.push(Invalid::new("score", "Nilai 1 sampai 5.", "A whole number from 1 to 5."));
-    }
-    let comment = match body.get("comment") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.trim().is_empty() => None,
-        Some(Value::String(s)) => match Note::parse("comment", s) {
-            Ok(note) => Some(note.as_str().to_string()),
-            Err(e) => {
-                errors.push(e);
-                None
-            }
-        },
-        Some(_) => {
-            errors.push(Invalid::not_text("comment"));
-            None
-        }
-    };
-    errors.extend(lapor_domain::fields::only(&body, &["score", "comment"]));
-    if !errors.is_empty() {
-        return Err(ApiError::validation(lang, &errors));
-    }
-    let score = score.expect("checked");
+    let Rate { score, comment } = Rate::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
+    let comment = comment.map(|note| note.as_str().to_string());
     let now = clock::timestamp(clock::now());
     let db = Db::open()?;
     let report = as_reporter(&db, request, raw_id)?;
@@ -137,11 +98,11 @@ pub fn rate(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
                 "A rating can be given once the agency has responded.",
             ));
         }
-        if !lapor_platform::store::insert_rating(db, state.id, score as i64, comment.as_deref(), &now)? {
+        if !lapor_platform::store::insert_rating(db, state.id, i64::from(score), comment.as_deref(), &now)? {
             return Err(workflow::conflict(lang, &state, "Laporan ini sudah dinilai.", "This report has already been rated."));
         }
         lapor_platform::store::append_event(db, state.id, &now, "rated", ActorRole::Reporter, None, EventVisibility::Public, Some(&format!("{score}/5")))?;
         Ok(())
     })?;
-    Ok(response::json(201, &json!({"tracking_id": report.record.tracking_id, "score": score, "comment": comment}), "no-store"))
+    Ok(response::json(201, &Rated { comment, score, tracking_id: report.record.tracking_id }, "no-store"))
 }

@@ -38,7 +38,7 @@ use lapor_platform::auth::require_internal_call;
 use lapor_platform::db::Db;
 use lapor_platform::{clock, kv, sla};
 use lapor_platform::response::{self, ApiError};
-use serde_json::json;
+use lapor_domain::view::SweepRun;
 use lapor_domain::routes::{SlaSweep, SLA_SWEEP};
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
@@ -81,7 +81,7 @@ fn run(db: &Db, step: SweepStep, now: &str, at: DateTime<Utc>, batch: i64) -> Re
     })
 }
 
-fn sweep() -> Result<serde_json::Value, ApiError> {
+fn sweep() -> Result<SweepRun, ApiError> {
     // The instant the SQL compares with, to the millisecond, is the one the rule is asked about.
     let now = clock::timestamp(clock::now());
     let at = sla::parse_time(&now).unwrap_or_else(clock::now);
@@ -107,11 +107,5 @@ fn sweep() -> Result<serde_json::Value, ApiError> {
         }
         Err(e) => eprintln!("housekeeping skipped: {e:#}"),
     }
-    Ok(json!({
-        "examined": completed + escalated + reminded,
-        "reminded": reminded,
-        "escalated": escalated,
-        "completed": completed,
-        "more": more,
-    }))
+    Ok(SweepRun { completed, escalated, examined: completed + escalated + reminded, more, reminded })
 }

@@ -4,7 +4,7 @@
 use lapor_domain::command::{Archive, Hold, Verify};
 use lapor_domain::invalid::Invalid;
 use lapor_domain::lifecycle::Status;
-use lapor_domain::view::EventVisibility;
+use lapor_domain::view::{Done, EventVisibility};
 use lapor_platform::auth::require_admin;
 use lapor_platform::db::{opt_text, text, Db};
 use lapor_platform::request::ApiRequest;
@@ -14,7 +14,6 @@ use lapor_domain::sla::{Clock, ClockKind};
 use lapor_platform::sla::{calendar, clock_columns, zone_of};
 use lapor_platform::store::{self, StaffScope};
 use lapor_platform::clock;
-use serde_json::{json, Value};
 use spin_sdk::http::Response;
 use spin_sdk::sqlite3::Value as SqlValue;
 
@@ -28,7 +27,7 @@ pub fn queue(request: &ApiRequest) -> Result<Response, ApiError> {
     let db = Db::open()?;
     require_admin(&db, request, &now)?;
     let body = queue::page(&db, &query, &StaffScope::default())?;
-    Ok(response::json(200, &Value::Object(body), "private, no-store"))
+    Ok(response::json(200, &body, "private, no-store"))
 }
 
 /// Loads a report for an intake action; unknown IDs are 404.
@@ -101,7 +100,7 @@ pub fn verify(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
         }
         Ok((state, status, version))
     })?;
-    Ok(done(&state, version, status.as_str(), json!({})))
+    Ok(done(&Done::new(&state.tracking_id, status, version)))
 }
 
 pub fn hold(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
@@ -131,7 +130,7 @@ pub fn hold(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
         let (status, version) = workflow::apply(db, &state, expected, change, &now, lang)?;
         Ok((state, status, version))
     })?;
-    Ok(done(&state, version, status.as_str(), json!({})))
+    Ok(done(&Done::new(&state.tracking_id, status, version)))
 }
 
 pub fn archive(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
@@ -187,5 +186,5 @@ pub fn archive(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
         }
         Ok((state, status, version))
     })?;
-    Ok(done(&state, version, status.as_str(), json!({})))
+    Ok(done(&Done::new(&state.tracking_id, status, version)))
 }

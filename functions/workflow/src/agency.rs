@@ -6,7 +6,7 @@ use lapor_domain::command::{Assign, Forward, Respond};
 use lapor_domain::invalid::Invalid;
 use lapor_domain::lifecycle::Action;
 use lapor_domain::staff::{Decision, Principal, Role, StaffAction};
-use lapor_domain::view::EventVisibility;
+use lapor_domain::view::{Done, EventVisibility, StaffQueue};
 use lapor_platform::auth::{forbidden, require_staff};
 use lapor_platform::db::{text, Db};
 use lapor_platform::request::{bad_parameter, ApiRequest};
@@ -16,7 +16,6 @@ use lapor_domain::sla::{Clock, ClockKind};
 use lapor_platform::sla::{calendar, clock_columns, zone_of};
 use lapor_platform::store::{self, StaffScope};
 use lapor_platform::clock;
-use serde_json::{json, Value};
 use spin_sdk::http::Response;
 use spin_sdk::sqlite3::Value as SqlValue;
 
@@ -54,9 +53,8 @@ pub fn inbox(request: &ApiRequest) -> Result<Response, ApiError> {
         return Err(bad_parameter(lang, "agency", "Sebutkan instansi (?agency=...).", "Name the agency (?agency=...)."));
     };
     let unit = request.query("unit").map(str::trim).filter(|u| !u.is_empty());
-    let mut body = queue::page(&db, &query, &StaffScope { agency: Some(&agency), unit })?;
-    body.insert("agency".into(), json!(agency));
-    Ok(response::json(200, &Value::Object(body), "private, no-store"))
+    let body = StaffQueue { agency: Some(agency.clone()), ..queue::page(&db, &query, &StaffScope { agency: Some(&agency), unit })? };
+    Ok(response::json(200, &body, "private, no-store"))
 }
 
 pub fn read(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
@@ -100,7 +98,7 @@ pub fn assign(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
         let (status, version) = workflow::apply(db, &state, expected, change, &now, lang)?;
         Ok((state, status, version))
     })?;
-    Ok(done(&state, version, status.as_str(), json!({"unit": unit})))
+    Ok(done(&Done { unit: Some(unit), ..Done::new(&state.tracking_id, status, version) }))
 }
 
 pub fn forward(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
@@ -136,7 +134,7 @@ pub fn forward(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
         let (status, version) = workflow::apply(db, &state, expected, change, &now, lang)?;
         Ok((state, status, version))
     })?;
-    Ok(done(&state, version, status.as_str(), json!({"agency": target.code})))
+    Ok(done(&Done { agency: Some(target.code), ..Done::new(&state.tracking_id, status, version) }))
 }
 
 pub fn respond(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
@@ -178,5 +176,5 @@ pub fn respond(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
         let (status, version) = workflow::apply(db, &current, None, change, &now, lang)?;
         Ok((state, version, status))
     })?;
-    Ok(done(&state, version, status.as_str(), json!({})))
+    Ok(done(&Done::new(&state.tracking_id, status, version)))
 }

@@ -6,7 +6,7 @@
 //! channel, not to read an anonymous reporter's phone number.
 
 use lapor_domain::follow::mask_address;
-use lapor_domain::view::{DeadLetterView, Page};
+use lapor_domain::view::{DeadLetterView, Page, Requeued};
 use lapor_domain::problem::ProblemKind;
 use lapor_platform::auth::require_admin;
 use lapor_platform::db::Db;
@@ -15,7 +15,6 @@ use lapor_platform::paging;
 use lapor_platform::request::{bad_parameter, ApiRequest};
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::clock;
-use serde_json::json;
 use spin_sdk::http::Response;
 
 /// `GET /api/v1/admin/notifications?state=dead&cursor=&limit=`, oldest first.
@@ -73,5 +72,5 @@ pub fn retry(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
         }
         Requeue::NotFound => return Err(ApiError::not_found(lang)),
     }
-    Ok(response::json(200, &json!({"id": id, "state": "pending"}), "no-store"))
+    Ok(response::json(200, &Requeued { id, state: "pending" }, "no-store"))
 }

@@ -3,12 +3,12 @@
 //! status. The counts cover the list's scope and filters, except the status.
 
 use lapor_domain::lifecycle::Status;
+use lapor_domain::view::StaffQueue;
 use lapor_platform::db::Db;
 use lapor_platform::paging;
 use lapor_platform::request::{bad_parameter, ApiRequest};
 use lapor_platform::response::ApiError;
 use lapor_platform::store::{self, StaffScope};
-use serde_json::{json, Map, Value};
 
 const DEFAULT_PAGE: u32 = 50;
 const MAX_PAGE: u32 = 200;
@@ -31,17 +31,18 @@ impl QueueQuery {
     }
 }
 
-/// `{items, next_cursor, counts, total}`: one page of the queue, the count
-/// per status of its scope, and how many reports the whole list holds.
-pub fn page(db: &Db, query: &QueueQuery, scope: &StaffScope<'_>) -> Result<Map<String, Value>, ApiError> {
+/// One page of the queue, the count per status of its scope, and how many
+/// reports the whole list holds (`agency` unset: the inbox names it).
+pub fn page(db: &Db, query: &QueueQuery, scope: &StaffScope<'_>) -> Result<StaffQueue, ApiError> {
     let mut rows = store::list_for_staff(db, query.status, scope, query.after.as_ref(), query.limit + 1)?;
-    let next_cursor = paging::next_page(&mut rows, query.limit, |(id, item)| paging::time_cursor_of(item["created_at"].as_str().unwrap_or_default(), *id));
+    let next_cursor = paging::next_page(&mut rows, query.limit, |(id, item)| paging::time_cursor_of(item.created_at.as_deref().unwrap_or_default(), *id));
     let counts = store::staff_counts(db, scope)?;
     let total: i64 = counts.iter().filter(|(status, _)| query.status.is_none_or(|s| s == *status)).map(|(_, n)| n).sum();
-    let mut body = Map::new();
-    body.insert("items".into(), rows.into_iter().map(|(_, item)| item).collect());
-    body.insert("next_cursor".into(), json!(next_cursor));
-    body.insert("counts".into(), counts.into_iter().map(|(status, n)| (status.as_str().to_string(), json!(n))).collect::<Map<_, _>>().into());
-    body.insert("total".into(), json!(total));
-    Ok(body)
+    Ok(StaffQueue {
+        agency: None,
+        counts: counts.into_iter().map(|(status, n)| (status.as_str(), n)).collect(),
+        items: rows.into_iter().map(|(_, item)| item).collect(),
+        next_cursor,
+        total,
+    })
 }

@@ -5,13 +5,13 @@ use chrono::Duration;
 use lapor_domain::command::CreateStaff;
 use lapor_domain::invalid::Invalid;
 use lapor_domain::staff::{Decision, Role};
+use lapor_domain::view::StaffAccountCreated;
 use lapor_platform::auth::{forbidden, require_staff};
 use lapor_platform::db::Db;
 use lapor_platform::staff;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::{clock, random, store, workflow};
-use serde_json::json;
 use spin_sdk::http::Response;
 
 
@@ -58,15 +58,15 @@ pub fn create(request: &ApiRequest) -> Result<Response, ApiError> {
         expires_at: &expires_at,
     };
     staff::create(&db, &account, &now_text)?;
-    let body = json!({
-        "id": public_id,
-        "role": role.as_str(),
-        "name": name.as_str(),
-        "agency": agency.as_ref().map(|a| a.as_str()),
-        "unit": unit,
-        "token": token.as_str(),
-        "expires_at": expires_at,
-    });
+    let body = StaffAccountCreated {
+        agency: agency.as_ref().map(|a| a.as_str().to_string()),
+        expires_at,
+        id: public_id.clone(),
+        name: name.as_str().to_string(),
+        role,
+        token: token.as_str().to_string(),
+        unit: unit.map(str::to_string),
+    };
     let mut response = response::json(201, &body, "no-store");
     response.set_header("location", format!("/api/v1/staff/{public_id}"));
     Ok(response)

@@ -2,12 +2,11 @@
 //! the reporter's identity where privacy allows (and logged for admins).
 
 use lapor_domain::staff::Principal;
-use lapor_domain::view::{report_view, StaffReportView};
+use lapor_domain::view::{report_view, Done, StaffReportView};
 use lapor_platform::db::Db;
 use lapor_platform::response::ApiError;
 use lapor_platform::store::{self, StoredReport};
 use lapor_platform::workflow::ReportState;
-use serde_json::{json, Value};
 use spin_sdk::http::Response;
 
 pub fn staff_view(db: &Db, stored: &StoredReport, state: &ReportState, principal: &Principal, now: &str) -> Result<StaffReportView, ApiError> {
@@ -24,14 +23,9 @@ pub fn staff_view(db: &Db, stored: &StoredReport, state: &ReportState, principal
     Ok(StaffReportView { report, version: state.version, unit: state.unit.clone() })
 }
 
-/// The answer to a successful action: the report's new status and version
-/// (also as ETag, for If-Match), plus any `extra` fields.
-pub fn done(state: &ReportState, version: i64, status: &str, extra: Value) -> Response {
-    let mut body = json!({"tracking_id": state.tracking_id, "status": status, "version": version});
-    if let (Value::Object(target), Value::Object(more)) = (&mut body, extra) {
-        target.extend(more);
-    }
-    let mut response = lapor_platform::response::json(200, &body, "no-store");
-    response.set_header("etag", format!("\"{version}\""));
+/// The answer to a successful action, with its version as ETag (for If-Match).
+pub fn done(view: &Done) -> Response {
+    let mut response = lapor_platform::response::json(200, view, "no-store");
+    response.set_header("etag", format!("\"{}\"", view.version));
     response
 }
