@@ -35,7 +35,7 @@ impl QueueQuery {
 /// reports the whole list holds (`agency` unset: the inbox names it).
 pub fn page(db: &Db, query: &QueueQuery, scope: &StaffScope<'_>) -> Result<StaffQueue, ApiError> {
     let mut rows = store::list_for_staff(db, query.status, scope, query.after.as_ref(), query.limit + 1)?;
-    let next_cursor = paging::next_page(&mut rows, query.limit, |(id, item)| paging::time_cursor_of(item.created_at.as_deref().unwrap_or_default(), *id));
+    let next_cursor = paging::next_page(&mut rows, query.limit, |(id, item)| paging::time_cursor_of(&item.created_at, *id));
     let counts = store::staff_counts(db, scope)?;
     let total: i64 = counts.iter().filter(|(status, _)| query.status.is_none_or(|s| s == *status)).map(|(_, n)| n).sum();
     Ok(StaffQueue {
