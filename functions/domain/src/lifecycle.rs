@@ -11,6 +11,7 @@
 //! Every transition is an append-only event; an action that does not apply
 //! to the current state is an error, never a silent change.
 
+use crate::event::EventType;
 use crate::invalid::Invalid;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -146,16 +147,16 @@ pub enum Action {
 
 impl Action {
     /// The event type recorded for this action.
-    pub fn event_type(&self) -> &'static str {
+    pub fn event_type(&self) -> EventType {
         match self {
-            Action::Verify => "dispatched",
-            Action::Hold => "on_hold",
-            Action::ReporterReply => "reporter_reply",
-            Action::Archive { .. } => "archived",
-            Action::Assign => "assigned",
-            Action::Forward => "forwarded",
-            Action::Respond => "responded",
-            Action::Complete => "completed",
+            Action::Verify => EventType::Dispatched,
+            Action::Hold => EventType::OnHold,
+            Action::ReporterReply => EventType::ReporterReply,
+            Action::Archive { .. } => EventType::Archived,
+            Action::Assign => EventType::Assigned,
+            Action::Forward => EventType::Forwarded,
+            Action::Respond => EventType::Responded,
+            Action::Complete => EventType::Completed,
         }
     }
 }
@@ -188,7 +189,7 @@ impl Status {
             (Dispatched, Action::Forward) => Dispatched,
             (Dispatched | Responded, Action::Respond) => Responded,
             (Responded, Action::Complete) => Completed,
-            _ => return Err(IllegalTransition { from: self.as_str(), action: action.event_type() }),
+            _ => return Err(IllegalTransition { from: self.as_str(), action: action.event_type().as_str() }),
         };
         Ok(next)
     }
@@ -235,7 +236,7 @@ mod tests {
         ];
         for from in Status::ALL {
             for action in &actions {
-                let expected = allowed.iter().find(|(f, a, _)| *f == from && *a == action.event_type()).map(|(_, _, to)| *to);
+                let expected = allowed.iter().find(|(f, a, _)| *f == from && action.event_type() == *a).map(|(_, _, to)| *to);
                 assert_eq!(from.apply(action).ok(), expected, "{from:?} + {action:?}");
             }
         }

@@ -11,6 +11,7 @@ use hmac::{Hmac, Mac};
 use serde_json::json;
 use sha2::Sha256;
 
+use crate::event::EventType::{self, Archived, Completed, Dispatched, Forwarded, OnHold, Responded};
 use crate::follow::FollowChannel;
 use crate::view::EventVisibility;
 
@@ -22,11 +23,11 @@ pub enum Audience {
 }
 
 /// The event types that notify anyone.
-pub const NOTIFYING_EVENTS: &[&str] = &["dispatched", "forwarded", "responded", "completed", "archived", "on_hold"];
+pub const NOTIFYING_EVENTS: &[EventType] = &[Dispatched, Forwarded, Responded, Completed, Archived, OnHold];
 
 /// Milestones a follower is waiting for ([`NOTIFYING_EVENTS`] without
 /// `on_hold`), told to everyone following when the event is public.
-const MILESTONES: [&str; 5] = ["dispatched", "forwarded", "responded", "completed", "archived"];
+const MILESTONES: [EventType; 5] = [Dispatched, Forwarded, Responded, Completed, Archived];
 
 /// Who hears of an event, or `None` when nobody is told.
 ///
@@ -38,10 +39,10 @@ const MILESTONES: [&str; 5] = ["dispatched", "forwarded", "responded", "complete
 /// Staff events and everything else (`submitted`, `rated`, `reporter_reply`,
 /// `assigned`, notes) are not announced: the reporter caused or already knows
 /// them, or they are internal.
-pub fn audience(event_type: &str, visibility: EventVisibility) -> Option<Audience> {
+pub fn audience(event_type: EventType, visibility: EventVisibility) -> Option<Audience> {
     match visibility {
         EventVisibility::Staff => None,
-        _ if event_type == "on_hold" => Some(Audience::ReporterOnly),
+        _ if event_type == OnHold => Some(Audience::ReporterOnly),
         EventVisibility::Public if MILESTONES.contains(&event_type) => Some(Audience::AllFollowers),
         EventVisibility::Participants if MILESTONES.contains(&event_type) => Some(Audience::ReporterOnly),
         _ => None,
@@ -538,6 +539,7 @@ mod tests {
     #[test]
     fn audiences() {
         use EventVisibility::*;
+        let audience = |event: &str, visibility| EventType::from_stored(event).and_then(|e| audience(e, visibility));
         for event in ["dispatched", "forwarded", "responded", "completed", "archived"] {
             assert_eq!(audience(event, Public), Some(Audience::AllFollowers), "{event}");
             assert_eq!(audience(event, Participants), Some(Audience::ReporterOnly), "{event}");
@@ -552,7 +554,7 @@ mod tests {
             }
         }
         for event in NOTIFYING_EVENTS {
-            assert!(audience(event, Public).is_some() || audience(event, Participants).is_some(), "{event}");
+            assert!(audience(event.as_str(), Public).is_some() || audience(event.as_str(), Participants).is_some(), "{event}");
         }
         assert_eq!(NOTIFYING_EVENTS.len(), 6);
     }
@@ -598,7 +600,7 @@ mod tests {
     fn every_sms_fits_one_gsm_segment_with_a_60_character_link_base() {
         let base = format!("https://{}.go.id", "a".repeat(60 - "https://.go.id".len()));
         assert_eq!(base.len(), 60);
-        for event in NOTIFYING_EVENTS.iter().chain(&["unknown"]) {
+        for event in NOTIFYING_EVENTS.iter().map(|e| e.as_str()).chain(["unknown"]) {
             let m = render(&notice(event), &base);
             assert!(m.text.chars().all(|c| gsm7_septets(c) == Some(1)), "{event}: {}", m.text);
             assert!(m.text.chars().count() <= 160, "{event}: {} chars", m.text.chars().count());

@@ -143,6 +143,39 @@ impl SweepAction {
 impl SweepStep {
     pub const ORDER: [SweepStep; 3] = [SweepStep::Complete, SweepStep::Escalate, SweepStep::Remind];
 
+    /// The event this step leaves in a report's history.
+    pub fn event_type(self) -> crate::event::EventType {
+        use crate::event::EventType;
+        match self {
+            SweepStep::Complete => EventType::Completed,
+            SweepStep::Escalate => EventType::SlaEscalated,
+            SweepStep::Remind => EventType::SlaReminder,
+        }
+    }
+
+    /// Who sees that event: a completion is public (its followers are told),
+    /// reminders and escalations are for staff.
+    pub fn event_visibility(self) -> crate::view::EventVisibility {
+        match self {
+            SweepStep::Complete => crate::view::EventVisibility::Public,
+            SweepStep::Escalate | SweepStep::Remind => crate::view::EventVisibility::Staff,
+        }
+    }
+
+    /// The staff alerted of this step on a report held by `agency` (none
+    /// yet: the administrators verify it), as stored in `staff_alerts`;
+    /// `None` for a completion, which the report's followers hear of instead.
+    /// An escalation goes up (administrators, the agency's coordinators and
+    /// executives), a reminder to those who act (coordinators and officers).
+    pub fn staff_alert_audience(self, agency: Option<&str>) -> Option<String> {
+        match (self, agency) {
+            (SweepStep::Complete, _) => None,
+            (_, None) => Some("admins".to_string()),
+            (SweepStep::Escalate, Some(agency)) => Some(format!("admins,agency:{agency}:coordinator,executive")),
+            (SweepStep::Remind, Some(agency)) => Some(format!("agency:{agency}:coordinator,officer")),
+        }
+    }
+
     /// The clocks whose actions this step takes: the sweep looks for its
     /// candidates among these only.
     pub fn kinds(self) -> Vec<ClockKind> {
@@ -316,4 +349,20 @@ mod tests {
         let resumed_clock = Clock::resume_verification(clock.due, held, resumed, &cal);
         assert_eq!(local_rfc3339(resumed_clock.due_local), "2026-12-03T23:59:59+07:00");
     }
+
+    #[test]
+    fn staff_alerts_go_up_on_escalation_and_to_those_who_act_on_reminders() {
+        assert_eq!(SweepStep::Complete.staff_alert_audience(Some("pemkot-32.73")), None);
+        assert_eq!(SweepStep::Escalate.staff_alert_audience(None).as_deref(), Some("admins"));
+        assert_eq!(SweepStep::Remind.staff_alert_audience(None).as_deref(), Some("admins"));
+        assert_eq!(
+            SweepStep::Escalate.staff_alert_audience(Some("pemkot-32.73")).as_deref(),
+            Some("admins,agency:pemkot-32.73:coordinator,executive")
+        );
+        assert_eq!(SweepStep::Remind.staff_alert_audience(Some("pemkot-32.73")).as_deref(), Some("agency:pemkot-32.73:coordinator,officer"));
+        assert_eq!(SweepStep::Complete.event_type(), "completed");
+        assert_eq!(SweepStep::Escalate.event_type(), "sla_escalated");
+        assert_eq!(SweepStep::Remind.event_type(), "sla_reminder");
+    }
+
 }

@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use crate::event::EventType;
 use crate::lifecycle::Status;
 use crate::privacy::{Privacy, Viewer};
 use crate::report::Kind;
@@ -77,7 +78,7 @@ impl EventVisibility {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventRecord {
     pub at: String,
-    pub event_type: String,
+    pub event_type: EventType,
     pub actor_role: String,
     pub visibility: EventVisibility,
     pub text: Option<String>,
@@ -148,7 +149,7 @@ pub struct Deadlines {
 pub struct TimelineEntry {
     pub at: String,
     #[serde(rename = "type")]
-    pub event_type: String,
+    pub event_type: EventType,
     pub actor_role: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
@@ -198,7 +199,7 @@ pub fn report_view(record: &ReportRecord, events: &[EventRecord], viewer: &Viewe
     let timeline = events
         .iter()
         .filter(|e| e.visibility.visible_to(viewer))
-        .map(|e| TimelineEntry { at: e.at.clone(), event_type: e.event_type.clone(), actor_role: e.actor_role.clone(), text: e.text.clone() })
+        .map(|e| TimelineEntry { at: e.at.clone(), event_type: e.event_type, actor_role: e.actor_role.clone(), text: e.text.clone() })
         .collect();
     Some(ReportView {
         tracking_id: record.tracking_id.clone(),
@@ -402,7 +403,7 @@ pub struct CalendarYear {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeadLetterView {
     pub id: i64,
-    pub kind: Option<String>,
+    pub kind: crate::event::OutboxKind,
     pub report: Option<String>,
     pub event: Option<String>,
     pub channel: Option<&'static str>,
@@ -585,7 +586,7 @@ pub struct StaffAccountCreated {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Requeued {
     pub id: i64,
-    pub state: &'static str,
+    pub state: crate::event::OutboxState,
 }
 
 /// One report of a staff queue, its columns as stored.
@@ -680,9 +681,9 @@ mod tests {
 
     fn events() -> Vec<EventRecord> {
         vec![
-            EventRecord { at: "t1".into(), event_type: "submitted".into(), actor_role: "reporter".into(), visibility: EventVisibility::Public, text: None },
-            EventRecord { at: "t2".into(), event_type: "on_hold".into(), actor_role: "admin".into(), visibility: EventVisibility::Participants, text: Some("Mohon foto".into()) },
-            EventRecord { at: "t3".into(), event_type: "note".into(), actor_role: "admin".into(), visibility: EventVisibility::Staff, text: Some("internal".into()) },
+            EventRecord { at: "t1".into(), event_type: EventType::Submitted, actor_role: "reporter".into(), visibility: EventVisibility::Public, text: None },
+            EventRecord { at: "t2".into(), event_type: EventType::OnHold, actor_role: "admin".into(), visibility: EventVisibility::Participants, text: Some("Mohon foto".into()) },
+            EventRecord { at: "t3".into(), event_type: EventType::ForwardReason, actor_role: "admin".into(), visibility: EventVisibility::Staff, text: Some("internal".into()) },
         ]
     }
 

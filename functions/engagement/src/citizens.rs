@@ -173,6 +173,6 @@ fn send_code(db: &Db, citizen_id: i64, phone: &PhoneNumber, now_at: DateTime<Utc
     citizens::store_code(db, citizen_id, phone.as_str(), &pending, &now)?;
     // An older code's message still waiting would only deliver a dead code.
     notify::drop_pending_sign_in_codes(db, phone.as_str())?;
-    notify::enqueue_message(db, "sign_in_code", FollowChannel::Sms, phone.as_str(), &json!({"text": code.sms_text()}), &now)?;
+    notify::enqueue_message(db, lapor_domain::event::OutboxKind::SignInCode, FollowChannel::Sms, phone.as_str(), &json!({"text": code.sms_text()}), &now)?;
     Ok(PhoneVerification { channel: FollowChannel::Sms.as_str(), expires_at, phone: mask_address(FollowChannel::Sms, phone.as_str()) })
 }

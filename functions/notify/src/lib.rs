@@ -33,6 +33,7 @@
 
 mod send;
 
+use lapor_domain::event::{OutboxKind, OutboxState};
 use chrono::{DateTime, Duration, Utc};
 use lapor_domain::follow::FollowChannel;
 use lapor_domain::otp;
@@ -120,17 +121,17 @@ fn deliver() -> Result<DeliveryRun, ApiError> {
         let result = send(row, &providers, &link_base, timeout_seconds);
         let finished = clock::timestamp(clock::now());
         let (state, next_attempt, last_error, provider_ref) = match result {
-            Delivery::Sent(reference) => ("sent", None, None, reference),
+            Delivery::Sent(reference) => (OutboxState::Sent, None, None, reference),
             Delivery::Retry(reason) => match policy.next_delay_seconds(row.attempts as u32, random::permille()) {
-                Some(delay) => ("pending", Some(clock::timestamp(clock::now() + Duration::seconds(delay as i64))), Some(reason), None),
-                None => ("dead", None, Some(reason), None),
+                Some(delay) => (OutboxState::Pending, Some(clock::timestamp(clock::now() + Duration::seconds(delay as i64))), Some(reason), None),
+                None => (OutboxState::Dead, None, Some(reason), None),
             },
-            Delivery::Permanent(reason) => ("dead", None, Some(reason), None),
+            Delivery::Permanent(reason) => (OutboxState::Dead, None, Some(reason), None),
         };
         match state {
-            "sent" => sent += 1,
-            "pending" => retrying += 1,
-            _ => dead += 1,
+            OutboxState::Sent => sent += 1,
+            OutboxState::Pending => retrying += 1,
+            OutboxState::Dead => dead += 1,
         }
         // Only if the claim is still ours (nobody re-claimed it meanwhile).
         // A sent or dead sign-in code is scrubbed: the code is of no more use.
@@ -156,7 +157,7 @@ fn claim(db: &Db, now_at: DateTime<Utc>, lease_until: &str, batch: i64) -> Resul
 fn request_for(row: &Claimed, providers: &Providers, link_base: &str) -> Result<ProviderRequest, String> {
     let channel = row.channel.ok_or("unknown channel")?;
     let delivery_id = format!("lapor-{}", row.id);
-    let (notice, message) = if row.kind == "sign_in_code" {
+    let (notice, message) = if row.kind == OutboxKind::SignInCode {
         let text = serde_json::from_str::<serde_json::Value>(&row.payload).ok().and_then(|v| v["text"].as_str().map(str::to_string));
         let text = text.ok_or("sign-in code payload unreadable")?;
         let notice = Notice { tracking_id: String::new(), event: "sign_in_code".into(), status: String::new(), at: String::new() };

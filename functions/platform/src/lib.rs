@@ -29,6 +29,7 @@ pub mod row;
 pub mod schema;
 pub mod sla;
 pub mod staff;
+pub mod staff_alerts;
 pub mod store;
 pub mod workflow;
 

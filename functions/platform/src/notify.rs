@@ -6,18 +6,31 @@
 //! never lose one or send one for an event that was rolled back.
 
 use anyhow::Result;
+use lapor_domain::event::{EventType, OutboxKind, OutboxState};
 use lapor_domain::follow::FollowChannel;
 use lapor_domain::notification::{audience, Audience};
 use lapor_domain::view::EventVisibility;
 
 use crate::db::{int, text, Db};
 
-/// `INSERT ... SELECT` of one notification per (event, follower) for the
-/// events matching `filter` (SQL over `e`, the event, with `?1` = now).
-/// `reporter_only` limits it to the reporter's own follows; a confidential
-/// report notifies nobody else, whoever followed it before. The unique index
-/// on (event_id, follow_id) makes a second enqueue of the same event a no-op.
-pub fn enqueue_sql(filter: &str, reporter_only: bool) -> String {
+/// Which events to enqueue notifications for.
+enum Events {
+    /// One event, by row id (`?2`).
+    One,
+    /// The events the SLA sweep just wrote for its batch: type `?2`, at `?1`.
+    SweepBatch,
+}
+
+/// `INSERT ... SELECT` of one notification per (event, follower) for
+/// `events` (`?1` = now). `reporter_only` limits it to the reporter's own
+/// follows; a confidential report notifies nobody else, whoever followed it
+/// before. The unique index on (event_id, follow_id) makes a second enqueue
+/// of the same event a no-op.
+fn enqueue_sql(events: Events, reporter_only: bool) -> String {
+    let events = match events {
+        Events::One => "e.id = ?2",
+        Events::SweepBatch => "e.report_id IN (SELECT id FROM sweep_batch) AND e.type = ?2 AND e.at = ?1",
+    };
     format!(
         "INSERT OR IGNORE INTO notification_outbox
              (kind, report_id, event_id, follow_id, channel, address, payload, next_attempt_at, created_at)
@@ -26,16 +39,23 @@ pub fn enqueue_sql(filter: &str, reporter_only: bool) -> String {
          FROM report_events e
          JOIN reports r ON r.id = e.report_id
          JOIN follows f ON f.report_id = e.report_id
-         WHERE {filter} AND (r.visibility <> 'confidential' OR f.is_reporter = 1){}",
+         WHERE {events} AND (r.visibility <> 'confidential' OR f.is_reporter = 1){}",
         if reporter_only { " AND f.is_reporter = 1" } else { "" }
     )
 }
 
 /// Enqueues the notifications one new event owes, if it is one that notifies.
-pub fn enqueue_for_event(db: &Db, event_id: i64, event_type: &str, visibility: EventVisibility, now: &str) -> Result<()> {
+pub fn enqueue_for_event(db: &Db, event_id: i64, event_type: EventType, visibility: EventVisibility, now: &str) -> Result<()> {
     let Some(audience) = audience(event_type, visibility) else { return Ok(()) };
-    let sql = enqueue_sql("e.id = ?2", matches!(audience, Audience::ReporterOnly));
-    db.execute(&sql, &[text(now), int(event_id)])?;
+    db.execute(&enqueue_sql(Events::One, matches!(audience, Audience::ReporterOnly)), &[text(now), int(event_id)])?;
+    Ok(())
+}
+
+/// Enqueues what the SLA sweep's events of type `event`, written at `now`
+/// for the reports in its `sweep_batch`, owe followers (a public
+/// completion: every follower).
+pub fn enqueue_for_sweep_batch(db: &Db, event: EventType, now: &str) -> Result<()> {
+    db.execute(&enqueue_sql(Events::SweepBatch, false), &[text(now), text(event.as_str())])?;
     Ok(())
 }
 
@@ -62,16 +82,16 @@ pub fn expire_sign_in_codes(db: &Db, created_by: &str) -> Result<u64> {
             "UPDATE notification_outbox SET state = ?1, payload = {SCRUB_SIGN_IN_CODE}, last_error = 'sign-in code expired before delivery'
              WHERE kind = 'sign_in_code' AND state = 'pending' AND created_at <= ?2"
         ),
-        &[text("dead"), text(created_by)],
+        &[text(OutboxState::Dead.as_str()), text(created_by)],
     )?;
     Ok(db.changes())
 }
 
 /// Enqueues a one-off message that belongs to no event (a sign-in code).
-pub fn enqueue_message(db: &Db, kind: &str, channel: FollowChannel, address: &str, payload: &serde_json::Value, now: &str) -> Result<()> {
+pub fn enqueue_message(db: &Db, kind: OutboxKind, channel: FollowChannel, address: &str, payload: &serde_json::Value, now: &str) -> Result<()> {
     db.execute(
         "INSERT INTO notification_outbox (kind, channel, address, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        &[text(kind), text(channel.as_str()), text(address), text(payload.to_string()), text(now), text(now)],
+        &[text(kind.as_str()), text(channel.as_str()), text(address), text(payload.to_string()), text(now), text(now)],
     )?;
     Ok(())
 }
@@ -79,7 +99,7 @@ pub fn enqueue_message(db: &Db, kind: &str, channel: FollowChannel, address: &st
 /// A notification in the dead letter, as stored (the caller masks the address).
 pub struct DeadLetter {
     pub id: i64,
-    pub kind: Option<String>,
+    pub kind: OutboxKind,
     pub tracking_id: Option<String>,
     pub channel: Option<FollowChannel>,
     pub address: String,
@@ -101,7 +121,7 @@ pub fn dead_letters(db: &Db, after: i64, limit: u32) -> Result<Vec<DeadLetter>> 
     .map(|row| {
         Ok(DeadLetter {
             id: row.int("id")?,
-            kind: Some(row.text("kind")?),
+            kind: row.parsed("kind", OutboxKind::from_stored)?,
             tracking_id: row.opt_text("tracking_id")?,
             channel: FollowChannel::from_stored(&row.text("channel")?),
             address: row.text("address")?,
@@ -143,7 +163,7 @@ pub fn requeue_dead(db: &Db, id: i64, now: &str) -> Result<Requeue> {
 /// A notification claimed for delivery (its attempt already counted).
 pub struct Claimed {
     pub id: i64,
-    pub kind: String,
+    pub kind: OutboxKind,
     pub channel: Option<FollowChannel>,
     pub address: String,
     pub payload: String,
@@ -176,7 +196,7 @@ pub fn claim_due(db: &Db, now: &str, lease_until: &str, batch: i64) -> Result<Ve
     .map(|row| {
         Ok(Claimed {
             id: row.int("id")?,
-            kind: row.text("kind")?,
+            kind: row.parsed("kind", OutboxKind::from_stored)?,
             channel: FollowChannel::from_stored(&row.text("channel")?),
             address: row.text("address")?,
             payload: row.text("payload")?,
@@ -196,9 +216,9 @@ pub fn release_claim(db: &Db, row: &Claimed, now: &str) -> Result<()> {
 }
 
 /// How one delivery ended, as recorded.
-pub struct Outcome<'a> {
-    /// `sent`, `pending` (retry) or `dead`.
-    pub state: &'a str,
+pub struct Outcome {
+    /// Sent, pending (a retry) or dead.
+    pub state: OutboxState,
     pub next_attempt_at: Option<String>,
     pub last_error: Option<String>,
     pub provider_ref: Option<String>,
@@ -206,7 +226,7 @@ pub struct Outcome<'a> {
 
 /// Records the outcome only if the claim is still ours (nobody re-claimed
 /// it meanwhile). A sent or dead sign-in code is scrubbed: it is of no more use.
-pub fn record_outcome(db: &Db, row: &Claimed, outcome: Outcome<'_>, finished: &str) -> Result<()> {
+pub fn record_outcome(db: &Db, row: &Claimed, outcome: Outcome, finished: &str) -> Result<()> {
     db.execute(
         &format!(
             "UPDATE notification_outbox SET state = ?1, next_attempt_at = COALESCE(?2, next_attempt_at), last_error = ?3,
@@ -214,7 +234,7 @@ pub fn record_outcome(db: &Db, row: &Claimed, outcome: Outcome<'_>, finished: &s
              WHERE id = ?6 AND attempts = ?7 AND state = 'pending'"
         ),
         &[
-            text(outcome.state),
+            text(outcome.state.as_str()),
             crate::db::opt_text(outcome.next_attempt_at),
             crate::db::opt_text(outcome.last_error),
             crate::db::opt_text(outcome.provider_ref),

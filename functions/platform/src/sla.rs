@@ -6,12 +6,13 @@ use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use lapor_domain::agency::TimeZone;
 use lapor_domain::calendar::Calendar;
+use lapor_domain::lifecycle::ActorRole;
 use lapor_domain::sla::{local_rfc3339, Clock, ClockKind, ClockState, SweepStep};
 use spin_sdk::sqlite3::Value;
 
 use crate::clock::timestamp;
 use crate::db::{int, text, Db};
-use crate::{notify, store};
+use crate::{notify, staff_alerts, store};
 
 /// The working-day calendar as administrators keep it (about a hundred rows).
 pub fn calendar(db: &Db) -> Result<Calendar> {
@@ -32,7 +33,7 @@ pub fn zone_of(db: &Db, agency: Option<&str>) -> Result<TimeZone> {
 /// Columns to set for `clock` (or to clear every clock when `None`). Only
 /// the running clock's public deadline is shown; a new clock resets its
 /// reminder and escalation marks.
-pub fn clock_columns(clock: Option<&Clock>) -> Vec<(&'static str, Value)> {
+pub(crate) fn clock_columns(clock: Option<&Clock>) -> Vec<(&'static str, Value)> {
     let mut set = vec![
         ("clock", clock.map(|c| text(c.kind.as_str())).unwrap_or(Value::Null)),
         ("clock_due", clock.map(|c| text(timestamp(c.due))).unwrap_or(Value::Null)),
@@ -97,51 +98,30 @@ pub fn sweep_candidates(db: &Db, step: SweepStep, now: &str, limit: i64) -> Resu
     })
 }
 
-/// What a step records: its event, and whom it tells.
-struct StepRecord {
-    event: &'static str,
-    visibility: &'static str,
-    /// Staff to alert (the v4 `outbox`), or `None` when the event is public
-    /// and its followers are notified instead (`notification_outbox`).
-    staff_audience: Option<&'static str>,
-    /// Marks the reports, so the action is taken at most once per deadline.
-    mark: &'static str,
-}
-
-fn record(step: SweepStep) -> StepRecord {
+/// How a step marks the reports it acted on, so it acts at most once per
+/// deadline (`?1` = now).
+fn mark(step: SweepStep) -> &'static str {
     match step {
-        SweepStep::Complete => StepRecord {
-            event: "completed",
-            visibility: "public",
-            staff_audience: None,
-            mark: "UPDATE reports SET status = 'completed', version = version + 1, updated_at = ?1,
-                     clock = NULL, clock_due = NULL, clock_remind_at = NULL, completion_due = NULL
-                   WHERE id IN (SELECT id FROM sweep_batch) AND status = 'responded'",
-        },
-        SweepStep::Escalate => StepRecord {
-            event: "sla_escalated",
-            visibility: "staff",
-            staff_audience: Some("CASE WHEN agency IS NULL THEN 'admins' ELSE 'admins,agency:' || agency || ':coordinator,executive' END"),
-            mark: "UPDATE reports SET clock_escalated = 1, clock_reminded = 1 WHERE id IN (SELECT id FROM sweep_batch) AND ?1 IS NOT NULL",
-        },
-        SweepStep::Remind => StepRecord {
-            event: "sla_reminder",
-            visibility: "staff",
-            staff_audience: Some("CASE WHEN agency IS NULL THEN 'admins' ELSE 'agency:' || agency || ':coordinator,officer' END"),
-            mark: "UPDATE reports SET clock_reminded = 1 WHERE id IN (SELECT id FROM sweep_batch) AND ?1 IS NOT NULL",
-        },
+        SweepStep::Complete => {
+            "UPDATE reports SET status = 'completed', version = version + 1, updated_at = ?1,
+                 clock = NULL, clock_due = NULL, clock_remind_at = NULL, completion_due = NULL
+               WHERE id IN (SELECT id FROM sweep_batch) AND status = 'responded'"
+        }
+        SweepStep::Escalate => "UPDATE reports SET clock_escalated = 1, clock_reminded = 1 WHERE id IN (SELECT id FROM sweep_batch) AND ?1 IS NOT NULL",
+        SweepStep::Remind => "UPDATE reports SET clock_reminded = 1 WHERE id IN (SELECT id FROM sweep_batch) AND ?1 IS NOT NULL",
     }
 }
 
-/// Takes `step`'s action on reports `ids` at `now`, set-wise: one system
-/// event each, the mark, and the notices (staff alerts, or one notification
-/// per follower). Run it in the transaction that chose `ids`, so two sweeps
-/// at once cannot both act. Returns how many reports it acted on.
+/// Takes `step`'s action on reports `ids` at `now`: one system event each
+/// (set-wise), the mark, and the notices: staff alerts addressed by
+/// `SweepStep::staff_alert_audience`, or one notification per follower.
+/// Run it in the transaction that chose `ids`, so two sweeps at once cannot
+/// both act. Returns how many reports it acted on.
 pub fn sweep_apply(db: &Db, step: SweepStep, ids: &[i64], now: &str) -> Result<i64> {
     if ids.is_empty() {
         return Ok(0);
     }
-    let record = record(step);
+    let event = step.event_type();
     db.execute("CREATE TEMP TABLE IF NOT EXISTS sweep_batch (id INTEGER PRIMARY KEY, agency TEXT, clock TEXT, tracking_id TEXT, due TEXT)", &[])?;
     db.execute("DELETE FROM sweep_batch", &[])?;
     let ids = serde_json::to_string(ids)?;
@@ -151,31 +131,25 @@ pub fn sweep_apply(db: &Db, step: SweepStep, ids: &[i64], now: &str) -> Result<i
     )?;
     let n = db.changes() as i64;
     db.execute(
-        &format!(
-            "INSERT INTO report_events (report_id, at, type, actor_role, visibility, text)
-             SELECT id, ?1, '{}', 'system', '{}', clock FROM sweep_batch",
-            record.event, record.visibility
-        ),
-        &[text(now)],
+        "INSERT INTO report_events (report_id, at, type, actor_role, visibility, text)
+         SELECT id, ?1, ?2, ?3, ?4, clock FROM sweep_batch",
+        &[text(now), text(event.as_str()), text(ActorRole::System.as_str()), text(step.event_visibility().as_str())],
     )?;
     // Marked before the notices are written, so they carry the new status.
-    db.execute(record.mark, &[text(now)])?;
-    match record.staff_audience {
-        Some(audience) => {
-            db.execute(
-                &format!(
-                    "INSERT INTO outbox (report_id, event_type, audience, payload, created_at, next_attempt_at)
-                     SELECT id, '{}', {audience}, json_object('tracking_id', tracking_id, 'clock', clock, 'due', due), ?1, ?1
-                     FROM sweep_batch",
-                    record.event
-                ),
-                &[text(now)],
-            )?;
+    db.execute(mark(step), &[text(now)])?;
+    if step.staff_alert_audience(None).is_some() {
+        // One row each, addressed in Rust: the audience rule is the domain's
+        // (`staff_alert_audience`), never restated in SQL.
+        let batch = db
+            .query("SELECT id, agency, clock, tracking_id, due FROM sweep_batch ORDER BY id", &[])?
+            .map(|row| Ok((row.int("id")?, row.opt_text("agency")?, row.opt_text("clock")?, row.text("tracking_id")?, row.opt_text("due")?)))?;
+        for (report_id, agency, clock, tracking_id, due) in batch {
+            let Some(audience) = step.staff_alert_audience(agency.as_deref()) else { continue };
+            let alert = staff_alerts::Alert { report_id, event, audience, tracking_id, clock, due };
+            staff_alerts::insert(db, &alert, now)?;
         }
-        None => {
-            let filter = format!("e.report_id IN (SELECT id FROM sweep_batch) AND e.type = '{}' AND e.at = ?1", record.event);
-            db.execute(&notify::enqueue_sql(&filter, false), &[text(now)])?;
-        }
+    } else {
+        notify::enqueue_for_sweep_batch(db, event, now)?;
     }
     Ok(n)
 }

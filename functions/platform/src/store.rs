@@ -5,6 +5,7 @@
 //! administrator code, so no public query can return a phone number.
 
 use anyhow::Result;
+use lapor_domain::event::EventType;
 use lapor_domain::follow::FollowChannel;
 use lapor_domain::lifecycle::{ActorRole, Status};
 use lapor_domain::privacy::Privacy;
@@ -181,7 +182,7 @@ pub fn insert_report(
             }
         }
     }
-    append_event(db, id, now, "submitted", ActorRole::Reporter, None, EventVisibility::Public, None)?;
+    append_event(db, id, now, EventType::Submitted, ActorRole::Reporter, None, EventVisibility::Public, None)?;
     Ok(InsertOutcome::Inserted { id })
 }
 
@@ -192,7 +193,7 @@ pub fn append_event(
     db: &Db,
     report_id: i64,
     at: &str,
-    event_type: &str,
+    event_type: EventType,
     actor_role: ActorRole,
     actor_id: Option<&str>,
     visibility: EventVisibility,
@@ -204,7 +205,7 @@ pub fn append_event(
         &[
             int(report_id),
             text(at),
-            text(event_type),
+            text(event_type.as_str()),
             text(actor_role.as_str()),
             opt_text(actor_id),
             text(visibility.as_str()),
@@ -250,7 +251,7 @@ pub fn events(db: &Db, report_id: i64) -> Result<Vec<EventRecord>> {
         |row| {
             Ok(EventRecord {
                 at: row.text("at")?,
-                event_type: row.text("type")?,
+                event_type: row.parsed("type", EventType::from_stored)?,
                 actor_role: row.text("actor_role")?,
                 // A visibility this build does not know fails closed.
                 visibility: EventVisibility::from_stored(&row.text("visibility")?).unwrap_or(EventVisibility::Staff),

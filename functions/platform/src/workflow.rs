@@ -8,18 +8,20 @@
 //! state. A client may also send `If-Match: "<version>"` to insist on the
 //! state it last saw.
 
+use lapor_domain::event::EventType;
 use lapor_domain::lang::Lang;
 use lapor_domain::lifecycle::{Action, ActorRole, Status};
 use lapor_domain::privacy::Privacy;
 use lapor_domain::problem::ProblemKind;
+use lapor_domain::sla::Clock;
 use lapor_domain::view::EventVisibility;
 use serde_json::{json, Map, Value};
 use spin_sdk::sqlite3::Value as SqlValue;
 
-use crate::db::{int, text, Db};
+use crate::db::{int, opt_text, text, Db};
 use crate::request::ApiRequest;
 use crate::response::ApiError;
-use crate::store;
+use crate::{sla, store};
 
 /// What a transition needs to know about a report.
 #[derive(Debug, Clone)]
@@ -61,7 +63,7 @@ pub fn load_state(db: &Db, tracking_id: &str) -> anyhow::Result<Option<ReportSta
 
 /// A further event recorded with a change (e.g. a forward's internal reason).
 pub struct NewEvent {
-    pub event_type: &'static str,
+    pub event_type: EventType,
     pub visibility: EventVisibility,
     pub text: Option<String>,
 }
@@ -72,12 +74,52 @@ pub struct Change {
     pub action: Action,
     pub actor_role: ActorRole,
     pub actor_id: Option<String>,
-    /// Further columns to set, e.g. `("agency", ...)`.
-    pub set: Vec<(&'static str, SqlValue)>,
+    /// What else the change sets on the report.
+    pub set: Vec<Update>,
     /// Who sees the action's event, and its text.
     pub visibility: EventVisibility,
     pub text: Option<String>,
     pub also: Vec<NewEvent>,
+}
+
+/// What a change sets on a report besides its status and version. Each
+/// names what it means; only [`Update::columns`] knows the columns.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// Now with this agency, in none of its work units yet.
+    Agency(String),
+    Unit(String),
+    /// An administrator verified it (it may be listed publicly from now).
+    Verified { at: String },
+    Category(String),
+    /// The published name goes unless the new privacy still publishes it.
+    Privacy(Privacy),
+    /// The running clock, or none.
+    Clock(Option<Clock>),
+    /// Put on hold at `at`; the paused verification deadline, to resume it.
+    Hold { at: String, paused_due: Option<String> },
+    Archive { reason: String, duplicate_of: Option<String> },
+}
+
+impl Update {
+    fn columns(self) -> Vec<(&'static str, SqlValue)> {
+        match self {
+            Update::Agency(code) => vec![("agency", text(code)), ("unit", SqlValue::Null)],
+            Update::Unit(code) => vec![("unit", text(code))],
+            Update::Verified { at } => vec![("verified_at", text(at))],
+            Update::Category(code) => vec![("category", text(code))],
+            Update::Privacy(privacy) => {
+                let mut columns = vec![("visibility", text(privacy.visibility.as_str())), ("reporter_identity", text(privacy.identity.as_str()))];
+                if !privacy.name_is_public() {
+                    columns.push(("public_reporter_name", SqlValue::Null));
+                }
+                columns
+            }
+            Update::Clock(clock) => sla::clock_columns(clock.as_ref()),
+            Update::Hold { at, paused_due } => vec![("held_at", text(at)), ("paused_due", opt_text(paused_due))],
+            Update::Archive { reason, duplicate_of } => vec![("archive_reason", text(reason)), ("duplicate_of", opt_text(duplicate_of))],
+        }
+    }
 }
 
 /// 409 with the report's current state as extension members.
@@ -125,7 +167,7 @@ pub fn apply(db: &Db, state: &ReportState, expected_version: Option<i64>, change
     })?;
     let mut sql = String::from("UPDATE reports SET status = ?, version = version + 1, updated_at = ?");
     let mut params = vec![text(next.as_str()), text(now)];
-    for (column, value) in change.set {
+    for (column, value) in change.set.into_iter().flat_map(Update::columns) {
         sql.push_str(&format!(", {column} = ?"));
         params.push(value);
     }

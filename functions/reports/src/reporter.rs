@@ -9,7 +9,7 @@ use lapor_domain::view::{Done, EventVisibility, Rated};
 use lapor_platform::db::Db;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
-use lapor_platform::workflow::{self, Change};
+use lapor_platform::workflow::{self, Change, Update};
 use lapor_domain::agency::TimeZone;
 use lapor_domain::sla::{Clock, ClockKind};
 use lapor_platform::{clock, sla};
@@ -70,7 +70,7 @@ pub fn reply(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
             action: command.action(),
             actor_role: ActorRole::Reporter,
             actor_id: None,
-            set: sla::clock_columns(clock.as_ref()),
+            set: vec![Update::Clock(clock)],
             visibility: EventVisibility::Participants,
             text: Some(command.body.as_str().to_string()),
             also: Vec::new(),
@@ -101,7 +101,7 @@ pub fn rate(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
         if !lapor_platform::store::insert_rating(db, state.id, i64::from(score), comment.as_deref(), &now)? {
             return Err(workflow::conflict(lang, &state, "Laporan ini sudah dinilai.", "This report has already been rated."));
         }
-        lapor_platform::store::append_event(db, state.id, &now, "rated", ActorRole::Reporter, None, EventVisibility::Public, Some(&format!("{score}/5")))?;
+        lapor_platform::store::append_event(db, state.id, &now, lapor_domain::event::EventType::Rated, ActorRole::Reporter, None, EventVisibility::Public, Some(&format!("{score}/5")))?;
         Ok(())
     })?;
     Ok(response::json(201, &Rated { comment, score, tracking_id: report.record.tracking_id }, "no-store"))

@@ -6,16 +6,15 @@ use lapor_domain::invalid::Invalid;
 use lapor_domain::lifecycle::Status;
 use lapor_domain::view::{Done, EventVisibility};
 use lapor_platform::auth::require_admin;
-use lapor_platform::db::{opt_text, text, Db};
+use lapor_platform::db::Db;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
-use lapor_platform::workflow::{self, Change, ReportState};
+use lapor_platform::workflow::{self, Change, ReportState, Update};
 use lapor_domain::sla::{Clock, ClockKind};
-use lapor_platform::sla::{calendar, clock_columns, zone_of};
+use lapor_platform::sla::{calendar, zone_of};
 use lapor_platform::store::{self, StaffScope};
 use lapor_platform::clock;
 use spin_sdk::http::Response;
-use spin_sdk::sqlite3::Value as SqlValue;
 
 use lapor_platform::fields;
 use crate::queue::{self, QueueQuery};
@@ -67,22 +66,17 @@ pub fn verify(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
         // anonymous reporter to the agency it is dispatched to.
         let new_privacy = command.privacy.applied_to(state.privacy);
         state.privacy.may_change_to(new_privacy).map_err(|e| ApiError::validation(lang, &[e]))?;
-        let mut set = vec![
-            ("agency", text(&target.code)),
-            ("unit", SqlValue::Null),
-            ("verified_at", text(&now)),
-        ];
-        if !new_privacy.name_is_public() {
-            // The published name goes when the report stops being public and named.
-            set.push(("public_reporter_name", SqlValue::Null));
-        }
-        set.push(("visibility", text(new_privacy.visibility.as_str())));
-        set.push(("reporter_identity", text(new_privacy.identity.as_str())));
-        if let Some(category) = &command.category {
-            set.push(("category", text(category.as_str())));
-        }
         let response = Clock::start(ClockKind::Response, now_at, zone_of(db, Some(&target.code))?, &calendar(db)?);
-        set.extend(clock_columns(Some(&response)));
+        let mut set = vec![
+            Update::Agency(target.code.clone()),
+            Update::Verified { at: now.clone() },
+            // The published name goes when the report stops being public and named.
+            Update::Privacy(new_privacy),
+            Update::Clock(Some(response)),
+        ];
+        if let Some(category) = &command.category {
+            set.push(Update::Category(category.as_str().to_string()));
+        }
         let change = Change {
             action: command.action(),
             actor_role: principal.role.actor_role(),
@@ -115,9 +109,7 @@ pub fn hold(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let (state, status, version) = db.transaction(|db| -> Result<_, ApiError> {
         let state = load(db, request, raw_id)?;
         // The verification clock pauses; what it was due is kept to resume it.
-        let mut set = clock_columns(None);
-        set.push(("held_at", text(&now)));
-        set.push(("paused_due", opt_text(state.clock_due.clone())));
+        let set = vec![Update::Clock(None), Update::Hold { at: now.clone(), paused_due: state.clock_due.clone() }];
         let change = Change {
             action: command.action(),
             actor_role: principal.role.actor_role(),
@@ -173,7 +165,10 @@ pub fn archive(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
             action: command.action(original.clone()),
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
-            set: [vec![("archive_reason", text(reason.as_str())), ("duplicate_of", opt_text(original))], clock_columns(None)].concat(),
+            set: vec![
+                Update::Archive { reason: reason.as_str().to_string(), duplicate_of: original.map(|o| o.to_string()) },
+                Update::Clock(None),
+            ],
             visibility: EventVisibility::Public,
             text: Some(text_for_public),
             also: Vec::new(),

@@ -8,16 +8,15 @@ use lapor_domain::lifecycle::Action;
 use lapor_domain::staff::{Decision, Principal, Role, StaffAction};
 use lapor_domain::view::{Done, EventVisibility, StaffQueue};
 use lapor_platform::auth::{forbidden, require_staff};
-use lapor_platform::db::{text, Db};
+use lapor_platform::db::Db;
 use lapor_platform::request::{bad_parameter, ApiRequest};
 use lapor_platform::response::{self, ApiError};
-use lapor_platform::workflow::{self, Change, NewEvent, ReportState};
+use lapor_platform::workflow::{self, Change, NewEvent, ReportState, Update};
 use lapor_domain::sla::{Clock, ClockKind};
-use lapor_platform::sla::{calendar, clock_columns, zone_of};
+use lapor_platform::sla::{calendar, zone_of};
 use lapor_platform::store::{self, StaffScope};
 use lapor_platform::clock;
 use spin_sdk::http::Response;
-use spin_sdk::sqlite3::Value as SqlValue;
 
 use lapor_platform::fields;
 use crate::queue::{self, QueueQuery};
@@ -90,7 +89,7 @@ pub fn assign(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
             action: command.action(),
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
-            set: vec![("unit", text(&unit))],
+            set: vec![Update::Unit(unit.clone())],
             visibility: EventVisibility::Staff,
             text: Some(unit.clone()),
             also: Vec::new(),
@@ -122,14 +121,13 @@ pub fn forward(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
             // The new agency gets a fresh response clock, in its own zone.
-            set: [
-                vec![("agency", text(&target.code)), ("unit", SqlValue::Null)],
-                clock_columns(Some(&Clock::start(ClockKind::Response, now_at, zone_of(db, Some(&target.code))?, &calendar(db)?))),
-            ]
-            .concat(),
+            set: vec![
+                Update::Agency(target.code.clone()),
+                Update::Clock(Some(Clock::start(ClockKind::Response, now_at, zone_of(db, Some(&target.code))?, &calendar(db)?))),
+            ],
             visibility: EventVisibility::Public,
             text: Some(format!("Diteruskan ke {}", target.name)),
-            also: vec![NewEvent { event_type: "forward_reason", visibility: EventVisibility::Staff, text: Some(command.reason.as_str().to_string()) }],
+            also: vec![NewEvent { event_type: lapor_domain::event::EventType::ForwardReason, visibility: EventVisibility::Staff, text: Some(command.reason.as_str().to_string()) }],
         };
         let (status, version) = workflow::apply(db, &state, expected, change, &now, lang)?;
         Ok((state, status, version))
@@ -153,7 +151,7 @@ pub fn respond(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
             action: command.action(),
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
-            set: clock_columns(Some(&completion)),
+            set: vec![Update::Clock(Some(completion))],
             visibility: EventVisibility::Public,
             text: Some(command.body.as_str().to_string()),
             also: Vec::new(),
@@ -168,7 +166,7 @@ pub fn respond(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
             action: Action::Complete,
             actor_role: principal.role.actor_role(),
             actor_id: Some(principal.id.clone()),
-            set: clock_columns(None),
+            set: vec![Update::Clock(None)],
             visibility: EventVisibility::Public,
             text: None,
             also: Vec::new(),

@@ -72,5 +72,5 @@ pub fn retry(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
         }
         Requeue::NotFound => return Err(ApiError::not_found(lang)),
     }
-    Ok(response::json(200, &Requeued { id, state: "pending" }, "no-store"))
+    Ok(response::json(200, &Requeued { id, state: lapor_domain::event::OutboxState::Pending }, "no-store"))
 }

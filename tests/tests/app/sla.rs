@@ -136,7 +136,7 @@ async fn reminders_escalations_and_completion_happen_once() {
     assert!(!public.to_string().contains("sla_escalated"));
     let (_, admin_view) = call(&app, Method::GET, &format!("/api/v1/admin/reports/{id}"), Some(BOOTSTRAP), None).await;
     assert!(admin_view.to_string().contains("sla_escalated"));
-    let audience: String = app.db().query_row("SELECT audience FROM outbox WHERE event_type = 'sla_escalated'", [], |r| r.get(0)).unwrap();
+    let audience: String = app.db().query_row("SELECT audience FROM staff_alerts WHERE event_type = 'sla_escalated'", [], |r| r.get(0)).unwrap();
     assert_eq!(audience, "admins");
 
     // A new deadline (dispatch) clears the marks: its own reminder comes.
@@ -146,7 +146,7 @@ async fn reminders_escalations_and_completion_happen_once() {
     assert_eq!(sweep(&app).await["escalated"], 1);
     let audience: String = app
         .db()
-        .query_row("SELECT audience FROM outbox WHERE event_type = 'sla_escalated' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
+        .query_row("SELECT audience FROM staff_alerts WHERE event_type = 'sla_escalated' ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
         .unwrap();
     assert_eq!(audience, format!("admins,agency:{KUPANG}:coordinator,executive"));
 
@@ -195,7 +195,7 @@ async fn concurrent_sweeps_in_small_batches_never_double_act() {
     }
     assert_eq!(total, 120, "every report escalated exactly once across concurrent sweeps");
     assert_eq!(app.count("SELECT count(*) FROM report_events WHERE type = 'sla_escalated'"), 120);
-    assert_eq!(app.count("SELECT count(*) FROM outbox WHERE event_type = 'sla_escalated'"), 120);
+    assert_eq!(app.count("SELECT count(*) FROM staff_alerts WHERE event_type = 'sla_escalated'"), 120);
     assert_eq!(sweep(&app).await["more"], false);
     app.stop().await;
 }
@@ -264,7 +264,7 @@ fn actions_taken(app: &TestApp) -> HashMap<String, Option<SweepAction>> {
         .prepare(
             "SELECT r.tracking_id, r.status, r.clock, r.clock_reminded, r.clock_escalated,
                     (SELECT group_concat(e.type || ':' || coalesce(e.text, '')) FROM report_events e WHERE e.report_id = r.id),
-                    (SELECT count(*) FROM outbox o WHERE o.report_id = r.id)
+                    (SELECT count(*) FROM staff_alerts o WHERE o.report_id = r.id)
              FROM reports r",
         )
         .unwrap();

@@ -231,3 +231,37 @@ fn a_failed_migration_changes_nothing() {
     assert_eq!(user_version(&conn).unwrap(), 1);
     assert!(!column_exists(&conn, "agencies", "code"), "rolled back");
 }
+
+#[test]
+fn staff_alerts_are_their_own_table_and_the_vocabulary_fits_the_checks() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    migrate_to(&conn, 7);
+    conn.execute(
+        "INSERT INTO reports (id, tracking_id, kind, title, body, visibility, reporter_identity, status, channel, reporter_token_hash, created_at, updated_at)
+         VALUES (1, 'T1', 'pengaduan', 't', 'b', 'public', 'named', 'dispatched', 'web', 'h', '2026-11-01', '2026-11-01')",
+        [],
+    )
+    .unwrap();
+    conn.execute("INSERT INTO outbox (report_id, event_type, audience, payload, created_at) VALUES (1, 'sla_reminder', 'admins', '{}', 'now')", [])
+        .unwrap();
+    migrate(&conn);
+    assert!(!column_exists(&conn, "outbox", "audience"), "the old name is gone");
+    let kept: String = conn.query_row("SELECT audience FROM staff_alerts WHERE report_id = 1", [], |r| r.get(0)).unwrap();
+    assert_eq!(kept, "admins", "alerts written before the rename stay");
+    // Every stored name the enums write is one the schema accepts.
+    use lapor_domain::event::{EventType, OutboxKind, OutboxState};
+    for event in EventType::all() {
+        conn.execute("INSERT INTO report_events (report_id, at, type, actor_role, visibility) VALUES (1, 'now', ?, 'system', 'staff')", [event.as_str()])
+            .unwrap();
+    }
+    for kind in OutboxKind::all() {
+        for state in OutboxState::all() {
+            conn.execute(
+                "INSERT INTO notification_outbox (kind, channel, address, payload, state, next_attempt_at, created_at) VALUES (?, 'sms', '+62', '{}', ?, 'now', 'now')",
+                [kind.as_str(), state.as_str()],
+            )
+            .unwrap_or_else(|e| panic!("{kind} {state}: {e}"));
+        }
+    }
+    assert!(conn.execute("INSERT INTO notification_outbox (kind, channel, address, payload, next_attempt_at, created_at) VALUES ('other', 'sms', '+62', '{}', 'now', 'now')", []).is_err());
+}

@@ -107,7 +107,7 @@ impl TrackingPage<'_> {
             ol {
                 @for event in &view.timeline {
                     li {
-                        time { (event.at) } " " (event.event_type)
+                        time { (event.at) } " " (event.event_type.label(ctx.lang))
                         @if let Some(text) = &event.text { ": " (Typed(text)) }
                     }
                 }
