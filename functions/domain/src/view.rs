@@ -824,7 +824,7 @@ mod tests {
             },
             json!({"id": "i", "role": "admin", "name": "A", "agency": null, "unit": null, "token": "t", "expires_at": "e"}),
         );
-        same_bytes(&Requeued { id: 7, state: "pending" }, json!({"id": 7, "state": "pending"}));
+        same_bytes(&Requeued { id: 7, state: crate::event::OutboxState::Pending }, json!({"id": 7, "state": "pending"}));
         same_bytes(
             &DeliveryRun { claimed: 3, dead: 1, expired: 0, more: false, released: 0, retrying: 1, sent: 1 },
             json!({"claimed": 3, "sent": 1, "retrying": 1, "dead": 1, "released": 0, "expired": 0, "more": false}),

@@ -37,7 +37,7 @@ mod tests {
     #[test]
     fn both_fields_are_required_and_reported_together() {
         let f = Forward::parse(&body(json!({"agency": "pemkab-32.04", "reason": "Wilayah kabupaten."}))).unwrap();
-        assert_eq!((f.agency.as_str(), f.action().event_type()), ("pemkab-32.04", "forwarded"));
+        assert_eq!((f.agency.as_str(), f.action().event_type().as_str()), ("pemkab-32.04", "forwarded"));
         assert_eq!(fields_of(Forward::parse(&body(json!({}))).unwrap_err()), ["agency", "reason"]);
     }
 }

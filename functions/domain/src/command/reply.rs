@@ -38,7 +38,7 @@ mod tests {
     #[test]
     fn a_body_is_required() {
         let r = Reply::parse(&body(json!({"body": "Fotonya sudah saya kirim."}))).unwrap();
-        assert_eq!((r.body.as_str(), r.action().event_type()), ("Fotonya sudah saya kirim.", "reporter_reply"));
+        assert_eq!((r.body.as_str(), r.action().event_type().as_str()), ("Fotonya sudah saya kirim.", "reporter_reply"));
         let missing = Reply::parse(&body(json!({"body": 5}))).unwrap_err();
         assert_eq!((missing[0].field.as_str(), missing[0].en.as_str()), ("body", "Required."));
     }

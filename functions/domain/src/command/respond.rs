@@ -37,7 +37,7 @@ mod tests {
     #[test]
     fn a_final_response_also_completes() {
         let r = Respond::parse(&body(json!({"body": "Sudah diperbaiki.", "final": true}))).unwrap();
-        assert_eq!((r.action().event_type(), r.is_final), ("responded", true));
+        assert_eq!((r.action().event_type().as_str(), r.is_final), ("responded", true));
         assert_eq!(fields_of(Respond::parse(&body(json!({"final": "yes"}))).unwrap_err()), ["body", "final"]);
     }
 }
