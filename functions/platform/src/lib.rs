@@ -14,7 +14,6 @@ pub mod clock;
 pub mod compress;
 pub mod db;
 pub mod engagement;
-pub mod fields;
 pub mod headers;
 pub mod identity;
 pub mod kv;

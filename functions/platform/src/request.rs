@@ -205,7 +205,7 @@ pub fn tracking_id_from_path(raw: &str, lang: Lang) -> Result<lapor_domain::trac
 }
 
 /// 400 for a query parameter that cannot be understood, named in `errors`
-/// (every listing answers a bad parameter so; see [`crate::fields::check_query`]).
+/// (every listing answers a bad parameter so).
 pub fn bad_parameter(lang: Lang, name: &str, id: &str, en: &str) -> crate::response::ApiError {
     crate::response::ApiError::bad_parameters(lang, &[lapor_domain::invalid::Invalid::new(name, id, en)])
 }

@@ -16,7 +16,7 @@ use lapor_platform::store::{self, StaffScope};
 use lapor_platform::clock;
 use spin_sdk::http::Response;
 
-use lapor_platform::fields;
+use lapor_platform::request::tracking_id_from_path;
 use crate::queue::{self, QueueQuery};
 use crate::views::{done, staff_view};
 
@@ -31,7 +31,7 @@ pub fn queue(request: &ApiRequest) -> Result<Response, ApiError> {
 
 /// Loads a report for an intake action; unknown IDs are 404.
 fn load(db: &Db, request: &ApiRequest, raw_id: &str) -> Result<ReportState, ApiError> {
-    let id = fields::tracking_id(raw_id, request.lang)?;
+    let id = tracking_id_from_path(raw_id, request.lang)?;
     workflow::load_state(db, &id.to_string())?.ok_or_else(|| ApiError::not_found(request.lang))
 }
 
@@ -139,7 +139,7 @@ pub fn archive(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError>
         let state = load(db, request, raw_id)?;
         let original = match &command.duplicate_of {
             Some(raw) => {
-                let original = fields::tracking_id(raw, lang)
+                let original = tracking_id_from_path(raw, lang)
                     .ok()
                     .and_then(|id| workflow::load_state(db, &id.to_string()).ok().flatten())
                     .filter(|o| o.id != state.id)

@@ -18,14 +18,14 @@ use lapor_platform::store::{self, StaffScope};
 use lapor_platform::clock;
 use spin_sdk::http::Response;
 
-use lapor_platform::fields;
+use lapor_platform::request::tracking_id_from_path;
 use crate::queue::{self, QueueQuery};
 use crate::views::{done, staff_view};
 
 /// Loads a report and checks `action` for `principal`: another agency's
 /// report is 404, a role that may not act is 403.
 fn authorized(db: &Db, request: &ApiRequest, principal: &Principal, raw_id: &str, action: StaffAction) -> Result<ReportState, ApiError> {
-    let id = fields::tracking_id(raw_id, request.lang)?;
+    let id = tracking_id_from_path(raw_id, request.lang)?;
     let state = workflow::load_state(db, &id.to_string())?.ok_or_else(|| ApiError::not_found(request.lang))?;
     match principal.may(action, state.agency.as_deref()) {
         Decision::Allow => Ok(state),
