@@ -7,9 +7,12 @@
 use lapor_domain::agency::AgencyType;
 use lapor_domain::codes::{AgencyCode, RegionCode};
 use lapor_domain::cursor::KeyCursor;
-use lapor_domain::view::{AgencyDetail, AgencyView, Page, UnitView};
+use lapor_domain::view::{AgencyDetail, AgencyView, EmbedOriginsView, Page, UnitView};
 use lapor_domain::routes::{Agencies, Found, AGENCIES};
+use lapor_domain::command::SetEmbedOrigins;
+use lapor_platform::auth::require_admin;
 use lapor_platform::db::Db;
+use lapor_platform::{clock, embeds, workflow};
 use lapor_platform::paging;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
@@ -25,14 +28,73 @@ const CACHE: &str = "public, max-age=3600";
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
-    lapor_platform::routes::serve(incoming, &AGENCIES, |_| 0, route).await
+    lapor_platform::routes::serve(incoming, &AGENCIES, body_limit, route).await
+}
+
+/// Only the administrators' settings carry a body (a list of origins).
+fn body_limit(route: Agencies) -> usize {
+    match route {
+        Agencies::SetEmbedOrigins => 8 * 1024,
+        _ => 0,
+    }
 }
 
 fn route(request: &ApiRequest, found: &Found<Agencies>) -> Result<Response, ApiError> {
     match found.route {
         Agencies::List => list(request),
         Agencies::Read => read(request, found.param("code")),
+        Agencies::Figures => figures(request, found.param("code")),
+        Agencies::EmbedOrigins => embed_origins(request, found.param("code")),
+        Agencies::SetEmbedOrigins => set_embed_origins(request, found.param("code")),
     }
+}
+
+/// The agency a path names, or 404.
+fn agency_of(db: &Db, request: &ApiRequest, raw_code: &str) -> Result<store::AgencyRow, ApiError> {
+    let decoded = percent_encoding::percent_decode_str(raw_code).decode_utf8_lossy();
+    // A code that cannot exist is simply not found.
+    let Ok(code) = AgencyCode::parse("code", &decoded) else { return Err(ApiError::not_found(request.lang)) };
+    store::find_agency(db, code.as_str())?.ok_or_else(|| ApiError::not_found(request.lang))
+}
+
+fn figures(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> {
+    let db = Db::open()?;
+    let agency = agency_of(&db, request, raw_code)?;
+    let figures = embeds::figures(&db, &agency.code, &agency.name)?;
+    let mut response = response::json(200, &figures, "public, max-age=300");
+    // Agency websites draw the badge from this: any origin may read it,
+    // and no credentials are ever involved.
+    response.set_header("access-control-allow-origin", "*");
+    Ok(response)
+}
+
+fn origins_view(agency: &str, origins: &[lapor_domain::embed::EmbedOrigin]) -> EmbedOriginsView {
+    EmbedOriginsView {
+        agency: agency.to_string(),
+        origins: origins.iter().map(|o| o.as_str().to_string()).collect(),
+        frame_ancestors: lapor_domain::embed::frame_ancestors(origins),
+    }
+}
+
+fn embed_origins(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> {
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    require_admin(&db, request, &now)?;
+    let agency = agency_of(&db, request, raw_code)?;
+    let origins = embeds::allowed_origins(&db, &agency.code)?;
+    Ok(response::json(200, &origins_view(&agency.code, &origins), "no-store"))
+}
+
+fn set_embed_origins(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let now = clock::timestamp(clock::now());
+    let db = Db::open()?;
+    let principal = require_admin(&db, request, &now)?;
+    let agency = agency_of(&db, request, raw_code)?;
+    let body = workflow::json_object(request)?;
+    let command = SetEmbedOrigins::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
+    db.transaction(|db| embeds::replace_origins(db, &agency.code, &command.origins, &principal.id, &now))?;
+    Ok(response::json(200, &origins_view(&agency.code, &command.origins), "no-store"))
 }
 
 fn bad_parameter(request: &ApiRequest, name: &str, id: &str, en: &str) -> ApiError {

@@ -241,6 +241,11 @@ table! {
     AGENCIES: Agencies = "agencies" {
         Get "/api/v1/agencies" => List,
         Get "/api/v1/agencies/:code" => Read,
+        // An embed badge's figures: public, readable cross-origin (CORS, no credentials).
+        Get "/api/v1/agencies/:code/figures" => Figures,
+        // Which websites may frame the agency's embedded form (administrators).
+        Get "/api/v1/agencies/:code/embed-origins" => EmbedOrigins,
+        Put "/api/v1/agencies/:code/embed-origins" => SetEmbedOrigins,
     }
 }
 
@@ -260,6 +265,9 @@ table! {
     /// `assets`: the pages' CSS (and later scripts), under content-hashed names.
     ASSETS: Assets = "assets" {
         Get "/static/:name" => File,
+        // The embed snippet's script: a fixed address agency sites link to,
+        // so it is cached briefly and revalidated, not forever.
+        Get "/embed.js" => EmbedScript,
     }
 }
 

@@ -644,6 +644,38 @@ pub struct SweepRun {
     pub reminded: i64,
 }
 
+/// An agency's embed settings (`GET/PUT /api/v1/agencies/{code}/embed-origins`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmbedOriginsView {
+    pub agency: String,
+    /// Empty: any website may embed the agency's form.
+    pub origins: Vec<String>,
+    /// The `frame-ancestors` the embed page is sent with.
+    pub frame_ancestors: String,
+}
+
+/// The response figures an agency's embed badge shows
+/// (`GET /api/v1/agencies/{code}/figures`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgencyFigures {
+    pub agency: String,
+    pub name: String,
+    /// Reports sent to the agency and not archived.
+    pub received: i64,
+    /// Of those, answered (responded or completed).
+    pub responded: i64,
+    pub completed: i64,
+    /// `responded` as a whole percentage of `received` (none of none: null).
+    pub responded_percent: Option<i64>,
+}
+
+impl AgencyFigures {
+    pub fn new(agency: &str, name: &str, received: i64, responded: i64, completed: i64) -> Self {
+        let responded_percent = (received > 0).then(|| (responded * 100 + received / 2) / received);
+        AgencyFigures { agency: agency.to_string(), name: name.to_string(), received, responded, completed, responded_percent }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

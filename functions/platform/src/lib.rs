@@ -13,6 +13,7 @@ pub mod citizens;
 pub mod clock;
 pub mod compress;
 pub mod db;
+pub mod embeds;
 pub mod engagement;
 pub mod headers;
 pub mod identity;

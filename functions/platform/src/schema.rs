@@ -57,6 +57,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_privacy_two_properties"),
     migration!(7, "0007_comment_flags_by_proved_phones"),
     migration!(8, "0008_staff_alerts"),
+    migration!(9, "0009_embed_origins"),
 ];
 
 /// The schema version this build expects.

@@ -8,6 +8,7 @@ mod agencies;
 mod api;
 mod attachments;
 mod browser;
+mod embed;
 mod engagement;
 mod health;
 mod privacy;

@@ -1,6 +1,6 @@
 //! Actions as types (in the manner of mini-redis's `cmd/`): one file per
 //! action of staff (verify, hold, archive, assign, forward, respond,
-//! create_staff, set_holiday), of the reporter (reply, rate) and of the
+//! create_staff, set_holiday, set_embed_origins), of the reporter (reply, rate) and of the
 //! public (create_citizen, verify_phone, post_comment, flag_comment,
 //! moderate_comment, follow, unfollow). Each is a struct parsed from its JSON
 //! body (or query) with every field error reported at once, so the handler
@@ -20,6 +20,7 @@ mod post_comment;
 mod rate;
 mod reply;
 mod respond;
+mod set_embed_origins;
 mod set_holiday;
 mod unfollow;
 mod verify;
@@ -38,6 +39,7 @@ pub use post_comment::PostComment;
 pub use rate::Rate;
 pub use reply::Reply;
 pub use respond::Respond;
+pub use set_embed_origins::SetEmbedOrigins;
 pub use set_holiday::SetHoliday;
 pub use unfollow::Unfollow;
 pub use verify::Verify;
