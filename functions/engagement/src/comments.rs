@@ -8,6 +8,7 @@
 //! reports; a restore is the review that clears open flags.
 //! Hidden comments leave the public listing and stay in the audit trail.
 
+use lapor_actions::moderation::Moderation;
 use lapor_domain::engagement::{may_comment, CommentState, ReviewQueue};
 use lapor_domain::staff::{Decision, StaffAction};
 use lapor_domain::text::{CommentBody, DisplayName, ModerationReason};
@@ -80,15 +81,12 @@ pub fn list(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
 }
 
 fn find(db: &Db, request: &ApiRequest, raw_id: &str) -> Result<CommentRow, ApiError> {
-    let id = raw_id.trim();
-    let well_formed = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
-    let comment = if well_formed { engagement::find_comment(db, &id.to_ascii_lowercase())? } else { None };
-    comment.ok_or_else(|| ApiError::not_found(request.lang))
+    lapor_actions::moderation::find(db, raw_id, request.lang)
 }
 
 /// The tracking ID and agency of the report a comment belongs to.
 fn report_of(db: &Db, comment: &CommentRow) -> Result<(String, Option<String>), ApiError> {
-    Ok(engagement::report_ref(db, comment.report_id)?.ok_or_else(|| anyhow::anyhow!("comment {} without a report", comment.id))?)
+    lapor_actions::moderation::report_of(db, comment)
 }
 
 /// `POST /api/v1/comments/{id}/flags {reason}`: one flag per identity.
@@ -133,21 +131,9 @@ pub fn moderate(request: &ApiRequest, raw_id: &str, action: &str) -> Result<Resp
     let now = clock::timestamp(clock::now());
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
-    let comment = find(&db, request, raw_id)?;
-    let (_, agency) = report_of(&db, &comment)?;
-    match principal.may(StaffAction::Moderate, agency.as_deref()) {
-        Decision::Allow => {}
-        Decision::Forbidden => return Err(forbidden(lang)),
-        Decision::NotFound => return Err(ApiError::not_found(lang)),
-    }
-    let (next, audit) = if action == "hide" { (CommentState::HiddenByStaff, "hidden") } else { (CommentState::Visible, "restored") };
-    let actor = format!("{}:{}", principal.role.as_str(), principal.id);
-    db.transaction(|db| -> Result<(), ApiError> {
-        let current = engagement::find_comment(db, &comment.public_id)?.ok_or_else(|| ApiError::not_found(lang))?;
-        engagement::set_comment_state(db, &current, next, audit, &actor, reason.as_ref().map(|r| r.as_str()), &now)?;
-        Ok(())
-    })?;
-    Ok(response::json(200, &json!({"id": comment.public_id, "state": next.as_str()}), "no-store"))
+    let moderation = if action == "hide" { Moderation::Hide } else { Moderation::Restore };
+    let (id, next) = lapor_actions::moderation::moderate(&db, &principal, raw_id, moderation, reason.as_ref(), &now, lang)?;
+    Ok(response::json(200, &json!({"id": id, "state": next.as_str()}), "no-store"))
 }
 
 /// `GET /api/v1/comments?state=hidden|flagged`: a review queue (hidden

@@ -56,6 +56,8 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_engagement"),
     migration!(6, "0006_privacy_two_properties"),
     migration!(7, "0007_comment_flags_by_proved_phones"),
+    migration!(8, "0008_reserved"),
+    migration!(9, "0009_staff_sessions"),
 ];
 
 /// The schema version this build expects.

@@ -1,37 +1,18 @@
-//! What staff see of a report: the view their role entitles them to, plus
-//! the reporter's identity where privacy allows (and logged for admins).
+//! The answer to a successful staff action (what staff see of a report is
+//! `lapor_actions::views::staff_view`, shared with the console).
 
-use lapor_domain::staff::Principal;
-use lapor_domain::view::{report_view, StaffReportView};
-use lapor_platform::db::Db;
-use lapor_platform::response::ApiError;
-use lapor_platform::store::{self, StoredReport};
-use lapor_platform::workflow::ReportState;
+use lapor_actions::Done;
 use serde_json::{json, Value};
 use spin_sdk::http::Response;
 
-pub fn staff_view(db: &Db, stored: &StoredReport, state: &ReportState, principal: &Principal, now: &str) -> Result<StaffReportView, ApiError> {
-    let viewer = principal.viewer();
-    let events = store::events(db, stored.id)?;
-    let mut report = report_view(&stored.record, &events, &viewer).ok_or_else(|| ApiError::Internal(anyhow::anyhow!("entitled staff cannot see the report")))?;
-    if stored.record.privacy.identity_visible_to(&viewer) {
-        if let Some(identity) = store::reporter_identity_for_entitled_staff(db, stored.id)? {
-            if report.with_identity(identity, &viewer) && stored.record.privacy.identity_read_is_logged(&viewer) {
-                store::log_identity_read(db, stored.id, &principal.id, now)?;
-            }
-        }
-    }
-    Ok(StaffReportView { report, version: state.version, unit: state.unit.clone() })
-}
-
 /// The answer to a successful action: the report's new status and version
 /// (also as ETag, for If-Match), plus any `extra` fields.
-pub fn done(state: &ReportState, version: i64, status: &str, extra: Value) -> Response {
-    let mut body = json!({"tracking_id": state.tracking_id, "status": status, "version": version});
+pub fn done(result: &Done, extra: Value) -> Response {
+    let mut body = json!({"tracking_id": result.tracking_id, "status": result.status.as_str(), "version": result.version});
     if let (Value::Object(target), Value::Object(more)) = (&mut body, extra) {
         target.extend(more);
     }
     let mut response = lapor_platform::response::json(200, &body, "no-store");
-    response.set_header("etag", format!("\"{version}\""));
+    response.set_header("etag", format!("\"{}\"", result.version));
     response
 }

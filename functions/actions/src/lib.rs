@@ -1,0 +1,28 @@
+//! Staff actions, applied: one function per action, called by the JSON API
+//! (`workflow`, `engagement`, `calendar`) and by the staff console (`web`'s
+//! `console`) alike, so a rule is never written twice.
+//!
+//! Each function takes a parsed command (`lapor_domain::command`), the
+//! acting [`Principal`](lapor_domain::staff::Principal) and the report's
+//! expected version (the API's `If-Match`, the console form's hidden
+//! `version`), checks what the principal may do (`Principal::may`), and
+//! applies the change through `lapor_platform::workflow::apply` in one
+//! transaction. Adapters only turn a request into those arguments and the
+//! result (or `ApiError`) into their kind of answer: JSON or a page.
+
+pub mod accounts;
+pub mod agency;
+pub mod holidays;
+pub mod intake;
+pub mod moderation;
+pub mod views;
+
+use lapor_domain::lifecycle::Status;
+
+/// What an action on a report did: its new status and version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Done {
+    pub tracking_id: String,
+    pub status: Status,
+    pub version: i64,
+}
