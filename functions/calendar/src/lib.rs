@@ -10,7 +10,8 @@ use chrono::{Datelike, NaiveDate};
 use lapor_domain::command::SetHoliday;
 use lapor_domain::problem::ProblemKind;
 use lapor_domain::routes::{Calendar, Found, CALENDAR};
-use lapor_domain::view::{CalendarYear, HolidayView};
+use lapor_actions::holidays;
+use lapor_domain::view::CalendarYear;
 use lapor_platform::auth::require_admin;
 use lapor_platform::calendar;
 use lapor_platform::db::Db;
@@ -54,21 +55,17 @@ fn put(request: &ApiRequest, raw_date: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let date = parse_date(request, raw_date)?;
     let body = workflow::json_object(request)?;
-    let SetHoliday { name, kind } = SetHoliday::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
-    let name = name.as_str().to_string();
+    let command = SetHoliday::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
     let db = Db::open()?;
-    require_admin(&db, request, &clock::timestamp(clock::now()))?;
-    let existed = db.transaction(|db| -> Result<bool, ApiError> { Ok(calendar::upsert_holiday(db, date, &name, kind)?) })?;
-    let day = HolidayView { date: date.to_string(), name, kind: kind.as_str().to_string() };
+    let principal = require_admin(&db, request, &clock::timestamp(clock::now()))?;
+    let (day, existed) = holidays::set(&db, &principal, date, &command, lang)?;
     Ok(response::json(if existed { 200 } else { 201 }, &day, "no-store"))
 }
 
 fn delete(request: &ApiRequest, raw_date: &str) -> Result<Response, ApiError> {
     let date = parse_date(request, raw_date)?;
     let db = Db::open()?;
-    require_admin(&db, request, &clock::timestamp(clock::now()))?;
-    if !calendar::delete_holiday(&db, date)? {
-        return Err(ApiError::not_found(request.lang));
-    }
+    let principal = require_admin(&db, request, &clock::timestamp(clock::now()))?;
+    holidays::delete(&db, &principal, date, request.lang)?;
     Ok(Response::builder().status(204).header("cache-control", "no-store").body(Vec::new()).build())
 }

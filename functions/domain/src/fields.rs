@@ -54,6 +54,29 @@ pub fn only(body: &Map<String, Value>, known: &[&str]) -> Vec<Invalid> {
         .collect()
 }
 
+/// The JSON body a command parses, built from a browser form's pairs: each
+/// field a string, except `flags` (checkboxes: present means `true`, absent
+/// `false`); fields in `skip` (the form's own, such as its CSRF token and
+/// version) are left out, and an empty field is absent, as a form sends
+/// every field it has. So a form post and a JSON body meet the same `parse`.
+pub fn from_form(pairs: &[(String, String)], flags: &[&str], skip: &[&str]) -> Map<String, Value> {
+    let mut body = Map::new();
+    for flag in flags {
+        body.insert((*flag).to_string(), Value::Bool(false));
+    }
+    for (name, value) in pairs {
+        if skip.contains(&name.as_str()) {
+            continue;
+        }
+        if flags.contains(&name.as_str()) {
+            body.insert(name.clone(), Value::Bool(true));
+        } else if !value.trim().is_empty() {
+            body.insert(name.clone(), Value::String(value.clone()));
+        }
+    }
+    body
+}
+
 /// Collects every field error of one body, so all are reported at once.
 #[derive(Debug, Default)]
 pub struct FieldErrors(Vec<Invalid>);
@@ -111,6 +134,16 @@ mod tests {
         let b_field = errors.take(required(&b, "b"));
         let fields: Vec<String> = errors.finish(a.zip(b_field)).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["extra", "a", "b"]);
+    }
+
+    #[test]
+    fn forms_become_the_same_body() {
+        let pairs: Vec<(String, String)> = [("csrf", "t"), ("body", "Sudah."), ("final", "on"), ("note", " ")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(from_form(&pairs, &["final"], &["csrf"]), body(json!({"body": "Sudah.", "final": true})));
+        assert_eq!(from_form(&pairs[..2], &["final"], &["csrf"]), body(json!({"body": "Sudah.", "final": false})));
     }
 
     #[test]

@@ -251,13 +251,38 @@ table! {
 
 table! {
     /// `web`: the public pages (HTML): home, how the service works, privacy, the
-    /// lookup form (`?id=` redirects to the page) and the tracking page.
+    /// lookup form (`?id=` redirects to the page) and the tracking page; and
+    /// the staff console under `/staf`.
     WEB: Web = "web" {
         Get "/" => Home,
         Get "/cara-kerja" => HowItWorks,
         Get "/privasi" => Privacy,
         Get "/lapor" => Lookup,
         Get "/lapor/:id" => Tracking,
+        // The staff console (`web`'s `console` module).
+        Get "/staf" => StaffHome,
+        Get "/staf/masuk" => StaffSignInForm,
+        Post "/staf/masuk" => StaffSignIn,
+        Post "/staf/keluar" => StaffSignOut,
+        Get "/staf/verifikasi" => StaffIntake,
+        Get "/staf/verifikasi/:id" => StaffIntakeReport,
+        Post "/staf/verifikasi/:id/teruskan" => StaffVerify,
+        Post "/staf/verifikasi/:id/tunda" => StaffHold,
+        Post "/staf/verifikasi/:id/arsipkan" => StaffArchive,
+        Get "/staf/kotak-masuk" => StaffInbox,
+        Get "/staf/kotak-masuk/:id" => StaffInboxReport,
+        Post "/staf/kotak-masuk/:id/tugaskan" => StaffAssign,
+        Post "/staf/kotak-masuk/:id/alihkan" => StaffForward,
+        Post "/staf/kotak-masuk/:id/tanggapi" => StaffRespond,
+        Get "/staf/komentar" => StaffComments,
+        Post "/staf/komentar/:comment/sembunyikan" => StaffHide,
+        Post "/staf/komentar/:comment/tampilkan" => StaffRestore,
+        Get "/staf/akun" => StaffAccounts,
+        Post "/staf/akun" => StaffCreateAccount,
+        Post "/staf/akun/:id/cabut" => StaffRevokeAccount,
+        Get "/staf/kalender" => StaffCalendar,
+        Post "/staf/kalender" => StaffAddHoliday,
+        Post "/staf/kalender/:date/hapus" => StaffRemoveHoliday,
     }
 }
 

@@ -121,21 +121,8 @@ pub fn moderate(request: &ApiRequest, raw_id: &str, verdict: Verdict) -> Result<
     let now = clock::timestamp(clock::now());
     let db = Db::open()?;
     let principal = require_staff(&db, request, &now)?;
-    let comment = find(&db, request, raw_id)?;
-    let (_, agency) = report_of(&db, &comment)?;
-    match principal.may(StaffAction::Moderate, agency.as_deref()) {
-        Decision::Allow => {}
-        Decision::Forbidden => return Err(forbidden(lang)),
-        Decision::NotFound => return Err(ApiError::not_found(lang)),
-    }
-    let (next, audit) = (verdict.state(), verdict.trail_action());
-    let actor = format!("{}:{}", principal.role.as_str(), principal.id);
-    db.transaction(|db| -> Result<(), ApiError> {
-        let current = engagement::find_comment(db, &comment.public_id)?.ok_or_else(|| ApiError::not_found(lang))?;
-        engagement::set_comment_state(db, &current, next, audit, &actor, reason.as_ref().map(|r| r.as_str()), &now)?;
-        Ok(())
-    })?;
-    Ok(response::json(200, &Moderated { id: comment.public_id, state: next }, "no-store"))
+    let (id, state) = lapor_actions::moderation::moderate(&db, &principal, raw_id, verdict, reason.as_ref(), &now, lang)?;
+    Ok(response::json(200, &Moderated { id, state }, "no-store"))
 }
 
 /// `GET /api/v1/comments?state=hidden|flagged`: a review queue (hidden

@@ -33,8 +33,17 @@ fn bootstrap_token() -> Option<String> {
 /// The staff member a request's bearer token belongs to, if any.
 pub fn staff_principal(db: &Db, request: &ApiRequest, now: &str) -> anyhow::Result<Option<Principal>> {
     let Some(token) = request.bearer_token() else { return Ok(None) };
+    principal_of_token_hash(db, &hash_token(token), now)
+}
+
+/// The staff member whose valid token hashes to `token_hash`, if any: the
+/// bootstrap administrator while `bootstrap_admin_token` hashes to it, or
+/// an account whose token is neither expired nor revoked (nor the account).
+/// The console's sessions ask this on every request, so a token's
+/// revocation ends its sessions too.
+pub fn principal_of_token_hash(db: &Db, token_hash: &str, now: &str) -> anyhow::Result<Option<Principal>> {
     if let Some(bootstrap) = bootstrap_token() {
-        if constant_time_eq(token.as_bytes(), bootstrap.as_bytes()) {
+        if constant_time_eq(token_hash.as_bytes(), hash_token(&bootstrap).as_bytes()) {
             return Ok(Some(Principal::bootstrap_admin()));
         }
     }
@@ -43,7 +52,7 @@ pub fn staff_principal(db: &Db, request: &ApiRequest, now: &str) -> anyhow::Resu
          FROM staff_tokens JOIN staff ON staff.id = staff_tokens.staff_id
          WHERE staff_tokens.token_hash = ? AND staff_tokens.revoked_at IS NULL
            AND staff_tokens.expires_at > ? AND staff.revoked_at IS NULL",
-        &[text(hash_token(token)), text(now)],
+        &[text(token_hash), text(now)],
     )?
     .first(|row| {
         Ok(Principal {

@@ -27,6 +27,7 @@ pub mod response;
 pub mod routes;
 pub mod row;
 pub mod schema;
+pub mod sessions;
 pub mod sla;
 pub mod staff;
 pub mod staff_alerts;

@@ -58,6 +58,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(7, "0007_comment_flags_by_proved_phones"),
     migration!(8, "0008_staff_alerts"),
     migration!(9, "0009_embed_origins"),
+    migration!(10, "0010_staff_sessions"),
 ];
 
 /// The schema version this build expects.

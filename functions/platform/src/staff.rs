@@ -60,3 +60,37 @@ pub fn revoke(db: &Db, public_id: &str, now: &str) -> Result<()> {
         Ok(())
     })
 }
+
+/// An account as the console's account list shows it.
+#[derive(Debug, Clone)]
+pub struct StaffRow {
+    pub public_id: String,
+    pub role: Role,
+    pub name: String,
+    pub agency: Option<String>,
+    pub unit: Option<String>,
+    pub created_at: String,
+}
+
+/// Accounts not revoked, of `agency` (every account when `None`), newest first, at most `limit`.
+pub fn list_active(db: &Db, agency: Option<&str>, limit: u32) -> Result<Vec<StaffRow>> {
+    let (condition, mut params) = match agency {
+        Some(agency) => (" AND agency = ?", vec![text(agency)]),
+        None => ("", Vec::new()),
+    };
+    params.push(int(i64::from(limit)));
+    db.query(
+        &format!("SELECT public_id, role, name, agency, unit, created_at FROM staff WHERE revoked_at IS NULL{condition} ORDER BY id DESC LIMIT ?"),
+        &params,
+    )?
+    .map(|row| {
+        Ok(StaffRow {
+            public_id: row.text("public_id")?,
+            role: row.parsed("role", Role::from_stored)?,
+            name: row.text("name")?,
+            agency: row.opt_text("agency")?,
+            unit: row.opt_text("unit")?,
+            created_at: row.text("created_at")?,
+        })
+    })
+}

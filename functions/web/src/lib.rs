@@ -1,6 +1,6 @@
 //! The public pages (routes: `lapor_domain::routes::WEB`; 404 and 405 are
 //! pages too): home, how the service works, privacy, the lookup form and
-//! the tracking page.
+//! the tracking page; and the staff console under `/staf` (`console`).
 //!
 //! Plain server-rendered HTML in one layout (`layout`), a few kilobytes, no
 //! script: it must load on a cheap phone over a slow network. Every value is
@@ -8,6 +8,7 @@
 //! through `lapor_platform::compress::finish`, and every page carries the
 //! security headers of `lapor_platform::headers` (via `response::html`).
 
+mod console;
 mod layout;
 mod pages;
 
@@ -40,14 +41,23 @@ async fn answer(incoming: IncomingRequest) -> Response {
         }
         Resolution::NotFound => return message_page(&ctx, 404, "404", ctx.t("Halaman tidak ditemukan.", "Page not found.")),
     };
-    let request = match ApiRequest::read(incoming, 0).await {
+    let limit = if is_console(found.route) { console::BODY_LIMIT } else { 0 };
+    let request = match ApiRequest::read(incoming, limit).await {
         Ok(request) => request,
         Err(_) => return message_page(&ctx, 413, "413", ctx.t("Permintaan terlalu besar.", "Request too large.")),
     };
+    if is_console(found.route) {
+        return console::route(&ctx, &request, &found);
+    }
     route(&ctx, &request, &found).unwrap_or_else(|e| {
         eprintln!("page failed: {e:#}");
         message_page(&ctx, 500, "500", ctx.t("Terjadi kesalahan. Silakan coba lagi.", "Something went wrong. Please try again."))
     })
+}
+
+/// The staff console's routes (`/staf/...`), answered by [`console`].
+fn is_console(route: Web) -> bool {
+    !matches!(route, Web::Home | Web::HowItWorks | Web::Privacy | Web::Tracking | Web::Lookup)
 }
 
 fn route(ctx: &Ctx, request: &ApiRequest, found: &Found<Web>) -> anyhow::Result<Response> {
@@ -68,6 +78,7 @@ fn route(ctx: &Ctx, request: &ApiRequest, found: &Found<Web>) -> anyhow::Result<
                 .collect();
             Ok(if typed.is_empty() { pages::tracking::lookup_page(ctx) } else { redirect(&ctx.href(&format!("/lapor/{typed}"))) })
         }
+        _ => unreachable!("console routes are answered by console::route"),
     }
 }
 

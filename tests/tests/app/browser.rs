@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use integration_tests::fixtures::{create_staff, file_and_dispatch, AGENCY_A, BOOTSTRAP};
+use integration_tests::fixtures::{self, create_staff, file_and_dispatch, AGENCY_A, BOOTSTRAP};
 use integration_tests::{workspace_root, AppConfig, TestApp};
 use lapor_domain::sla::ClockKind;
 use serde_json::json;
@@ -31,12 +31,32 @@ async fn public_pages_in_a_real_browser() {
         "reporter": {"name": "Agus Salim", "phone": "0812-1111-2222"}
     });
     let (id, _) = file_and_dispatch(&app, &report, &admin, AGENCY_A).await;
+    // The staff console's scenario: staff of every role, a report to
+    // verify (with its reporter token, to reply and rate) and one that stays
+    // in the queue.
+    let staff = fixtures::staff(&app).await;
+    let staff_title = "Saluran air tersumbat di Jl. Braga";
+    let staff_report = app
+        .file(&json!({
+            "kind": "pengaduan",
+            "title": staff_title,
+            "body": "Saluran air di depan pasar tersumbat sampah sejak seminggu; air meluap ke jalan setiap hujan.",
+            "agency": AGENCY_A,
+            "reporter": {"name": "Rina Wulandari", "phone": "0812-5555-0101"}
+        }))
+        .await;
+    let queued_title = "Lampu penerangan jalan mati di Jl. Dago";
+    app.file(&json!({"kind": "pengaduan", "title": queued_title, "body": "Tiga lampu penerangan jalan mati sejak dua minggu; jalan gelap dan rawan pada malam hari."})).await;
     let seed = json!({
         "report": {"id": id, "title": title},
+        "agency": AGENCY_A,
+        "staff": {"admin": staff.admin, "coordinator": staff.coordinator_a, "officer": staff.officer_a},
+        "staff_report": {"id": staff_report["tracking_id"], "title": staff_title, "reporter_token": staff_report["reporter_token"]},
+        "queued": {"title": queued_title},
         "working_days": ClockKind::ALL.iter().map(|k| k.working_days()).collect::<Vec<_>>(),
     });
     let artifacts = workspace_root().join("target/browser-artifacts");
-    let screenshots = ["home-360", "home-1280", "tracking-360", "tracking-1280"].map(|name| artifacts.join(format!("{name}.png")));
+    let screenshots = ["home-360", "home-1280", "tracking-360", "tracking-1280", "staff-queue-360", "staff-queue-1280"].map(|name| artifacts.join(format!("{name}.png")));
     for file in &screenshots {
         let _ = std::fs::remove_file(file); // so the check below sees this run's
     }

@@ -15,5 +15,6 @@ mod privacy;
 mod reports;
 mod routes;
 mod sla;
+mod staff_console;
 mod web;
 mod workflow;
