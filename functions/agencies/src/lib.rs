@@ -3,6 +3,10 @@
 //! governments, state-owned enterprises), with their work units. Routes:
 //! `lapor_domain::routes::AGENCIES`. The list (`?q=&type=&region=&limit=&cursor=`)
 //! is `{items, next_cursor}` ordered by code; one agency comes with its `units`.
+//! The category taxonomy is directory data too: `/api/v1/categories`
+//! (`categories.rs`).
+
+mod categories;
 
 use lapor_domain::agency::AgencyType;
 use lapor_domain::codes::{AgencyCode, RegionCode};
@@ -25,13 +29,22 @@ const CACHE: &str = "public, max-age=3600";
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
-    lapor_platform::routes::serve(incoming, &AGENCIES, |_| 0, route).await
+    let limit = |route| match route {
+        Agencies::AddCategory | Agencies::ChangeCategory => 8 * 1024,
+        _ => 0,
+    };
+    lapor_platform::routes::serve(incoming, &AGENCIES, limit, route).await
 }
 
 fn route(request: &ApiRequest, found: &Found<Agencies>) -> Result<Response, ApiError> {
     match found.route {
         Agencies::List => list(request),
         Agencies::Read => read(request, found.param("code")),
+        Agencies::Categories => categories::list(request),
+        Agencies::AddCategory => categories::add(request),
+        Agencies::Category => categories::read(request, found.param("code")),
+        Agencies::ChangeCategory => categories::change(request, found.param("code")),
+        Agencies::RetireCategory => categories::retire(request, found.param("code")),
     }
 }
 

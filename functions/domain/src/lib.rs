@@ -7,6 +7,7 @@
 pub mod agency;
 pub mod attachment;
 pub mod calendar;
+pub mod category;
 pub mod client_address;
 pub mod codes;
 pub mod command;

@@ -3,8 +3,10 @@
 //! error reported at once, so the handler never unwraps a field. The event an
 //! action records is its lifecycle [`Action`](crate::lifecycle::Action)'s.
 
+mod add_category;
 mod archive;
 mod assign;
+mod change_category;
 mod create_staff;
 mod forward;
 mod hold;
@@ -12,8 +14,10 @@ mod respond;
 mod set_holiday;
 mod verify;
 
+pub use add_category::AddCategory;
 pub use archive::Archive;
 pub use assign::Assign;
+pub use change_category::ChangeCategory;
 pub use create_staff::CreateStaff;
 pub use forward::Forward;
 pub use hold::Hold;

@@ -231,3 +231,21 @@ fn a_failed_migration_changes_nothing() {
     assert_eq!(user_version(&conn).unwrap(), 1);
     assert!(!column_exists(&conn, "agencies", "code"), "rolled back");
 }
+
+#[test]
+fn the_category_taxonomy_is_seeded_once_and_keeps_administrators_changes() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    migrate(&conn);
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let seeded = count("SELECT count(*) FROM categories");
+    assert_eq!(seeded as usize, lapor_domain::category::seed().len());
+    assert!(count("SELECT count(*) FROM categories WHERE parent IS NULL") >= 36);
+    conn.execute("UPDATE categories SET name_en = 'Renamed', retired_at = '2026-01-01T00:00:00Z' WHERE code = 'drainase'", []).unwrap();
+    for step in steps(MIGRATIONS[7].sql).unwrap() {
+        apply(&conn, step).unwrap();
+    }
+    assert_eq!(count("SELECT count(*) FROM categories"), seeded);
+    assert_eq!(count("SELECT count(*) FROM categories WHERE code = 'drainase' AND name_en = 'Renamed' AND retired_at IS NOT NULL"), 1);
+    let p = plan(&conn, "SELECT code FROM categories WHERE parent = 'kesehatan' ORDER BY position");
+    assert!(p.contains("categories_parent"), "{p}");
+}
