@@ -3,6 +3,10 @@
 //! governments, state-owned enterprises), with their work units. Routes:
 //! `lapor_domain::routes::AGENCIES`. The list (`?q=&type=&region=&limit=&cursor=`)
 //! is `{items, next_cursor}` ordered by code; one agency comes with its `units`.
+//! The category taxonomy is directory data too: `/api/v1/categories`
+//! (`categories.rs`).
+
+mod categories;
 
 use lapor_domain::agency::AgencyType;
 use lapor_domain::codes::{AgencyCode, RegionCode};
@@ -31,10 +35,10 @@ async fn handle(incoming: IncomingRequest) -> Response {
     lapor_platform::routes::serve(incoming, &AGENCIES, body_limit, route).await
 }
 
-/// Only the administrators' settings carry a body (a list of origins).
+/// Only the administrators' changes carry a body.
 fn body_limit(route: Agencies) -> usize {
     match route {
-        Agencies::SetEmbedOrigins => 8 * 1024,
+        Agencies::SetEmbedOrigins | Agencies::AddCategory | Agencies::ChangeCategory => 8 * 1024,
         _ => 0,
     }
 }
@@ -46,6 +50,11 @@ fn route(request: &ApiRequest, found: &Found<Agencies>) -> Result<Response, ApiE
         Agencies::Figures => figures(request, found.param("code")),
         Agencies::EmbedOrigins => embed_origins(request, found.param("code")),
         Agencies::SetEmbedOrigins => set_embed_origins(request, found.param("code")),
+        Agencies::Categories => categories::list(request),
+        Agencies::AddCategory => categories::add(request),
+        Agencies::Category => categories::read(request, found.param("code")),
+        Agencies::ChangeCategory => categories::change(request, found.param("code")),
+        Agencies::RetireCategory => categories::retire(request, found.param("code")),
     }
 }
 

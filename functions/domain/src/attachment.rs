@@ -104,6 +104,50 @@ impl CleanAttachment {
     }
 }
 
+impl AttachmentKind {
+    /// The stored name of the kind (`attachments.kind`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttachmentKind::Jpeg => "jpeg",
+            AttachmentKind::Png => "png",
+            AttachmentKind::Pdf => "pdf",
+        }
+    }
+
+    /// Whether a file of this kind may be attached to a report of `privacy`:
+    /// a PDF's metadata can name its author, so none on anonymous reports.
+    pub fn allowed_on(self, privacy: crate::privacy::Privacy) -> bool {
+        !(self == AttachmentKind::Pdf && privacy.is_anonymous())
+    }
+}
+
+/// Why a PDF is refused on an anonymous report, in both languages.
+pub const PDF_ON_ANONYMOUS: (&str, &str) = (
+    "PDF tidak dapat dilampirkan pada laporan anonim: metadata PDF dapat mengungkap identitas Anda. Kirim foto (metadatanya dihapus) atau isi teks laporan.",
+    "PDFs cannot be attached to anonymous reports: their metadata can reveal who you are. Send photos (their metadata is removed) or text instead.",
+);
+
+impl AttachmentError {
+    /// The refusal as a field error of `field` (`attachments` on the report
+    /// form), naming the file.
+    pub fn invalid(&self, field: &str, file_name: &str) -> crate::invalid::Invalid {
+        let name = if file_name.is_empty() { "?".to_string() } else { file_name.to_string() };
+        let (id, en) = match self {
+            AttachmentError::Empty => (format!("{name}: berkas kosong."), format!("{name}: the file is empty.")),
+            AttachmentError::TooLarge { limit, .. } => (
+                format!("{name}: melebihi batas {} MB.", limit / (1024 * 1024)),
+                format!("{name}: larger than the {} MB limit.", limit / (1024 * 1024)),
+            ),
+            AttachmentError::UnsupportedType => (
+                format!("{name}: hanya berkas JPEG, PNG, atau PDF yang diterima."),
+                format!("{name}: only JPEG, PNG or PDF files are accepted."),
+            ),
+            AttachmentError::Malformed(kind) => (format!("{name}: berkas {kind} ini rusak."), format!("{name}: this {kind} file is damaged.")),
+        };
+        crate::invalid::Invalid::new(field, id, en)
+    }
+}
+
 fn check_size(size: usize) -> Result<(), AttachmentError> {
     if size == 0 {
         Err(AttachmentError::Empty)

@@ -9,6 +9,7 @@ pub mod attachment;
 pub mod calendar;
 pub mod embed;
 pub mod event;
+pub mod category;
 pub mod client_address;
 pub mod codes;
 pub mod command;

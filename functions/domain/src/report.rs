@@ -98,6 +98,9 @@ pub struct NewReport {
     pub agency: Option<AgencyCode>,
     pub region: Option<RegionCode>,
     pub location: Option<Location>,
+    /// A place described in words only (`location.address` without
+    /// coordinates: the web form never asks for a map).
+    pub address: Option<Address>,
     pub incident_date: Option<IncidentDate>,
     pub privacy: Privacy,
     pub reporter: Reporter,
@@ -252,9 +255,15 @@ impl NewReport {
         let location_object = f.object("location").cloned();
         let reporter_object = f.object("reporter").cloned();
 
+        let mut address_only = None;
         let location = location_object.and_then(|o| {
             let mut f = Fields { object: &o, prefix: "location.", errors: &mut errors };
             f.reject_unknown(LOCATION_FIELDS);
+            let absent = |name: &str| o.get(name).is_none_or(|v| v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()));
+            if absent("lat") && absent("lon") && !absent("address") {
+                address_only = f.optional("address", Address::parse);
+                return None;
+            }
             let lat = f.number("lat");
             let lon = f.number("lon");
             let address = f.optional("address", Address::parse);
@@ -283,7 +292,7 @@ impl NewReport {
         // Every missing part recorded an error, so no error means all are here.
         match (kind, title, body, privacy) {
             (Some(kind), Some(title), Some(body), Some(privacy)) if errors.is_empty() => {
-                Ok(NewReport { kind, title, body, category, agency, region, location, incident_date, privacy, reporter })
+                Ok(NewReport { kind, title, body, category, agency, region, location, address: address_only, incident_date, privacy, reporter })
             }
             _ => Err(errors),
         }
@@ -419,6 +428,15 @@ mod tests {
         assert_eq!(conflict[0].field, "reporter_identity");
         assert_eq!(parsed(json!({"visibility": ""})).unwrap_err()[0].field, "visibility");
         assert_eq!(parsed(json!({"reporter_identity": 1})).unwrap_err()[0].field, "reporter_identity");
+    }
+
+    #[test]
+    fn an_address_alone_is_a_place_without_coordinates() {
+        let input = json!({"kind": "aspirasi", "title": "Taman kota", "body": "Mohon tambah bangku di taman kota.", "location": {"address": "Jl. Merdeka 1", "lat": ""}});
+        let r = NewReport::parse(&input, today()).unwrap();
+        assert_eq!((r.location, r.address.unwrap().as_str()), (None, "Jl. Merdeka 1"));
+        let half = json!({"kind": "aspirasi", "title": "Taman kota", "body": "Mohon tambah bangku di taman kota.", "location": {"address": "x", "lat": -6.2}});
+        assert_eq!(NewReport::parse(&half, today()).unwrap_err()[0].field, "location.lon");
     }
 
     #[test]

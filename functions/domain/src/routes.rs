@@ -237,7 +237,7 @@ table! {
 }
 
 table! {
-    /// `agencies`: the public directory.
+    /// `agencies`: the public directory, and the category taxonomy (administrators change it).
     AGENCIES: Agencies = "agencies" {
         Get "/api/v1/agencies" => List,
         Get "/api/v1/agencies/:code" => Read,
@@ -246,18 +246,25 @@ table! {
         // Which websites may frame the agency's embedded form (administrators).
         Get "/api/v1/agencies/:code/embed-origins" => EmbedOrigins,
         Put "/api/v1/agencies/:code/embed-origins" => SetEmbedOrigins,
+        Get "/api/v1/categories" => Categories,
+        Post "/api/v1/categories" => AddCategory,
+        Get "/api/v1/categories/:code" => Category,
+        Put "/api/v1/categories/:code" => ChangeCategory,
+        Delete "/api/v1/categories/:code" => RetireCategory,
     }
 }
 
 table! {
     /// `web`: the public pages (HTML): home, how the service works, privacy, the
-    /// lookup form (`?id=` redirects to the page) and the tracking page; and
-    /// the staff console under `/staf`.
+    /// lookup form (`?id=` redirects to the page), the report form (its post
+    /// files the report) and the tracking page; and the staff console under `/staf`.
     WEB: Web = "web" {
         Get "/" => Home,
         Get "/cara-kerja" => HowItWorks,
         Get "/privasi" => Privacy,
         Get "/lapor" => Lookup,
+        Get "/lapor/baru" => ReportForm,
+        Post "/lapor/baru" => FileReport,
         Get "/lapor/:id" => Tracking,
         // The staff console (`web`'s `console` module).
         Get "/staf" => StaffHome,
@@ -440,6 +447,9 @@ mod tests {
         assert_eq!(allow(CALENDAR.resolve("GET", "/api/v1/calendar/holidays/2026-01-01")), "PUT, DELETE");
         assert_eq!(allow(SLA_SWEEP.resolve("GET", "/internal/sla/sweep")), "POST");
         assert_eq!(allow(WEB.resolve("POST", "/lapor/x")), "GET, HEAD");
+        assert_eq!(allow(WEB.resolve("PUT", "/lapor/baru")), "GET, HEAD, POST");
+        assert_eq!(found(WEB.resolve("GET", "/lapor/baru")).route, Web::ReportForm, "a literal segment wins over :id");
+        assert_eq!(allow(AGENCIES.resolve("POST", "/api/v1/categories/kesehatan")), "GET, HEAD, PUT, DELETE");
         assert_eq!(allow(WEB.resolve("POST", "/")), "GET, HEAD");
         assert_eq!(allow(REPORTS.resolve("get", "/api/v1/reports")), "GET, HEAD, POST", "methods are case-sensitive");
         assert_eq!(ENGAGEMENT.listing().allow("/api/v1/reports/:id/supports"), ["GET", "HEAD", "POST", "DELETE"]);

@@ -184,6 +184,10 @@ text_type!(
     Note, 5, 5000, multiline: true
 );
 text_type!(
+    /// The name of a report category in one language: one line of 2 to 100 characters.
+    CategoryName, 2, 100, multiline: false
+);
+text_type!(
     /// A reporter's name as they give it.
     PersonName, 1, 100, multiline: false
 );

@@ -428,6 +428,30 @@ pub struct OwnFollows {
     pub items: Vec<FollowView>,
 }
 
+/// One category of the taxonomy (`GET /api/v1/categories`): a topic has
+/// no `parent`; `retired_at` is set once it takes no new reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryView {
+    pub code: String,
+    pub parent: Option<String>,
+    pub name_id: String,
+    pub name_en: String,
+    pub retired_at: Option<String>,
+}
+
+impl CategoryView {
+    /// Its name in `lang`.
+    pub fn name(&self, lang: crate::lang::Lang) -> &str {
+        lang.pick(&self.name_id, &self.name_en)
+    }
+}
+
+/// `GET /api/v1/categories`: topics each followed by their sub-topics.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategoryList {
+    pub items: Vec<CategoryView>,
+}
+
 /// `201` to `POST /api/v1/reports`: the tracking ID and the reporter token
 /// (shown this once).
 #[derive(Debug, Clone, PartialEq, Serialize)]

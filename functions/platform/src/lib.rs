@@ -9,6 +9,7 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod categories;
 pub mod citizens;
 pub mod clock;
 pub mod compress;
@@ -17,6 +18,8 @@ pub mod embeds;
 pub mod engagement;
 pub mod headers;
 pub mod identity;
+pub mod intake;
+pub mod multipart;
 pub mod kv;
 pub mod limits;
 pub mod notify;

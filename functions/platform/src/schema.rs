@@ -11,9 +11,10 @@
 //! call, so the file is split here), with two additions, each a comment line
 //! of its own:
 //!
-//! - `-- lapor: seed agencies` / `-- lapor: seed holidays` inserts the
-//!   directory from `agency::seed()` or the non-working dates from
-//!   `calendar::seed()`, skipping rows that exist (an administrator's
+//! - `-- lapor: seed agencies` / `-- lapor: seed holidays` /
+//!   `-- lapor: seed categories` inserts the directory from `agency::seed()`,
+//!   the non-working dates from `calendar::seed()` or the taxonomy from
+//!   `category::seed()`, skipping rows that exist (an administrator's
 //!   correction survives);
 //! - `-- lapor: while-column table.column` before a statement runs it only
 //!   while that column exists, for a change that ends by dropping it (so a
@@ -30,7 +31,7 @@
 //! flag cannot publish a name (see `lapor_domain::privacy`).
 
 use anyhow::{bail, Context, Result};
-use lapor_domain::{agency, calendar};
+use lapor_domain::{agency, calendar, category};
 
 /// One migration file.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +60,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_staff_alerts"),
     migration!(9, "0009_embed_origins"),
     migration!(10, "0010_staff_sessions"),
+    migration!(11, "0011_categories"),
 ];
 
 /// The schema version this build expects.
@@ -95,6 +97,7 @@ pub trait Connection {
 pub enum Seed {
     Agencies,
     Holidays,
+    Categories,
 }
 
 /// One step of a migration file.
@@ -133,6 +136,7 @@ pub fn steps(file: &str) -> Result<Vec<Step<'_>>> {
                 match directive.trim().split_whitespace().collect::<Vec<_>>().as_slice() {
                     ["seed", "agencies"] => steps.push(Step::Seed(Seed::Agencies)),
                     ["seed", "holidays"] => steps.push(Step::Seed(Seed::Holidays)),
+                    ["seed", "categories"] => steps.push(Step::Seed(Seed::Categories)),
                     ["while-column", target] => {
                         let (table, column) = target.split_once('.').with_context(|| format!("`{line}`: expected table.column"))?;
                         guard = Some((table, column));
@@ -275,6 +279,17 @@ pub fn apply(conn: &impl Connection, step: Step<'_>) -> Result<()> {
                 conn.run(
                     "INSERT OR IGNORE INTO holidays (date, name, kind) VALUES (?, ?, ?)",
                     &[text(h.date.to_string()), text(h.name), text(h.kind.as_str())],
+                )?;
+            }
+            Ok(())
+        }
+        Step::Seed(Seed::Categories) => {
+            // Topics come before their sub-topics in the seed, so every
+            // parent exists when its children are inserted.
+            for (position, c) in category::seed().into_iter().enumerate() {
+                conn.run(
+                    "INSERT OR IGNORE INTO categories (code, parent, name_id, name_en, position) VALUES (?, ?, ?, ?, ?)",
+                    &[text(c.code), opt_text(c.parent), text(c.name_id), text(c.name_en), text(position.to_string())],
                 )?;
             }
             Ok(())

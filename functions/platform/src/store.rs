@@ -134,7 +134,7 @@ pub fn insert_report(
             opt_text(report.region.as_ref().map(|r| r.as_str())),
             opt_real(location.map(|l| l.lat)),
             opt_real(location.map(|l| l.lon)),
-            opt_text(location.and_then(|l| l.address.as_ref()).map(|a| a.as_str())),
+            opt_text(location.and_then(|l| l.address.as_ref()).or(report.address.as_ref()).map(|a| a.as_str())),
             opt_text(report.incident_date.map(|d| d.date().to_string())),
             text(report.privacy.visibility.as_str()),
             text(report.privacy.identity.as_str()),

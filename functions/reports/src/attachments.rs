@@ -5,7 +5,7 @@
 //! is recognised from the bytes). Image metadata (EXIF, GPS, XMP, comments)
 //! is removed before anything is stored.
 
-use lapor_domain::attachment::{AttachmentError, AttachmentKind, CleanAttachment, MAX_ATTACHMENTS_PER_REPORT};
+use lapor_domain::attachment::{AttachmentError, AttachmentKind, CleanAttachment, MAX_ATTACHMENTS_PER_REPORT, PDF_ON_ANONYMOUS};
 use lapor_domain::privacy::Viewer;
 use lapor_domain::problem::ProblemKind;
 use lapor_domain::view::AttachmentUploaded;
@@ -38,13 +38,9 @@ pub fn upload(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
             &format!("This {kind} file is damaged."),
         ),
     })?;
-    if clean.kind == AttachmentKind::Pdf && report.record.privacy.is_anonymous() {
-        return Err(ApiError::new(
-            ProblemKind::UnsupportedMediaType,
-            lang,
-            "PDF tidak dapat dilampirkan pada laporan anonim: metadata PDF dapat mengungkap identitas Anda. Kirim foto (metadatanya dihapus) atau isi teks laporan.",
-            "PDFs cannot be attached to anonymous reports: their metadata can reveal who you are. Send photos (their metadata is removed) or text instead.",
-        ));
+    if !clean.kind.allowed_on(report.record.privacy) {
+        let (id, en) = PDF_ON_ANONYMOUS;
+        return Err(ApiError::new(ProblemKind::UnsupportedMediaType, lang, id, en));
     }
     let public_id = random::hex_id()?;
     let digest = hex::encode(Sha256::digest(&clean.bytes));
@@ -76,11 +72,7 @@ pub fn upload(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
 }
 
 fn kind_name(kind: AttachmentKind) -> &'static str {
-    match kind {
-        AttachmentKind::Jpeg => "jpeg",
-        AttachmentKind::Png => "png",
-        AttachmentKind::Pdf => "pdf",
-    }
+    kind.as_str()
 }
 
 pub fn download(request: &ApiRequest, raw_id: &str, attachment_id: &str) -> Result<Response, ApiError> {

@@ -95,6 +95,12 @@ fn nav_items(ctx: &Ctx) -> [(Section, &'static str, &'static str); 5] {
 /// A whole page: `title` (the service name is added), the navigation
 /// section it belongs to, and its content.
 pub fn document(ctx: &Ctx, title: &str, section: Section, content: Markup) -> Markup {
+    document_with_script(ctx, title, section, content, None)
+}
+
+/// [`document`] with one script of ours (a `lapor_web_assets` address),
+/// loaded `defer`: pages work without it, it only enhances.
+pub fn document_with_script(ctx: &Ctx, title: &str, section: Section, content: Markup, script: Option<&str>) -> Markup {
     let lang = ctx.lang;
     html! {
         (DOCTYPE)
@@ -106,6 +112,9 @@ pub fn document(ctx: &Ctx, title: &str, section: Section, content: Markup) -> Ma
                 link rel="stylesheet" href=(lapor_web_assets::APP_CSS);
                 // No favicon request (there is no icon yet).
                 link rel="icon" href="data:,";
+                @if let Some(script) = script {
+                    script src=(script) defer {}
+                }
             }
             body {
                 a.skip href="#isi" { (ctx.t("Langsung ke isi", "Skip to content")) }

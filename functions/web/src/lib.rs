@@ -1,9 +1,11 @@
 //! The public pages (routes: `lapor_domain::routes::WEB`; 404 and 405 are
-//! pages too): home, how the service works, privacy, the lookup form and
-//! the tracking page; and the staff console under `/staf` (`console`).
+//! pages too): home, how the service works, privacy, the report form and
+//! its confirmation, the lookup form and the tracking page; and the staff
+//! console under `/staf` (`console`).
 //!
 //! Plain server-rendered HTML in one layout (`layout`), a few kilobytes, no
-//! script: it must load on a cheap phone over a slow network. Every value is
+//! script needed (the form's `form.js` only enhances): it must load on a
+//! cheap phone over a slow network. Every value is
 //! HTML-escaped. Each page is a module of `pages`; every answer leaves
 //! through `lapor_platform::compress::finish`, and every page carries the
 //! security headers of `lapor_platform::headers` (via `response::html`).
@@ -41,7 +43,13 @@ async fn answer(incoming: IncomingRequest) -> Response {
         }
         Resolution::NotFound => return message_page(&ctx, 404, "404", ctx.t("Halaman tidak ditemukan.", "Page not found.")),
     };
-    let limit = if is_console(found.route) { console::BODY_LIMIT } else { 0 };
+    let limit = if is_console(found.route) {
+        console::BODY_LIMIT
+    } else if found.route == Web::FileReport {
+        pages::report_form::BODY_LIMIT
+    } else {
+        0
+    };
     let request = match ApiRequest::read(incoming, limit).await {
         Ok(request) => request,
         Err(_) => return message_page(&ctx, 413, "413", ctx.t("Permintaan terlalu besar.", "Request too large.")),
@@ -66,6 +74,8 @@ fn route(ctx: &Ctx, request: &ApiRequest, found: &Found<Web>) -> anyhow::Result<
         Web::HowItWorks => Ok(pages::guide::how_it_works(ctx)),
         Web::Privacy => Ok(pages::privacy::privacy(ctx)),
         Web::Tracking => pages::tracking::tracking_page(ctx, request, found.param("id")),
+        Web::ReportForm => pages::report_form::form_page(ctx, request),
+        Web::FileReport => pages::report_form::submit(ctx, request),
         Web::Lookup => {
             // Tracking IDs are letters, digits and dashes; anything else a person
             // typed (spaces, dots) is dropped, which also keeps the redirect a

@@ -7,9 +7,11 @@
 //! never unwraps a field. The event an action records is its lifecycle
 //! [`Action`](crate::lifecycle::Action)'s.
 
+mod add_category;
 mod archive;
 mod assign;
 mod create_citizen;
+mod change_category;
 mod create_staff;
 mod flag_comment;
 mod follow;
@@ -26,9 +28,11 @@ mod unfollow;
 mod verify;
 mod verify_phone;
 
+pub use add_category::AddCategory;
 pub use archive::Archive;
 pub use assign::Assign;
 pub use create_citizen::CreateCitizen;
+pub use change_category::ChangeCategory;
 pub use create_staff::CreateStaff;
 pub use flag_comment::FlagComment;
 pub use follow::Follow;

@@ -265,3 +265,21 @@ fn staff_alerts_are_their_own_table_and_the_vocabulary_fits_the_checks() {
     }
     assert!(conn.execute("INSERT INTO notification_outbox (kind, channel, address, payload, next_attempt_at, created_at) VALUES ('other', 'sms', '+62', '{}', 'now', 'now')", []).is_err());
 }
+
+#[test]
+fn the_category_taxonomy_is_seeded_once_and_keeps_administrators_changes() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    migrate(&conn);
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let seeded = count("SELECT count(*) FROM categories");
+    assert_eq!(seeded as usize, lapor_domain::category::seed().len());
+    assert!(count("SELECT count(*) FROM categories WHERE parent IS NULL") >= 36);
+    conn.execute("UPDATE categories SET name_en = 'Renamed', retired_at = '2026-01-01T00:00:00Z' WHERE code = 'drainase'", []).unwrap();
+    for step in steps(MIGRATIONS[10].sql).unwrap() {
+        apply(&conn, step).unwrap();
+    }
+    assert_eq!(count("SELECT count(*) FROM categories"), seeded);
+    assert_eq!(count("SELECT count(*) FROM categories WHERE code = 'drainase' AND name_en = 'Renamed' AND retired_at IS NOT NULL"), 1);
+    let p = plan(&conn, "SELECT code FROM categories WHERE parent = 'kesehatan' ORDER BY position");
+    assert!(p.contains("categories_parent"), "{p}");
+}

@@ -5,4 +5,5 @@
 pub mod guide;
 pub mod home;
 pub mod privacy;
+pub mod report_form;
 pub mod tracking;
