@@ -64,8 +64,10 @@ async fn answer(incoming: IncomingRequest) -> Response {
 }
 
 /// The staff console's routes (`/staf/...`), answered by [`console`].
+/// The console's routes are the table's routes under `/staf` (so a new
+/// public page can never be taken for a staff screen, nor the reverse).
 fn is_console(route: Web) -> bool {
-    !matches!(route, Web::Home | Web::HowItWorks | Web::Privacy | Web::Tracking | Web::Lookup)
+    WEB.entries.iter().any(|entry| entry.route == route && (entry.path == "/staf" || entry.path.starts_with("/staf/")))
 }
 
 fn route(ctx: &Ctx, request: &ApiRequest, found: &Found<Web>) -> anyhow::Result<Response> {
