@@ -266,6 +266,9 @@ table! {
         Get "/lapor/baru" => ReportForm,
         Post "/lapor/baru" => FileReport,
         Get "/lapor/:id" => Tracking,
+        // An agency's embedded report form (inside an iframe on its website).
+        Get "/embed/:agency" => Embed,
+        Post "/embed/:agency" => FileEmbed,
         // The staff console (`web`'s `console` module).
         Get "/staf" => StaffHome,
         Get "/staf/masuk" => StaffSignInForm,

@@ -47,6 +47,8 @@ async fn answer(incoming: IncomingRequest) -> Response {
         console::BODY_LIMIT
     } else if found.route == Web::FileReport {
         pages::report_form::BODY_LIMIT
+    } else if found.route == Web::FileEmbed {
+        pages::embed::BODY_LIMIT
     } else {
         0
     };
@@ -78,6 +80,8 @@ fn route(ctx: &Ctx, request: &ApiRequest, found: &Found<Web>) -> anyhow::Result<
         Web::Tracking => pages::tracking::tracking_page(ctx, request, found.param("id")),
         Web::ReportForm => pages::report_form::form_page(ctx, request),
         Web::FileReport => pages::report_form::submit(ctx, request),
+        Web::Embed => pages::embed::form_page(ctx, request, found.param("agency")),
+        Web::FileEmbed => pages::embed::submit(ctx, request, found.param("agency")),
         Web::Lookup => {
             // Tracking IDs are letters, digits and dashes; anything else a person
             // typed (spaces, dots) is dropped, which also keeps the redirect a

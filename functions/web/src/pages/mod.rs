@@ -2,6 +2,7 @@
 //! `crate::layout::document`. A new page: a module here, a route in
 //! `lapor_domain::routes::WEB`, its arm in `crate::route`.
 
+pub mod embed;
 pub mod guide;
 pub mod home;
 pub mod privacy;
