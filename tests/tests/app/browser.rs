@@ -56,7 +56,7 @@ async fn public_pages_in_a_real_browser() {
         "working_days": ClockKind::ALL.iter().map(|k| k.working_days()).collect::<Vec<_>>(),
     });
     let artifacts = workspace_root().join("target/browser-artifacts");
-    let screenshots = ["home-360", "home-1280", "tracking-360", "tracking-1280", "staff-queue-360", "staff-queue-1280", "form-360", "form-1280", "confirmation-360"].map(|name| artifacts.join(format!("{name}.png")));
+    let screenshots = ["home-360", "home-1280", "tracking-360", "tracking-1280", "staff-queue-360", "staff-queue-1280", "form-360", "form-1280", "confirmation-360", "embed-360", "embed-1280"].map(|name| artifacts.join(format!("{name}.png")));
     for file in &screenshots {
         let _ = std::fs::remove_file(file); // so the check below sees this run's
     }
