@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ARTIFACTS, assertAccessible, BASE, browser, LOCALES } from '../harness.mjs';
+import { ARTIFACTS, assertAccessible, BASE, browser, LOCALES, MAX_PAGE_BYTES, rawGet } from '../harness.mjs';
 
 const AGENCY = 'pemkot-32.73';
 let site; // the agency's website: another origin (localhost, not 127.0.0.1)
@@ -52,6 +52,14 @@ test('an embed on another origin sizes itself and files a report for its agency'
   // The badge, drawn by embed.js from the figures endpoint (CORS, no credentials).
   await page.waitForFunction(() => document.querySelector('.lapor-embed-badge')?.textContent.includes('laporan ditanggapi'));
   await assertAccessible(frame, 'embedded form');
+  // Light: the frame's page and its stylesheet under 50 KB, sent compressed.
+  const path = new URL(frame.url()).pathname + new URL(frame.url()).search;
+  const plain = await rawGet(path);
+  const sheets = await frame.$$eval('link[rel=stylesheet]', (links) => links.map((l) => new URL(l.href).pathname));
+  let weight = plain.body.length;
+  for (const sheet of sheets) weight += (await rawGet(sheet)).body.length;
+  assert.ok(weight < MAX_PAGE_BYTES, `embedded form: ${weight} bytes`);
+  assert.equal((await rawGet(path, { 'accept-encoding': 'gzip' })).headers['content-encoding'], 'gzip');
 
   await frame.getByLabel('Judul').fill('Lampu taman kota mati');
   await frame.getByLabel('Isi laporan').fill('Lampu di taman kota mati sejak minggu lalu sehingga taman gelap dan rawan di malam hari.');
