@@ -1,5 +1,5 @@
 //! Staff actions, applied: one function per action, called by the JSON API
-//! (`workflow`, `engagement`, `calendar`) and by the staff console (`web`'s
+//! (`workflow`, `engagement`, `calendar`, `agencies`) and by the staff console (`web`'s
 //! `console`) alike, so a rule is never written twice.
 //!
 //! Each function takes a parsed command (`lapor_domain::command`), the
@@ -12,9 +12,12 @@
 
 pub mod accounts;
 pub mod agency;
+pub mod categories;
+pub mod embeds;
 pub mod holidays;
 pub mod intake;
 pub mod moderation;
+pub mod notifications;
 pub mod views;
 
 /// What an action on a report did (its new status and version, and what an

@@ -11,10 +11,10 @@ mod categories;
 use lapor_domain::agency::AgencyType;
 use lapor_domain::codes::{AgencyCode, RegionCode};
 use lapor_domain::cursor::KeyCursor;
-use lapor_domain::view::{AgencyDetail, AgencyView, EmbedOriginsView, Page, UnitView};
+use lapor_domain::view::{AgencyDetail, AgencyView, Page, UnitView};
 use lapor_domain::routes::{Agencies, Found, AGENCIES};
 use lapor_domain::command::SetEmbedOrigins;
-use lapor_platform::auth::require_admin;
+use lapor_platform::auth::require_staff;
 use lapor_platform::db::Db;
 use lapor_platform::{clock, embeds, workflow};
 use lapor_platform::paging;
@@ -77,33 +77,27 @@ fn figures(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> {
     Ok(response)
 }
 
-fn origins_view(agency: &str, origins: &[lapor_domain::embed::EmbedOrigin]) -> EmbedOriginsView {
-    EmbedOriginsView {
-        agency: agency.to_string(),
-        origins: origins.iter().map(|o| o.as_str().to_string()).collect(),
-        frame_ancestors: lapor_domain::embed::frame_ancestors(origins),
-    }
-}
-
 fn embed_origins(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> {
     let now = clock::timestamp(clock::now());
     let db = Db::open()?;
-    require_admin(&db, request, &now)?;
-    let agency = agency_of(&db, request, raw_code)?;
-    let origins = embeds::allowed_origins(&db, &agency.code)?;
-    Ok(response::json(200, &origins_view(&agency.code, &origins), "no-store"))
+    let principal = require_staff(&db, request, &now)?;
+    let decoded = percent_encoding::percent_decode_str(raw_code).decode_utf8_lossy();
+    let (_, view) = lapor_actions::embeds::origins(&db, &principal, &decoded, request.lang)?;
+    Ok(response::json(200, &view, "no-store"))
 }
 
 fn set_embed_origins(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let now = clock::timestamp(clock::now());
     let db = Db::open()?;
-    let principal = require_admin(&db, request, &now)?;
-    let agency = agency_of(&db, request, raw_code)?;
+    let principal = require_staff(&db, request, &now)?;
+    lapor_actions::intake::require_intake(&principal, lang)?;
+    let decoded = percent_encoding::percent_decode_str(raw_code).decode_utf8_lossy();
+    lapor_actions::embeds::agency(&db, &decoded, lang)?;
     let body = workflow::json_object(request)?;
     let command = SetEmbedOrigins::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
-    db.transaction(|db| embeds::replace_origins(db, &agency.code, &command.origins, &principal.id, &now))?;
-    Ok(response::json(200, &origins_view(&agency.code, &command.origins), "no-store"))
+    let view = lapor_actions::embeds::set(&db, &principal, &decoded, &command, &now, lang)?;
+    Ok(response::json(200, &view, "no-store"))
 }
 
 fn bad_parameter(request: &ApiRequest, name: &str, id: &str, en: &str) -> ApiError {

@@ -293,6 +293,15 @@ table! {
         Get "/staf/kalender" => StaffCalendar,
         Post "/staf/kalender" => StaffAddHoliday,
         Post "/staf/kalender/:date/hapus" => StaffRemoveHoliday,
+        Get "/staf/kategori" => StaffCategories,
+        Post "/staf/kategori" => StaffAddCategory,
+        Post "/staf/kategori/:code/ubah" => StaffRenameCategory,
+        Post "/staf/kategori/:code/pensiunkan" => StaffRetireCategory,
+        Post "/staf/kategori/:code/pulihkan" => StaffRestoreCategory,
+        Get "/staf/embed" => StaffEmbed,
+        Post "/staf/embed/:agency" => StaffSetEmbed,
+        Get "/staf/notifikasi" => StaffDeadLetter,
+        Post "/staf/notifikasi/:id/kirim-ulang" => StaffRequeue,
     }
 }
 

@@ -321,3 +321,196 @@ async fn accounts_calendar_and_moderation_from_the_console() {
     assert_eq!(comments["items"].as_array().unwrap().len(), 1);
     app.stop().await;
 }
+
+/// Posts `fields` without the session's CSRF token: refused, 403.
+async fn post_without_csrf(app: &TestApp, session: &Session, path: &str, fields: &[(&str, &str)]) -> u16 {
+    app.client.post(app.url(path)).header("cookie", &session.cookie).form(fields).send().await.unwrap().status().as_u16()
+}
+
+#[tokio::test]
+async fn administrators_keep_the_categories_from_the_console() {
+    let app = TestApp::spawn_with(AppConfig::with_bootstrap_admin()).await;
+    let staff = fixtures::staff(&app).await;
+    let (admin, _) = sign_in(&app, &staff.admin).await;
+    let (status, page) = get(&app, &admin.cookie, "/staf/kategori").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("href=\"/staf/kategori\" aria-current=\"page\""), "in the administrators' menu: {page}");
+    assert!(page.contains("drainase"), "the seeded taxonomy: {page}");
+    let categories = || app.count("SELECT count(*) FROM categories");
+    let before = categories();
+
+    // Invalid fields: 422, each message beside its field, values kept, nothing added.
+    let (status, _, html) = post(&app, &admin, "/staf/kategori", &[("code", "Kode Salah"), ("name_id", "Sekolah Rakyat"), ("name_en", "")]).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("id=\"category-code-error\"") && html.contains("id=\"category-name-en-error\""), "{html}");
+    assert!(html.contains("aria-describedby=\"category-code-hint category-code-error\""), "{html}");
+    assert!(html.contains("value=\"Kode Salah\"") && html.contains("value=\"Sekolah Rakyat\""), "values kept: {html}");
+    assert_eq!(categories(), before);
+    // A sub-topic under a sub-topic is refused by the same rule as the API's.
+    let (status, _, html) = post(&app, &admin, "/staf/kategori", &[("code", "gigi-anak"), ("parent", "drainase"), ("name_id", "Gigi anak"), ("name_en", "Children's teeth")]).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("id=\"category-parent-error\""), "{html}");
+    assert_eq!(categories(), before);
+
+    // Without the session's token: refused, nothing added.
+    assert_eq!(post_without_csrf(&app, &admin, "/staf/kategori", &[("code", "sekolah-rakyat"), ("name_id", "Sekolah Rakyat"), ("name_en", "People's Schools")]).await, 403);
+    assert_eq!(categories(), before);
+
+    // Add a topic and a sub-topic, rename, retire and restore.
+    let (status, location, _) = post(&app, &admin, "/staf/kategori", &[("code", "sekolah-rakyat"), ("name_id", "Sekolah Rakyat"), ("name_en", "People's Schools")]).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/staf/kategori")));
+    let (status, _, _) = post(&app, &admin, "/staf/kategori", &[("code", "sekolah-rakyat-guru"), ("parent", "sekolah-rakyat"), ("name_id", "Guru"), ("name_en", "Teachers")]).await;
+    assert_eq!(status, 303);
+    let (status, sub) = app.call(Method::GET, "/api/v1/categories/sekolah-rakyat-guru", None, None).await;
+    assert_eq!((status, sub["parent"].as_str()), (200, Some("sekolah-rakyat")), "{sub}");
+    let (_, flashed) = get(&app, &admin.cookie, "/staf/kategori").await;
+    assert!(flashed.contains("Kategori sekolah-rakyat-guru ditambahkan."), "{flashed}");
+    // A code is never reused.
+    let (status, _, html) = post(&app, &admin, "/staf/kategori", &[("code", "sekolah-rakyat"), ("name_id", "Lagi"), ("name_en", "Again")]).await;
+    assert_eq!(status, 409, "{html}");
+    assert!(html.contains("id=\"category-code-error\""), "{html}");
+
+    let (status, _, _) = post(&app, &admin, "/staf/kategori/sekolah-rakyat-guru/ubah", &[("name_id", "Guru dan tenaga pendidik"), ("name_en", "Teachers and staff")]).await;
+    assert_eq!(status, 303);
+    let (_, sub) = app.call(Method::GET, "/api/v1/categories/sekolah-rakyat-guru", None, None).await;
+    assert_eq!(sub["name_en"], "Teachers and staff");
+    // A rename with an empty name: 422 beside that row's field, nothing changed.
+    let (status, _, html) = post(&app, &admin, "/staf/kategori/sekolah-rakyat-guru/ubah", &[("name_id", ""), ("name_en", "")]).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("id=\"rename-sekolah-rakyat-guru-error\""), "{html}");
+    let (_, sub) = app.call(Method::GET, "/api/v1/categories/sekolah-rakyat-guru", None, None).await;
+    assert_eq!(sub["name_id"], "Guru dan tenaga pendidik");
+
+    let (status, _, _) = post(&app, &admin, "/staf/kategori/sekolah-rakyat/pensiunkan", &[]).await;
+    assert_eq!(status, 303);
+    let (_, topic) = app.call(Method::GET, "/api/v1/categories/sekolah-rakyat", None, None).await;
+    assert!(topic["retired_at"].is_string(), "{topic}");
+    let (_, page) = get(&app, &admin.cookie, "/staf/kategori").await;
+    assert!(page.contains("Tidak dipakai sejak") && page.contains("/staf/kategori/sekolah-rakyat/pulihkan"), "retired, marked: {page}");
+    // A sub-topic comes back only under an active topic (the API's rule).
+    let (status, _, _) = post(&app, &admin, "/staf/kategori/sekolah-rakyat-guru/pensiunkan", &[]).await;
+    assert_eq!(status, 303);
+    let (status, _, html) = post(&app, &admin, "/staf/kategori/sekolah-rakyat-guru/pulihkan", &[]).await;
+    assert_eq!(status, 422, "{html}");
+    assert!(html.contains("pulihkan topik itu lebih dulu"), "{html}");
+    let (status, _, _) = post(&app, &admin, "/staf/kategori/sekolah-rakyat/pulihkan", &[]).await;
+    assert_eq!(status, 303);
+    let (_, topic) = app.call(Method::GET, "/api/v1/categories/sekolah-rakyat", None, None).await;
+    assert!(topic["retired_at"].is_null(), "{topic}");
+    assert_eq!(post(&app, &admin, "/staf/kategori/tidak-ada/ubah", &[("name_id", "X y"), ("name_en", "X y")]).await.0, 404);
+
+    // Not an administrator: 403 pages, nothing changed; no menu entry.
+    let (coordinator, _) = sign_in(&app, &staff.coordinator_a).await;
+    let (status, html) = get(&app, &coordinator.cookie, "/staf/kategori").await;
+    assert_eq!(status, 403);
+    assert!(html.contains("Tidak diizinkan") && !html.contains("href=\"/staf/kategori\""), "{html}");
+    assert_eq!(post(&app, &coordinator, "/staf/kategori/sekolah-rakyat/pensiunkan", &[]).await.0, 403);
+    let (_, topic) = app.call(Method::GET, "/api/v1/categories/sekolah-rakyat", None, None).await;
+    assert!(topic["retired_at"].is_null(), "{topic}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn administrators_set_an_agencys_embed_origins_from_the_console() {
+    let app = TestApp::spawn_with(AppConfig::with_bootstrap_admin()).await;
+    let staff = fixtures::staff(&app).await;
+    let (admin, _) = sign_in(&app, &staff.admin).await;
+    let origins = || async { app.call(Method::GET, &format!("/api/v1/agencies/{AGENCY_A}/embed-origins"), Some(&staff.admin), None).await.1["origins"].clone() };
+
+    // Search by words, then the agency's screen: any website, the snippet.
+    let (status, found) = get(&app, &admin.cookie, "/staf/embed?agency=kota+bandung").await;
+    assert_eq!(status, 200, "{found}");
+    assert!(found.contains(&format!("/staf/embed?agency={AGENCY_A}")), "{found}");
+    let (status, page) = get(&app, &admin.cookie, &format!("/staf/embed?agency={AGENCY_A}")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Semua situs boleh"), "{page}");
+    assert!(page.contains(&format!("/embed.js&quot; data-agency=&quot;{AGENCY_A}&quot; async&gt;&lt;/script&gt;")), "the snippet: {page}");
+    assert_eq!(get(&app, &admin.cookie, "/staf/embed?agency=tidak-ada-sama-sekali").await.0, 404);
+
+    // A bad line: 422, named beside the textarea, the text kept, nothing changed.
+    let path = format!("/staf/embed/{AGENCY_A}");
+    let (status, _, html) = post(&app, &admin, &path, &[("origins", "https://bandung.go.id\n\nhttp://tidak-aman.go.id\n")]).await;
+    assert_eq!(status, 422, "{html}");
+    let error = html.split("id=\"origins-error\"").nth(1).expect("the error beside the textarea");
+    assert!(error.contains("Baris 3 (http://tidak-aman.go.id)"), "{html}");
+    assert!(html.contains("aria-describedby=\"origins-hint origins-error\"") && html.contains("https://bandung.go.id\n\nhttp://tidak-aman.go.id"), "{html}");
+    assert_eq!(origins().await, json!([]));
+
+    // Without the session's token: refused, nothing changed.
+    assert_eq!(post_without_csrf(&app, &admin, &path, &[("origins", "https://bandung.go.id")]).await, 403);
+    assert_eq!(origins().await, json!([]));
+
+    // The list replaced; then emptied again (any website).
+    let (status, location, _) = post(&app, &admin, &path, &[("origins", "https://www.bandung.go.id\r\nhttps://bandung.go.id\r\n")]).await;
+    assert_eq!((status, location.as_deref()), (303, Some(format!("/staf/embed?agency={AGENCY_A}").as_str())));
+    assert_eq!(origins().await, json!(["https://bandung.go.id", "https://www.bandung.go.id"]));
+    let (_, page) = get(&app, &admin.cookie, &format!("/staf/embed?agency={AGENCY_A}")).await;
+    assert!(page.contains("(2 origin)") && page.contains("<code>https://www.bandung.go.id</code>"), "{page}");
+    let (status, _, _) = post(&app, &admin, &path, &[("origins", "")]).await;
+    assert_eq!(status, 303);
+    assert_eq!(origins().await, json!([]));
+
+    // Not an administrator: 403, nothing changed.
+    let (coordinator, _) = sign_in(&app, &staff.coordinator_a).await;
+    assert_eq!(get(&app, &coordinator.cookie, &format!("/staf/embed?agency={AGENCY_A}")).await.0, 403);
+    assert_eq!(post(&app, &coordinator, &path, &[("origins", "https://bandung.go.id")]).await.0, 403);
+    assert_eq!(origins().await, json!([]));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn administrators_send_dead_notifications_again_from_the_console() {
+    let providers = integration_tests::Providers::start();
+    let app = TestApp::spawn_with(AppConfig::with_bootstrap_admin().with_providers(&providers).var("notify_max_attempts", "3")).await;
+    let staff = fixtures::staff(&app).await;
+    let mut filed = report("anonymous");
+    filed["reporter"] = json!({"phone": "081355556666"});
+    let created = app.file(&filed).await;
+    let id = created["tracking_id"].as_str().unwrap().to_string();
+    providers.fail_next("twilio", 3, 500);
+    let (status, _) = app.call(Method::POST, &format!("/api/v1/admin/reports/{id}/hold"), Some(BOOTSTRAP), Some(json!({"reason": "Mohon kirim foto lokasi."}))).await;
+    assert_eq!(status, 200);
+    for _ in 0..3 {
+        app.deliver().await;
+    }
+    let dead = || app.count("SELECT count(*) FROM notification_outbox WHERE state = 'dead'");
+    assert_eq!(dead(), 1);
+    let row: i64 = app.db().query_row("SELECT id FROM notification_outbox WHERE state = 'dead'", [], |r| r.get(0)).unwrap();
+    // A stale sign-in code: dead, but never sent again.
+    app.db()
+        .execute_batch("INSERT INTO notification_outbox (kind, channel, address, payload, state, next_attempt_at, created_at)
+                        VALUES ('sign_in_code', 'sms', '+6281355557777', '{}', 'dead', '2026-01-01', '2026-01-01')")
+        .unwrap();
+    let stale: i64 = app.db().query_row("SELECT max(id) FROM notification_outbox", [], |r| r.get(0)).unwrap();
+
+    let (admin, _) = sign_in(&app, &staff.admin).await;
+    let (status, page) = get(&app, &admin.cookie, "/staf/notifikasi").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(&format!("#{row}")) && page.contains(&id) && page.contains("HTTP 500") && page.contains("on_hold"), "{page}");
+    assert!(!page.contains("55556666") && !page.contains("55557777"), "addresses masked: {page}");
+    assert!(page.contains(&format!("/staf/notifikasi/{row}/kirim-ulang")), "{page}");
+
+    // Without the session's token: refused, still dead.
+    assert_eq!(post_without_csrf(&app, &admin, &format!("/staf/notifikasi/{row}/kirim-ulang"), &[]).await, 403);
+    assert_eq!(dead(), 2);
+    // The sign-in code is refused by the API's rule: 409 on the same screen.
+    let (status, _, html) = post(&app, &admin, &format!("/staf/notifikasi/{stale}/kirim-ulang"), &[]).await;
+    assert_eq!(status, 409, "{html}");
+    assert!(html.contains("Tidak dikirim ulang") && html.contains("kode masuk sudah kedaluwarsa"), "{html}");
+    assert_eq!(dead(), 2);
+    assert_eq!(post(&app, &admin, "/staf/notifikasi/999999/kirim-ulang", &[]).await.0, 404);
+
+    // Not an administrator: 403, still dead.
+    let (coordinator, _) = sign_in(&app, &staff.coordinator_a).await;
+    assert_eq!(get(&app, &coordinator.cookie, "/staf/notifikasi").await.0, 403);
+    assert_eq!(post(&app, &coordinator, &format!("/staf/notifikasi/{row}/kirim-ulang"), &[]).await.0, 403);
+    assert_eq!(dead(), 2);
+
+    // Sent again: back in the queue, delivered once the provider works.
+    let (status, location, _) = post(&app, &admin, &format!("/staf/notifikasi/{row}/kirim-ulang"), &[]).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/staf/notifikasi")));
+    let (_, page) = get(&app, &admin.cookie, "/staf/notifikasi").await;
+    assert!(page.contains(&format!("Pemberitahuan #{row} kembali ke antrean")) && !page.contains(&format!("/staf/notifikasi/{row}/kirim-ulang")), "{page}");
+    assert_eq!(app.deliver().await["sent"], 1);
+    app.stop().await;
+}

@@ -188,6 +188,17 @@ fn request_host(request: &ApiRequest) -> Option<String> {
     Some(rest.split(['/', '?']).next()?.to_string())
 }
 
+/// This site's origin (`scheme://host`), as the snippet for agency
+/// websites names it: from Spin's `spin-full-url`, else `https://` and the host.
+pub fn site_origin(request: &ApiRequest) -> String {
+    if let Some((scheme, rest)) = request.header("spin-full-url").and_then(|url| url.split_once("://")) {
+        if let Some(authority) = rest.split(['/', '?']).next().filter(|a| !a.is_empty()) {
+            return format!("{scheme}://{authority}");
+        }
+    }
+    format!("https://{}", request_host(request).unwrap_or_else(|| "localhost".to_string()))
+}
+
 /// 403: a post without this session's token, or from another site.
 pub fn refused_post(ctx: &Ctx, why: CsrfRefusal) -> Response {
     let message = match why {

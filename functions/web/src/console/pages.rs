@@ -22,6 +22,9 @@ pub enum Screen {
     Comments,
     Accounts,
     Calendar,
+    Categories,
+    Embeds,
+    DeadLetter,
     None,
 }
 
@@ -40,6 +43,9 @@ fn menu(ctx: &Ctx, principal: &Principal) -> Vec<(Screen, &'static str, &'static
     }
     if admin {
         items.push((Screen::Calendar, "/staf/kalender", ctx.t("Kalender", "Calendar")));
+        items.push((Screen::Categories, "/staf/kategori", ctx.t("Kategori", "Categories")));
+        items.push((Screen::Embeds, "/staf/embed", ctx.t("Sematan", "Embeds")));
+        items.push((Screen::DeadLetter, "/staf/notifikasi", ctx.t("Pemberitahuan gagal", "Undelivered notifications")));
     }
     items
 }

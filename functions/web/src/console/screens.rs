@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use lapor_domain::command::Verdict;
-use lapor_actions::{accounts, agency, holidays, intake, moderation, views, Done};
+use lapor_actions::{accounts, agency, categories, holidays, intake, moderation, views, Done};
 use lapor_domain::agency::TimeZone;
 use lapor_domain::calendar::HolidayKind;
 use lapor_domain::codes::AgencyCode;
@@ -43,7 +43,14 @@ pub fn route(ctx: &Ctx, request: &ApiRequest, found: &Found<Web>, route: Web, st
         if let Err(why) = check_post(staff, request, &form) {
             return Ok(refused_post(ctx, why));
         }
-        return post(ctx, route, staff, id, found, &form, now);
+        return match route {
+            Web::StaffAddCategory | Web::StaffRenameCategory | Web::StaffRetireCategory | Web::StaffRestoreCategory => {
+                category_post(ctx, route, staff, found.param("code"), &form, &clock::timestamp(now))
+            }
+            Web::StaffSetEmbed => embed_post(ctx, request, staff, found.param("agency"), &form, &clock::timestamp(now)),
+            Web::StaffRequeue => requeue_post(ctx, staff, id, &clock::timestamp(now)),
+            _ => post(ctx, route, staff, id, found, &form, now),
+        };
     }
     match route {
         Web::StaffHome => Ok(redirect(&ctx.href(if staff.principal.role == Role::Admin { "/staf/verifikasi" } else { "/staf/kotak-masuk" }))),
@@ -54,6 +61,9 @@ pub fn route(ctx: &Ctx, request: &ApiRequest, found: &Found<Web>, route: Web, st
         Web::StaffComments => comments(ctx, request, staff),
         Web::StaffAccounts => accounts_page(ctx, staff, None),
         Web::StaffCalendar => calendar_page(ctx, request, staff, now, None),
+        Web::StaffCategories => categories_page(ctx, staff, None),
+        Web::StaffEmbed => embed_page(ctx, request, staff, request.query("agency").unwrap_or(""), None),
+        Web::StaffDeadLetter => dead_letter_page(ctx, request, staff, None),
         _ => Err(ApiError::not_found(ctx.lang)),
     }
 }
@@ -656,4 +666,429 @@ fn calendar_page(ctx: &Ctx, request: &ApiRequest, staff: &Staff, now: DateTime<U
         }
     };
     Ok(page(ctx, status, document(ctx, Some(staff), ctx.t("Kalender", "Calendar"), Screen::Calendar, content)))
+}
+
+/// A form refused with field errors (422): which form, each message in the
+/// page's language beside its field, and the values as sent.
+pub struct Refused {
+    pub form: String,
+    pub errors: Vec<(String, String)>,
+    pub values: Vec<(String, String)>,
+}
+
+impl Refused {
+    fn value(&self, form: &str, name: &str) -> Option<&str> {
+        (self.form == form).then(|| self.values.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())).flatten()
+    }
+}
+
+/// Field errors in the page's language: from a parse (`Invalid`) or from an
+/// action's 422.
+fn field_errors(ctx: &Ctx, invalid: &[Invalid]) -> Vec<(String, String)> {
+    invalid.iter().map(|e| (e.field.clone(), ctx.t(&e.id, &e.en).to_string())).collect()
+}
+
+/// An action's 422 as field errors; anything else stays an error.
+fn field_errors_of(error: ApiError) -> Result<Vec<(String, String)>, ApiError> {
+    match error {
+        ApiError::Problem(problem, _) if problem.status == 422 => Ok(problem.errors.iter().map(|e| (e.field.clone(), e.message.clone())).collect()),
+        other => Err(other),
+    }
+}
+
+/// The errors of `field` beside it (`id` for `aria-describedby`).
+fn beside(errors: &[(String, String)], field: &str, id: &str) -> Markup {
+    html! {
+        @let mine: Vec<&String> = errors.iter().filter(|(f, _)| f == field).map(|(_, m)| m).collect();
+        @if !mine.is_empty() {
+            p.error id=(id) { @for (i, m) in mine.iter().enumerate() { @if i > 0 { br; } (Typed(m)) } }
+        }
+    }
+}
+
+fn errs_for<'a>(refused: Option<&'a Refused>, form: &str) -> &'a [(String, String)] {
+    match refused {
+        Some(r) if r.form == form => &r.errors,
+        _ => &[],
+    }
+}
+
+/// A labelled text input with its errors beside it.
+fn text_field(errors: &[(String, String)], id: &str, name: &str, label: &str, value: &str, required: bool) -> Markup {
+    let error_id = format!("{id}-error");
+    let has = errors.iter().any(|(f, _)| f == name);
+    html! {
+        label for=(id) { (label) }
+        (beside(errors, name, &error_id))
+        input id=(id) name=(name) value=(value) required[required] aria-invalid=[has.then_some("true")] aria-describedby=[has.then_some(error_id.as_str())];
+    }
+}
+
+/// `/staf/kategori`: topics and their sub-topics (retired ones marked);
+/// add, rename, retire, restore.
+fn categories_page(ctx: &Ctx, staff: &Staff, refused: Option<(u16, Option<Notice>, Option<Refused>)>) -> Result<Response, ApiError> {
+    intake::require_intake(&staff.principal, ctx.lang)?;
+    let db = Db::open()?;
+    let all = lapor_platform::categories::list(&db, true)?;
+    let topics: Vec<_> = all.iter().filter(|c| c.parent.is_none()).collect();
+    let (status, notice, refused) = match refused { Some((s, n, r)) => (s, n, r), None => (200, None, None) };
+    let refused = refused.as_ref();
+    let add_errors = errs_for(refused, "add");
+    let add_value = |name: &str| refused.and_then(|r| r.value("add", name)).unwrap_or("").to_string();
+    let chosen_parent = add_value("parent");
+    let row = |c: &lapor_domain::view::CategoryView| {
+        let form_id = format!("rename-{}", c.code);
+        let errors = errs_for(refused, &c.code);
+        let value = |name: &str, stored: &str| refused.and_then(|r| r.value(&c.code, name)).unwrap_or(stored).to_string();
+        let base = format!("/staf/kategori/{}", c.code);
+        html! {
+            p {
+                strong { (Typed(c.name(ctx.lang))) } " · " code { (Typed(&c.code)) }
+                @if let Some(at) = &c.retired_at {
+                    " · " span.retired { (ctx.t("Tidak dipakai sejak", "Retired since")) " " (when(ctx, at, TimeZone::Wib)) }
+                }
+            }
+            details open[!errors.is_empty()] {
+                summary { (ctx.t("Ubah nama", "Rename")) span.visually-hidden { " " (Typed(&c.code)) } }
+                form.stack method="post" action=(ctx.href(&format!("{base}/ubah"))) {
+                    (csrf(staff))
+                    (text_field(errors, &format!("{form_id}-id"), "name_id", ctx.t("Nama (Bahasa Indonesia)", "Name (Indonesian)"), &value("name_id", &c.name_id), true))
+                    (text_field(errors, &format!("{form_id}-en"), "name_en", ctx.t("Nama (Inggris)", "Name (English)"), &value("name_en", &c.name_en), true))
+                    (beside(errors, "", &format!("{form_id}-error")))
+                    button type="submit" { (ctx.t("Simpan nama", "Save names")) }
+                }
+            }
+            @if c.retired_at.is_none() {
+                form.inline method="post" action=(ctx.href(&format!("{base}/pensiunkan"))) {
+                    (csrf(staff))
+                    button.danger type="submit" aria-label=(format!("{} {}", ctx.t("Hentikan pemakaian", "Retire"), c.code)) { (ctx.t("Hentikan pemakaian", "Retire")) }
+                }
+            } @else {
+                (beside(errors, "retired", &format!("{form_id}-retired")))
+                form.inline method="post" action=(ctx.href(&format!("{base}/pulihkan"))) {
+                    (csrf(staff))
+                    button.secondary type="submit" aria-label=(format!("{} {}", ctx.t("Pulihkan", "Restore"), c.code)) { (ctx.t("Pulihkan", "Restore")) }
+                }
+            }
+        }
+    };
+    let content = html! {
+        @if let Some(n) = &notice { (pages::notice(n)) }
+        h1 { (ctx.t("Kategori laporan", "Report categories")) }
+        p { (ctx.t(
+            "Kode kategori tetap selamanya: laporan menyimpannya. Kategori yang tidak dipakai lagi tetap ada dan dapat dipulihkan; menghentikan sebuah topik juga menutup sub-topiknya untuk laporan baru.",
+            "Category codes are permanent: reports keep them. A retired category stays and can be restored; retiring a topic closes its sub-topics to new reports too.",
+        )) }
+        section aria-labelledby="add-category-h" {
+            h2 #add-category-h { (ctx.t("Tambah kategori", "Add a category")) }
+            @if !add_errors.is_empty() {
+                div.errors role="alert" { p { (ctx.t("Periksa isian yang ditandai di bawah.", "Please check the fields marked below.")) } }
+            }
+            form.stack method="post" action=(ctx.href("/staf/kategori")) {
+                (csrf(staff))
+                label for="category-code" { (ctx.t("Kode", "Code")) }
+                p.hint #category-code-hint { (ctx.t("Huruf kecil, angka dan tanda hubung, misalnya kesehatan-gigi. Tidak dapat diubah kemudian.", "Lower-case letters, digits and hyphens, for example kesehatan-gigi. It cannot be changed later.")) }
+                (beside(add_errors, "code", "category-code-error"))
+                @let code_bad = add_errors.iter().any(|(f, _)| f == "code");
+                input #category-code name="code" value=(add_value("code")) required aria-invalid=[code_bad.then_some("true")]
+                    aria-describedby=(if code_bad { "category-code-hint category-code-error" } else { "category-code-hint" });
+                label for="category-parent" { (ctx.t("Topik induk", "Parent topic")) }
+                (beside(add_errors, "parent", "category-parent-error"))
+                @let parent_bad = add_errors.iter().any(|(f, _)| f == "parent");
+                select #category-parent name="parent" aria-invalid=[parent_bad.then_some("true")] aria-describedby=[parent_bad.then_some("category-parent-error")] {
+                    option value="" { (ctx.t("(tidak ada: topik baru)", "(none: a new topic)")) }
+                    @for t in topics.iter().filter(|t| t.retired_at.is_none()) {
+                        option value=(t.code) selected[chosen_parent == t.code] { (Typed(t.name(ctx.lang))) " (" (Typed(&t.code)) ")" }
+                    }
+                }
+                (text_field(add_errors, "category-name-id", "name_id", ctx.t("Nama (Bahasa Indonesia)", "Name (Indonesian)"), &add_value("name_id"), true))
+                (text_field(add_errors, "category-name-en", "name_en", ctx.t("Nama (Inggris)", "Name (English)"), &add_value("name_en"), true))
+                button type="submit" { (ctx.t("Tambah kategori", "Add category")) }
+            }
+        }
+        h2 { (ctx.t("Topik dan sub-topik", "Topics and sub-topics")) }
+        ul.queue.categories {
+            @for t in &topics {
+                li {
+                    (row(t))
+                    @let subs: Vec<_> = all.iter().filter(|c| c.parent.as_deref() == Some(t.code.as_str())).collect();
+                    @if !subs.is_empty() {
+                        ul.sub aria-label=(format!("{} {}", ctx.t("Sub-topik", "Sub-topics"), t.name(ctx.lang))) {
+                            @for s in subs { li { (row(s)) } }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(ctx, status, document(ctx, Some(staff), ctx.t("Kategori", "Categories"), Screen::Categories, content)))
+}
+
+fn category_post(ctx: &Ctx, route: Web, staff: &Staff, raw_code: &str, form: &[(String, String)], now: &str) -> Result<Response, ApiError> {
+    use lapor_domain::codes::CategoryCode;
+    use lapor_domain::command::{AddCategory, ChangeCategory};
+    let lang = ctx.lang;
+    let principal = &staff.principal;
+    intake::require_intake(principal, lang)?;
+    let values: Vec<(String, String)> = form.iter().filter(|(k, _)| k != CSRF_FIELD).cloned().collect();
+    let body = from_form(form, &[], &[CSRF_FIELD]);
+    let db = Db::open()?;
+    let (form_name, result) = match route {
+        Web::StaffAddCategory => {
+            let result = match AddCategory::parse(&body) {
+                Err(e) => Err((422, field_errors(ctx, &e))),
+                Ok(c) => match categories::add(&db, principal, &c, now, lang) {
+                    Ok(added) => Ok(added.code),
+                    // The code exists: said beside the code field.
+                    Err(ApiError::Problem(p, _)) if p.status == 409 => Err((409, vec![("code".to_string(), p.detail.clone())])),
+                    Err(e) => Err((422, field_errors_of(e)?)),
+                },
+            };
+            ("add".to_string(), result)
+        }
+        _ => {
+            let code = CategoryCode::parse("code", raw_code).map_err(|_| ApiError::not_found(lang))?;
+            let change = match route {
+                Web::StaffRenameCategory => ChangeCategory::parse(&body).map_err(|e| (422, field_errors(ctx, &e))),
+                Web::StaffRetireCategory => Ok(ChangeCategory { name_id: None, name_en: None, retired: Some(true) }),
+                _ => Ok(ChangeCategory { name_id: None, name_en: None, retired: Some(false) }),
+            };
+            let result = match change {
+                Ok(change) => match categories::change(&db, principal, &code, &change, now, lang) {
+                    Ok(_) => Ok(code.as_str().to_string()),
+                    Err(e) => Err((422, field_errors_of(e)?)),
+                },
+                Err(errors) => Err(errors),
+            };
+            (code.as_str().to_string(), result)
+        }
+    };
+    drop(db);
+    match result {
+        Ok(code) => {
+            let flash = match route {
+                Web::StaffAddCategory => Flash::new(format!("Kategori {code} ditambahkan."), format!("Category {code} added.")),
+                Web::StaffRenameCategory => Flash::new(format!("Nama kategori {code} diubah."), format!("Category {code} renamed.")),
+                Web::StaffRetireCategory => Flash::new(format!("Kategori {code} tidak dipakai lagi untuk laporan baru."), format!("Category {code} is retired for new reports.")),
+                _ => Flash::new(format!("Kategori {code} dipakai lagi."), format!("Category {code} is restored.")),
+            };
+            done(ctx, staff, "/staf/kategori", flash)
+        }
+        Err((status, errors)) => categories_page(ctx, staff, Some((status, None, Some(Refused { form: form_name, errors, values })))),
+    }
+}
+
+/// The agency an embed screen names: by code, else the directory's
+/// matches of the words typed.
+enum Chosen {
+    None,
+    Agency(lapor_platform::store::AgencyRow),
+    Matches(Vec<lapor_platform::store::AgencyRow>),
+}
+
+fn choose_agency(db: &Db, raw: &str, lang: lapor_domain::lang::Lang) -> Result<Chosen, ApiError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(Chosen::None);
+    }
+    if let Ok(agency) = lapor_actions::embeds::agency(db, raw, lang) {
+        return Ok(Chosen::Agency(agency));
+    }
+    let words = match lapor_platform::request::search_words(lang, raw) {
+        Ok(words) => words,
+        Err(_) => return Ok(Chosen::Matches(Vec::new())),
+    };
+    let filter = lapor_platform::store::AgencyFilter { words, ..Default::default() };
+    Ok(Chosen::Matches(store::list_agencies(db, &filter, 20)?))
+}
+
+/// `/staf/embed?agency=`: an agency's allowed embed origins, the snippet
+/// for its website, and the form replacing the list.
+fn embed_page(ctx: &Ctx, request: &ApiRequest, staff: &Staff, raw_agency: &str, refused: Option<(u16, Refused)>) -> Result<Response, ApiError> {
+    let lang = ctx.lang;
+    intake::require_intake(&staff.principal, lang)?;
+    let db = Db::open()?;
+    let chosen = choose_agency(&db, raw_agency, lang)?;
+    let (mut status, refused) = match refused { Some((s, r)) => (s, Some(r)), None => (200, None) };
+    if matches!(&chosen, Chosen::Matches(m) if m.is_empty()) {
+        status = 404;
+    }
+    let site = super::site_origin(request);
+    let current = match &chosen {
+        Chosen::Agency(agency) => Some(lapor_actions::embeds::origins(&db, &staff.principal, &agency.code, lang)?.1),
+        _ => None,
+    };
+    drop(db);
+    let errors = errs_for(refused.as_ref(), "origins");
+    let content = html! {
+        h1 { (ctx.t("Sematan di situs instansi", "Embeds on agency websites")) }
+        p { (ctx.t(
+            "Sebuah instansi memasang formulir laporan di situsnya dengan satu baris kode. Di sini Anda menentukan situs mana yang boleh menampilkannya.",
+            "An agency puts the report form on its website with one line of code. Here you choose which websites may show it.",
+        )) }
+        form.stack method="get" action="/staf/embed" {
+            @if ctx.lang_in_address { input type="hidden" name="lang" value=(ctx.lang.tag()); }
+            label for="embed-agency" { (ctx.t("Instansi (kode atau kata pencarian)", "Agency (code or search words)")) }
+            input #embed-agency type="search" name="agency" value=(raw_agency.trim()) required aria-describedby="embed-agency-hint";
+            p.hint #embed-agency-hint { (ctx.t("Misalnya pemkot-32.73 atau \"kota bandung\".", "For example pemkot-32.73 or \"kota bandung\".")) }
+            button type="submit" { (ctx.t("Cari", "Search")) }
+        }
+        @match &chosen {
+            Chosen::None => {}
+            Chosen::Matches(matches) => {
+                @if matches.is_empty() {
+                    div.errors role="alert" { p { (ctx.t("Tidak ada instansi yang cocok di direktori.", "No agency in the directory matches.")) } }
+                } @else {
+                    h2 { (ctx.t("Pilih instansi", "Choose an agency")) }
+                    ul {
+                        @for a in matches {
+                            li { a href=(ctx.href(&format!("/staf/embed?agency={}", a.code))) { (Typed(&a.name)) } " · " code { (Typed(&a.code)) } }
+                        }
+                    }
+                }
+            }
+            Chosen::Agency(agency) => {
+                @let view = current.as_ref().expect("the agency's origins");
+                h2 { (Typed(&agency.name)) " · " code { (Typed(&agency.code)) } }
+                h3 { (ctx.t("Situs yang diizinkan", "Allowed websites")) }
+                @if view.origins.is_empty() {
+                    p { (ctx.t("Semua situs boleh menyematkan formulir instansi ini.", "Any website may embed this agency's form.")) }
+                } @else {
+                    ul { @for o in &view.origins { li { code { (Typed(o)) } } } }
+                }
+                h3 { (ctx.t("Kode untuk situs instansi", "Code for the agency's website")) }
+                p #snippet-hint { (ctx.t("Salin baris ini ke halaman situs instansi:", "Copy this line into a page of the agency's website:")) }
+                pre.snippet aria-describedby="snippet-hint" {
+                    code { (format!("<script src=\"{site}/embed.js\" data-agency=\"{}\" async></script>", agency.code)) }
+                }
+                h3 { (ctx.t("Ganti daftar situs", "Replace the list")) }
+                @if !errors.is_empty() {
+                    div.errors role="alert" { p { (ctx.t("Daftar tidak disimpan: periksa baris yang disebut di bawah.", "The list was not saved: check the lines named below.")) } }
+                }
+                form.stack method="post" action=(ctx.href(&format!("/staf/embed/{}", agency.code))) {
+                    (csrf(staff))
+                    label for="origins" { (ctx.t("Origin yang diizinkan, satu per baris", "Allowed origins, one per line")) }
+                    p.hint #origins-hint { (ctx.t(
+                        "Misalnya https://bandung.go.id (skema dan nama host, tanpa jalur). Kosongkan agar semua situs boleh.",
+                        "For example https://bandung.go.id (scheme and host name, no path). Leave it empty to allow any website.",
+                    )) }
+                    (beside(errors, "origins", "origins-error"))
+                    @let raw = refused.as_ref().and_then(|r| r.value("origins", "origins").map(str::to_string)).unwrap_or_else(|| view.origins.join("\n"));
+                    textarea #origins name="origins" rows="6" aria-invalid=[(!errors.is_empty()).then_some("true")]
+                        aria-describedby=(if errors.is_empty() { "origins-hint" } else { "origins-hint origins-error" }) { (raw) }
+                    button type="submit" { (ctx.t("Simpan daftar", "Save the list")) }
+                }
+            }
+        }
+    };
+    Ok(page(ctx, status, document(ctx, Some(staff), ctx.t("Sematan", "Embeds"), Screen::Embeds, content)))
+}
+
+/// `POST /staf/embed/{agency} {origins}`: one origin per line, parsed as the
+/// API's `{"origins": [...]}`; a refused line is named by its number.
+fn embed_post(ctx: &Ctx, request: &ApiRequest, staff: &Staff, raw_agency: &str, form: &[(String, String)], now: &str) -> Result<Response, ApiError> {
+    use lapor_domain::command::SetEmbedOrigins;
+    let lang = ctx.lang;
+    intake::require_intake(&staff.principal, lang)?;
+    let raw = form.iter().find(|(k, _)| k == "origins").map(|(_, v)| v.clone()).unwrap_or_default();
+    // The lines that hold something, with their numbers in the textarea.
+    let lines: Vec<(usize, String)> = raw.lines().enumerate().map(|(i, l)| (i + 1, l.trim().to_string())).filter(|(_, l)| !l.is_empty()).collect();
+    let mut body = serde_json::Map::new();
+    body.insert("origins".into(), serde_json::Value::Array(lines.iter().map(|(_, l)| serde_json::Value::String(l.clone())).collect()));
+    let db = Db::open()?;
+    let agency = lapor_actions::embeds::agency(&db, raw_agency, lang)?;
+    let errors = match SetEmbedOrigins::parse(&body) {
+        Ok(command) => match lapor_actions::embeds::set(&db, &staff.principal, &agency.code, &command, now, lang) {
+            Ok(view) => {
+                drop(db);
+                let flash = if view.origins.is_empty() {
+                    Flash::new(format!("Semua situs kini boleh menyematkan formulir {}.", agency.code), format!("Any website may now embed the form of {}.", agency.code))
+                } else {
+                    Flash::new(format!("Daftar situs {} disimpan ({} origin).", agency.code, view.origins.len()), format!("The list of {} is saved ({} origins).", agency.code, view.origins.len()))
+                };
+                return done(ctx, staff, &format!("/staf/embed?agency={}", agency.code), flash);
+            }
+            Err(e) => field_errors_of(e)?,
+        },
+        Err(invalid) => field_errors(ctx, &invalid),
+    };
+    drop(db);
+    // `origins[i]` is the i-th line that holds something: named by its number and text.
+    let errors = errors
+        .into_iter()
+        .map(|(field, message)| {
+            let line = field.strip_prefix("origins[").and_then(|r| r.strip_suffix(']')).and_then(|i| i.parse::<usize>().ok()).and_then(|i| lines.get(i));
+            let message = match line {
+                Some((n, text)) => format!("{} {n} ({text}): {message}", ctx.t("Baris", "Line")),
+                None => message,
+            };
+            ("origins".to_string(), message)
+        })
+        .collect();
+    let refused = Refused { form: "origins".into(), errors, values: vec![("origins".into(), raw)] };
+    embed_page(ctx, request, staff, &agency.code, Some((422, refused)))
+}
+
+/// `/staf/notifikasi?cursor=`: the dead letter (addresses masked), oldest
+/// first, each with "send again".
+fn dead_letter_page(ctx: &Ctx, request: &ApiRequest, staff: &Staff, notice: Option<(u16, Notice)>) -> Result<Response, ApiError> {
+    let lang = ctx.lang;
+    intake::require_intake(&staff.principal, lang)?;
+    let after = paging::row_cursor(request)?;
+    let db = Db::open()?;
+    let mut items = lapor_actions::notifications::dead_letters(&db, &staff.principal, after, PAGE + 1, lang)?;
+    let next = paging::next_page(&mut items, PAGE, |row| paging::row_cursor_of(row.id));
+    drop(db);
+    let (status, notice) = match notice { Some((s, n)) => (s, Some(n)), None => (200, None) };
+    let content = html! {
+        @if let Some(n) = &notice { (pages::notice(n)) }
+        h1 { (ctx.t("Pemberitahuan gagal terkirim", "Undelivered notifications")) }
+        p { (ctx.t(
+            "Pemberitahuan yang tetap gagal setelah semua percobaan. Alamat disamarkan. Kirim ulang setelah penyebabnya diperbaiki (misalnya penyedia sudah dikonfigurasi); kode masuk tidak pernah dikirim ulang.",
+            "Notifications that still failed after every attempt. Addresses are masked. Send one again once the cause is fixed (for example a provider is configured); sign-in codes are never re-sent.",
+        )) }
+        @if items.is_empty() { p.muted { (ctx.t("Tidak ada pemberitahuan yang gagal.", "No undelivered notifications.")) } }
+        ol.queue {
+            @for item in &items {
+                li {
+                    p {
+                        strong { "#" (item.id) } " · " (item.kind.as_str())
+                        @if let Some(event) = &item.event { " · " (Typed(event)) }
+                        @if let Some(report) = &item.report { " · " (ctx.t("laporan", "report")) " " (Typed(report)) }
+                    }
+                    p {
+                        (item.channel.unwrap_or("-")) " · " (Typed(&item.address))
+                        " · " (ctx.t("percobaan", "attempts")) " " (item.attempts.unwrap_or(0))
+                        @if let Some(at) = &item.created_at { span.due { (ctx.t("Dibuat", "Created")) " " (when(ctx, at, TimeZone::Wib)) } }
+                        @if let Some(error) = &item.last_error { span.due { (ctx.t("Galat terakhir", "Last error")) ": " (Typed(error)) } }
+                    }
+                    form.inline method="post" action=(ctx.href(&format!("/staf/notifikasi/{}/kirim-ulang", item.id))) {
+                        (csrf(staff))
+                        button type="submit" aria-label=(format!("{} #{}", ctx.t("Kirim ulang", "Send again"), item.id)) { (ctx.t("Kirim ulang", "Send again")) }
+                    }
+                }
+            }
+        }
+        @if let Some(next) = next {
+            p { a href=(ctx.href(&format!("/staf/notifikasi?cursor={next}"))) { (ctx.t("Halaman berikutnya", "Next page")) } }
+        }
+    };
+    Ok(page(ctx, status, document(ctx, Some(staff), ctx.t("Pemberitahuan gagal", "Undelivered notifications"), Screen::DeadLetter, content)))
+}
+
+fn requeue_post(ctx: &Ctx, staff: &Staff, raw_id: &str, now: &str) -> Result<Response, ApiError> {
+    let lang = ctx.lang;
+    intake::require_intake(&staff.principal, lang)?;
+    let id: i64 = raw_id.trim().parse().map_err(|_| ApiError::not_found(lang))?;
+    let db = Db::open()?;
+    let result = lapor_actions::notifications::requeue(&db, &staff.principal, id, now, lang);
+    drop(db);
+    match result {
+        Ok(_) => done(ctx, staff, "/staf/notifikasi", Flash::new(format!("Pemberitahuan #{id} kembali ke antrean pengiriman."), format!("Notification #{id} is back in the delivery queue."))),
+        Err(ApiError::Problem(problem, _)) if problem.status == 409 => {
+            let notice = Notice { heading: ctx.t("Tidak dikirim ulang", "Not sent again").to_string(), text: problem.detail.clone(), errors: Vec::new() };
+            dead_letter_page(ctx, &empty_request(), staff, Some((409, notice)))
+        }
+        Err(e) => Err(e),
+    }
 }
