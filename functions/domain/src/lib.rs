@@ -38,3 +38,4 @@ pub mod text;
 pub mod token;
 pub mod tracking_id;
 pub mod view;
+pub mod when;

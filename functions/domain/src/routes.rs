@@ -246,13 +246,25 @@ table! {
 
 table! {
     /// `web`: the public pages (HTML): home, how the service works, privacy, the
-    /// lookup form (`?id=` redirects to the page) and the tracking page.
+    /// lookup form (`?id=` redirects to the page), the tracking page with its
+    /// forms, and the browsable list of public reports.
     WEB: Web = "web" {
         Get "/" => Home,
         Get "/cara-kerja" => HowItWorks,
         Get "/privasi" => Privacy,
         Get "/lapor" => Lookup,
         Get "/lapor/:id" => Tracking,
+        Get "/laporan" => Browse,
+        // The tracking page's forms (POST, then 303 back to the page).
+        Post "/lapor/:id/dukung" => Support,
+        Post "/lapor/:id/komentar" => Comment,
+        Post "/lapor/:id/komentar/:comment/tandai" => Flag,
+        Post "/lapor/:id/kawal" => Follow,
+        Post "/lapor/:id/telepon" => Phone,
+        Post "/lapor/:id/pelapor" => ClaimReporter,
+        Post "/lapor/:id/balas" => Reply,
+        Post "/lapor/:id/nilai" => Rate,
+        Post "/lapor/:id/lampiran" => Upload,
     }
 }
 

@@ -24,10 +24,6 @@ use spin_sdk::http::Response;
 /// The form field browsers use instead of the `Idempotency-Key` header.
 const FORM_IDEMPOTENCY_FIELD: &str = "idempotency_key";
 
-pub fn too_large(lang: Lang, limit: usize) -> ApiError {
-    ApiError::too_large(lang, limit)
-}
-
 /// What arrived, in one shape for both JSON and forms.
 struct Submission {
     json: Value,

@@ -1,13 +1,15 @@
 //! The public pages (routes: `lapor_domain::routes::WEB`; 404 and 405 are
-//! pages too): home, how the service works, privacy, the lookup form and
-//! the tracking page.
+//! pages too): home, how the service works, privacy, the lookup form, the
+//! tracking page with its forms (`pages::actions`, `forms`), and `/laporan`.
 //!
 //! Plain server-rendered HTML in one layout (`layout`), a few kilobytes, no
-//! script: it must load on a cheap phone over a slow network. Every value is
+//! script: it must load on a cheap phone over a slow network, and every
+//! action is a form post answered with a 303. Every value is
 //! HTML-escaped. Each page is a module of `pages`; every answer leaves
 //! through `lapor_platform::compress::finish`, and every page carries the
 //! security headers of `lapor_platform::headers` (via `response::html`).
 
+mod forms;
 mod layout;
 mod pages;
 
@@ -18,6 +20,10 @@ use layout::{document, Ctx, Section};
 use maud::{html, Markup};
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
+
+/// The largest form body other than an upload (a comment is at most 2,000
+/// characters).
+const FORM_LIMIT: usize = 64 * 1024;
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
@@ -40,10 +46,22 @@ async fn answer(incoming: IncomingRequest) -> Response {
         }
         Resolution::NotFound => return message_page(&ctx, 404, "404", ctx.t("Halaman tidak ditemukan.", "Page not found.")),
     };
-    let request = match ApiRequest::read(incoming, 0).await {
-        Ok(request) => request,
-        Err(_) => return message_page(&ctx, 413, "413", ctx.t("Permintaan terlalu besar.", "Request too large.")),
+    // Pages take no body; forms take a few kilobytes, an upload one file.
+    let limit = match found.route {
+        Web::Upload => lapor_domain::attachment::MAX_ATTACHMENT_BYTES + FORM_LIMIT,
+        route if pages::actions::is_form(route) => FORM_LIMIT,
+        _ => 0,
     };
+    let mut request = match ApiRequest::read(incoming, limit).await {
+        Ok(request) => request,
+        Err((_, lapor_platform::request::ReadError::TooLarge { limit })) => {
+            return message_page(&ctx, 413, ctx.t("Terlalu besar", "Too large"), &format!("{} {} MB.",
+                ctx.t("Kiriman melebihi batas", "What was sent exceeds the limit of"), limit.div_ceil(1024 * 1024)))
+        }
+        Err(_) => return message_page(&ctx, 400, "400", ctx.t("Kiriman terputus. Silakan coba lagi.", "What was sent was cut off. Please try again.")),
+    };
+    // Messages in the page's language (`?lang=` wins over the header).
+    request.lang = ctx.lang;
     route(&ctx, &request, &found).unwrap_or_else(|e| {
         eprintln!("page failed: {e:#}");
         message_page(&ctx, 500, "500", ctx.t("Terjadi kesalahan. Silakan coba lagi.", "Something went wrong. Please try again."))
@@ -56,6 +74,16 @@ fn route(ctx: &Ctx, request: &ApiRequest, found: &Found<Web>) -> anyhow::Result<
         Web::HowItWorks => Ok(pages::guide::how_it_works(ctx)),
         Web::Privacy => Ok(pages::privacy::privacy(ctx)),
         Web::Tracking => pages::tracking::tracking_page(ctx, request, found.param("id")),
+        Web::Browse => Ok(pages::browse::browse(ctx, request)?),
+        route @ (Web::Support
+        | Web::Comment
+        | Web::Flag
+        | Web::Follow
+        | Web::Phone
+        | Web::ClaimReporter
+        | Web::Reply
+        | Web::Rate
+        | Web::Upload) => pages::actions::handle(ctx, request, route, found.param("id"), found.param("comment")),
         Web::Lookup => {
             // Tracking IDs are letters, digits and dashes; anything else a person
             // typed (spaces, dots) is dropped, which also keeps the redirect a

@@ -15,4 +15,5 @@ mod reports;
 mod routes;
 mod sla;
 mod web;
+mod web_actions;
 mod workflow;

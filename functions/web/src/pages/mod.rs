@@ -2,6 +2,8 @@
 //! `crate::layout::document`. A new page: a module here, a route in
 //! `lapor_domain::routes::WEB`, its arm in `crate::route`.
 
+pub mod actions;
+pub mod browse;
 pub mod guide;
 pub mod home;
 pub mod privacy;
