@@ -257,7 +257,8 @@ table! {
 table! {
     /// `web`: the public pages (HTML): home, how the service works, privacy, the
     /// lookup form (`?id=` redirects to the page), the report form (its post
-    /// files the report) and the tracking page; and the staff console under `/staf`.
+    /// files the report), the tracking page with its forms, the browsable
+    /// list of public reports, agencies' embedded form; and the staff console under `/staf`.
     WEB: Web = "web" {
         Get "/" => Home,
         Get "/cara-kerja" => HowItWorks,
@@ -302,6 +303,17 @@ table! {
         Post "/staf/embed/:agency" => StaffSetEmbed,
         Get "/staf/notifikasi" => StaffDeadLetter,
         Post "/staf/notifikasi/:id/kirim-ulang" => StaffRequeue,
+        Get "/laporan" => Browse,
+        // The tracking page's forms (POST, then 303 back to the page).
+        Post "/lapor/:id/dukung" => Support,
+        Post "/lapor/:id/komentar" => Comment,
+        Post "/lapor/:id/komentar/:comment/tandai" => Flag,
+        Post "/lapor/:id/kawal" => Follow,
+        Post "/lapor/:id/telepon" => Phone,
+        Post "/lapor/:id/pelapor" => ClaimReporter,
+        Post "/lapor/:id/balas" => Reply,
+        Post "/lapor/:id/nilai" => Rate,
+        Post "/lapor/:id/lampiran" => Upload,
     }
 }
 

@@ -68,9 +68,40 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
 }
 
+/// The anti-forgery token of the web pages' forms: HMAC-SHA256 keyed by a
+/// server secret over the identity cookies the browser holds (`binding`, ""
+/// when it holds none). A forged cross-site form cannot know it: the cookies
+/// are HttpOnly and the secret never leaves the server. Without cookies the
+/// token is the same for everyone, and it has to be: such a request can only
+/// act as a brand-new identity, which is no more than its sender could do
+/// directly.
+pub fn form_token(secret: &str, binding: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(b"lapor-form\0");
+    mac.update(binding.as_bytes());
+    URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+/// Whether a form carried the token of `binding`, compared in constant time.
+pub fn form_token_matches(secret: &str, binding: &str, presented: &str) -> bool {
+    constant_time_eq(form_token(secret, binding).as_bytes(), presented.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_tokens_are_bound_to_secret_and_cookies() {
+        let token = form_token("s3cret", "citizen=abc");
+        assert!(form_token_matches("s3cret", "citizen=abc", &token));
+        assert!(!form_token_matches("s3cret", "citizen=abd", &token));
+        assert!(!form_token_matches("other", "citizen=abc", &token));
+        assert!(!form_token_matches("s3cret", "citizen=abc", ""));
+        assert!(!form_token_matches("s3cret", "", &token));
+        assert_eq!(token.len(), 43);
+    }
 
     #[test]
     fn idempotent_tokens_are_reproducible_only_with_the_key() {

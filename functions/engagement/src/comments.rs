@@ -9,21 +9,21 @@
 //! Hidden comments leave the public listing and stay in the audit trail.
 
 use lapor_domain::command::{FlagComment, ModerateComment, PostComment, Verdict};
-use lapor_domain::engagement::{may_comment, CommentState, ReviewQueue};
+use lapor_domain::engagement::ReviewQueue;
 use lapor_domain::staff::{Decision, StaffAction};
-use lapor_domain::view::{CommentView, Flagged, Moderated, ModerationEntry, Page, ReviewItem};
+use lapor_domain::view::{CommentView, Moderated, ModerationEntry, Page, ReviewItem};
 use lapor_platform::auth::{forbidden, require_staff};
 use lapor_platform::db::Db;
-use lapor_platform::engagement::{self, CommentRow};
+use lapor_platform::engagement;
 use lapor_platform::identity::{identity_of, require_identity};
-use lapor_platform::paging;
+use lapor_platform::{paging, participation};
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::{json_object, json_object_or_empty};
-use lapor_platform::{clock, random};
+use lapor_platform::clock;
 use spin_sdk::http::Response;
 
-use crate::target::{rate_limit, refused, visible};
+use crate::target::{refused, visible};
 
 const MAX_PAGE: u32 = 100;
 const DEFAULT_PAGE: u32 = 20;
@@ -33,29 +33,14 @@ const DEFAULT_PAGE: u32 = 20;
 pub fn create(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = json_object(request)?;
-    let PostComment { body: text, display_name } = PostComment::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
+    let command = PostComment::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
     let db = Db::open()?;
     let identity = require_identity(&db, request)?;
-    let target = visible(&db, request, raw_id, Some(&identity))?;
-    may_comment(target.privacy, target.status).map_err(|r| refused(request, &target, r, "komentar", "comments"))?;
-    rate_limit(request, &identity)?;
-    let now = clock::timestamp(clock::now());
-    let comment = CommentRow {
-        id: 0,
-        public_id: random::hex_id()?,
-        report_id: target.id,
-        display_name: display_name.map(|n| n.as_str().to_string()),
-        body: text.as_str().to_string(),
-        created_at: now.clone(),
-        state: CommentState::Visible,
-        open_flags: 0,
-        proved_flags: 0,
-    };
-    db.transaction(|db| {
-        engagement::insert_comment(db, &comment.public_id, target.id, &identity.key(), comment.display_name.as_deref(), &comment.body, &now)
-    })?;
-    let mut response = response::json(201, &CommentView::from(comment), "no-store");
-    response.set_header("location", format!("/api/v1/reports/{}/comments", target.tracking_id));
+    let ip = request.client_ip();
+    let caller = participation::Caller { lang, client_ip: &ip, identity: &identity };
+    let (tracking_id, comment) = participation::post_comment(&db, &caller, raw_id, command)?;
+    let mut response = response::json(201, &comment, "no-store");
+    response.set_header("location", format!("/api/v1/reports/{tracking_id}/comments"));
     Ok(response)
 }
 
@@ -74,41 +59,18 @@ pub fn list(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     Ok(response::json(200, &page, "public, max-age=5"))
 }
 
-fn find(db: &Db, request: &ApiRequest, raw_id: &str) -> Result<CommentRow, ApiError> {
-    let id = raw_id.trim();
-    let well_formed = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
-    let comment = if well_formed { engagement::find_comment(db, &id.to_ascii_lowercase())? } else { None };
-    comment.ok_or_else(|| ApiError::not_found(request.lang))
-}
 
-/// The tracking ID and agency of the report a comment belongs to.
-fn report_of(db: &Db, comment: &CommentRow) -> Result<(String, Option<String>), ApiError> {
-    Ok(engagement::report_ref(db, comment.report_id)?.ok_or_else(|| anyhow::anyhow!("comment {} without a report", comment.id))?)
-}
 
 /// `POST /api/v1/comments/{id}/flags {reason}`: one flag per identity.
 pub fn flag(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = json_object(request)?;
-    let FlagComment { reason } = FlagComment::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
+    let command = FlagComment::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
     let db = Db::open()?;
     let identity = require_identity(&db, request)?;
-    let comment = find(&db, request, raw_id)?;
-    // A comment is flaggable by whoever may see its report.
-    let (tracking_id, _) = report_of(&db, &comment)?;
-    visible(&db, request, &tracking_id, Some(&identity))?;
-    rate_limit(request, &identity)?;
-    let now = clock::timestamp(clock::now());
-    let (added, state) = db.transaction(|db| -> Result<_, ApiError> {
-        let added = engagement::add_flag(db, comment.id, &identity.key(), identity.flags_count_toward_hiding(), reason.as_str(), &now)?;
-        let current = engagement::find_comment(db, &comment.public_id)?.ok_or_else(|| ApiError::not_found(lang))?;
-        let next = current.state.after_flag(current.proved_flags);
-        if next != current.state {
-            engagement::set_comment_state(db, &current, next, "hidden_by_flags", "system", Some("flags"), &now)?;
-        }
-        Ok((added, next))
-    })?;
-    let answer = Flagged { flagged: true, hidden: state != CommentState::Visible, id: comment.public_id };
+    let ip = request.client_ip();
+    let caller = participation::Caller { lang, client_ip: &ip, identity: &identity };
+    let (added, answer) = participation::flag_comment(&db, &caller, raw_id, command)?;
     Ok(response::json(if added { 201 } else { 200 }, &answer, "no-store"))
 }
 

@@ -5,26 +5,20 @@
 //! messages. E-mail and webhooks are rate limited like every write.
 
 use lapor_domain::command::{Follow, Unfollow};
-use lapor_domain::follow::{FollowChannel, WebhookPolicy};
-use lapor_domain::invalid::Invalid;
-use lapor_domain::problem::ProblemKind;
-use lapor_domain::view::{FollowAdded, OwnFollows, Unfollowed};
+use lapor_domain::follow::WebhookPolicy;
+use lapor_domain::view::{OwnFollows, Unfollowed};
 use lapor_platform::db::Db;
-use lapor_platform::engagement;
+use lapor_platform::{engagement, participation};
 use lapor_platform::identity::require_identity;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
 use lapor_platform::workflow::json_object;
-use lapor_platform::{clock, random};
 use spin_sdk::http::Response;
 
-use crate::target::{rate_limit, visible};
-
-/// Follows one identity may keep on one report.
-const MAX_FOLLOWS_PER_IDENTITY: i64 = 5;
+use crate::target::visible;
 
 fn webhook_policy() -> WebhookPolicy {
-    WebhookPolicy::from_variable(&spin_sdk::variables::get("webhook_allow_private_hosts").unwrap_or_default())
+    participation::webhook_policy()
 }
 
 /// `POST /api/v1/reports/{id}/follows {channel, address}` -> 201 (200 if
@@ -33,48 +27,13 @@ fn webhook_policy() -> WebhookPolicy {
 pub fn add(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
     let body = json_object(request)?;
-    let Follow { channel, address } = Follow::parse(&body, webhook_policy()).map_err(|errors| ApiError::validation(lang, &errors))?;
+    let command = Follow::parse(&body, webhook_policy()).map_err(|errors| ApiError::validation(lang, &errors))?;
     let db = Db::open()?;
     let identity = require_identity(&db, request)?;
-    let target = visible(&db, request, raw_id, Some(&identity))?;
-    if matches!(channel, FollowChannel::Sms | FollowChannel::Whatsapp) && identity.verified_phone().map(|p| p.as_str()) != Some(address.as_str()) {
-        return Err(ApiError::new(
-            ProblemKind::Forbidden,
-            lang,
-            "SMS dan WhatsApp hanya ke nomor yang sudah Anda buktikan: POST /api/v1/citizens/verify.",
-            "SMS and WhatsApp go only to a number you have proved: POST /api/v1/citizens/verify.",
-        ));
-    }
-    rate_limit(request, &identity)?;
-    let key = identity.key();
-    let secret = match channel {
-        FollowChannel::Webhook => Some(random::hex_id()?),
-        _ => None,
-    };
-    let now = clock::timestamp(clock::now());
-    let created = db.transaction(|db| -> Result<Option<i64>, ApiError> {
-        if engagement::follow_count(db, &key, target.id)? >= MAX_FOLLOWS_PER_IDENTITY {
-            return Err(ApiError::validation(
-                lang,
-                &[Invalid::new(
-                    "channel",
-                    format!("Paling banyak {MAX_FOLLOWS_PER_IDENTITY} cara mengawal per laporan."),
-                    format!("At most {MAX_FOLLOWS_PER_IDENTITY} follows per report."),
-                )],
-            ));
-        }
-        Ok(engagement::follow(db, target.id, &key, channel, address.as_str(), secret.as_deref(), false, &now)?)
-    })?;
-    let answer = FollowAdded {
-        address: address.as_str().to_string(),
-        already_following: created.is_none().then_some(true),
-        channel: channel.as_str(),
-        following: true,
-        report: target.tracking_id.clone(),
-        // Shown this once, and only to whoever created the follow.
-        secret: secret.filter(|_| created.is_some()),
-    };
-    Ok(response::json(if created.is_some() { 201 } else { 200 }, &answer, "no-store"))
+    let ip = request.client_ip();
+    let caller = participation::Caller { lang, client_ip: &ip, identity: &identity };
+    let (created, answer) = participation::follow(&db, &caller, raw_id, command)?;
+    Ok(response::json(if created { 201 } else { 200 }, &answer, "no-store"))
 }
 
 /// `GET`: the caller's own follows of the report.

@@ -1,5 +1,6 @@
 //! Who is supporting, commenting or following: a citizen token or a
-//! reporter token, presented as `Authorization: Bearer ...`.
+//! reporter token, presented as `Authorization: Bearer ...` (or, on the web
+//! pages, kept in a cookie).
 //!
 //! Staff tokens are not identities here: staff moderate, they do not vote.
 
@@ -16,6 +17,12 @@ use crate::response::ApiError;
 /// The identity a bearer token proves, if any.
 pub fn identity_of(db: &Db, request: &ApiRequest) -> anyhow::Result<Option<Identity>> {
     let Some(token) = request.bearer_token() else { return Ok(None) };
+    identity_of_token(db, token)
+}
+
+/// The identity a citizen or reporter token proves, however it arrived (a
+/// bearer header on the API, a cookie on the web pages).
+pub fn identity_of_token(db: &Db, token: &str) -> anyhow::Result<Option<Identity>> {
     let hash = hash_token(token);
     let citizen = db
         .query("SELECT id, CASE WHEN phone_verified_at IS NOT NULL THEN phone END AS phone FROM citizens WHERE token_hash = ?", &[text(&hash)])?

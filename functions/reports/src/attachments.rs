@@ -3,76 +3,26 @@
 //!
 //! Upload the file's bytes as the request body (any Content-Type: the type
 //! is recognised from the bytes). Image metadata (EXIF, GPS, XMP, comments)
-//! is removed before anything is stored.
+//! is removed before anything is stored (`lapor_platform::reporter::add_attachment`,
+//! shared with the tracking page's upload form).
 
-use lapor_domain::attachment::{AttachmentError, AttachmentKind, CleanAttachment, MAX_ATTACHMENTS_PER_REPORT, PDF_ON_ANONYMOUS};
 use lapor_domain::privacy::Viewer;
-use lapor_domain::problem::ProblemKind;
-use lapor_domain::view::AttachmentUploaded;
 use lapor_platform::db::Db;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::{self, ApiError};
-use lapor_platform::{clock, random, store};
-use sha2::{Digest, Sha256};
+use lapor_platform::store;
 use spin_sdk::http::Response;
 
 use crate::viewer::visible_report;
 
 pub fn upload(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
-    let lang = request.lang;
     let db = Db::open()?;
     let report = crate::reporter::as_reporter(&db, request, raw_id)?;
-    let clean = CleanAttachment::parse(&request.body).map_err(|e| match e {
-        AttachmentError::Empty => ApiError::new(ProblemKind::MalformedRequest, lang, "Berkas kosong.", "The file is empty."),
-        AttachmentError::TooLarge { limit, .. } => crate::create::too_large(lang, limit),
-        AttachmentError::UnsupportedType => ApiError::new(
-            ProblemKind::UnsupportedMediaType,
-            lang,
-            "Hanya berkas JPEG, PNG, atau PDF yang diterima.",
-            "Only JPEG, PNG or PDF files are accepted.",
-        ),
-        AttachmentError::Malformed(kind) => ApiError::new(
-            ProblemKind::ValidationFailed,
-            lang,
-            &format!("Berkas {kind} ini rusak."),
-            &format!("This {kind} file is damaged."),
-        ),
-    })?;
-    if !clean.kind.allowed_on(report.record.privacy) {
-        let (id, en) = PDF_ON_ANONYMOUS;
-        return Err(ApiError::new(ProblemKind::UnsupportedMediaType, lang, id, en));
-    }
-    let public_id = random::hex_id()?;
-    let digest = hex::encode(Sha256::digest(&clean.bytes));
-    let now = clock::timestamp(clock::now());
-    db.transaction(|db| -> Result<(), ApiError> {
-        if store::attachment_count(db, report.id)? >= MAX_ATTACHMENTS_PER_REPORT {
-            return Err(ApiError::new(
-                ProblemKind::Conflict,
-                lang,
-                &format!("Laporan ini sudah memiliki {MAX_ATTACHMENTS_PER_REPORT} lampiran, batas maksimal."),
-                &format!("This report already has {MAX_ATTACHMENTS_PER_REPORT} attachments, the maximum."),
-            ));
-        }
-        store::insert_attachment(db, report.id, &public_id, kind_name(clean.kind), &clean.bytes, &digest, &now)?;
-        Ok(())
-    })?;
-    let tracking_id = &report.record.tracking_id;
-    let url = format!("/api/v1/reports/{tracking_id}/attachments/{public_id}");
-    let answer = AttachmentUploaded {
-        content_type: clean.kind.content_type(),
-        id: public_id,
-        kind: kind_name(clean.kind),
-        size: clean.bytes.len(),
-        url: url.clone(),
-    };
+    let answer = lapor_platform::reporter::add_attachment(&db, request.lang, &report, &request.body)?;
+    let url = answer.url.clone();
     let mut response = response::json(201, &answer, "no-store");
     response.set_header("location", url);
     Ok(response)
-}
-
-fn kind_name(kind: AttachmentKind) -> &'static str {
-    kind.as_str()
 }
 
 pub fn download(request: &ApiRequest, raw_id: &str, attachment_id: &str) -> Result<Response, ApiError> {

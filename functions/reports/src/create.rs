@@ -7,7 +7,6 @@
 //! the web form (`/lapor/baru`) calls too.
 
 use lapor_domain::idempotency::request_fingerprint;
-use lapor_domain::lang::Lang;
 use lapor_domain::lifecycle::Status;
 use lapor_domain::problem::ProblemKind;
 use lapor_domain::report::{Channel, NewReport};
@@ -20,10 +19,6 @@ use spin_sdk::http::Response;
 
 /// The form field browsers use instead of the `Idempotency-Key` header.
 const FORM_IDEMPOTENCY_FIELD: &str = "idempotency_key";
-
-pub fn too_large(lang: Lang, limit: usize) -> ApiError {
-    ApiError::too_large(lang, limit)
-}
 
 /// The body as a submission (and whether it came from a form).
 fn read_submission(request: &ApiRequest) -> Result<(Submission, bool), ApiError> {

@@ -76,17 +76,19 @@ pub enum Section {
     Home,
     Report,
     Track,
+    Browse,
     HowItWorks,
     Privacy,
     /// Error pages: no item is current.
     None,
 }
 
-fn nav_items(ctx: &Ctx) -> [(Section, &'static str, &'static str); 5] {
+fn nav_items(ctx: &Ctx) -> [(Section, &'static str, &'static str); 6] {
     [
         (Section::Home, "/", ctx.t("Beranda", "Home")),
         (Section::Report, "/lapor/baru", ctx.t("Lapor", "Report")),
         (Section::Track, "/lapor", ctx.t("Lacak", "Track")),
+        (Section::Browse, "/laporan", ctx.t("Telusuri", "Browse")),
         (Section::HowItWorks, "/cara-kerja", ctx.t("Cara kerja", "How it works")),
         (Section::Privacy, "/privasi", ctx.t("Privasi", "Privacy")),
     ]

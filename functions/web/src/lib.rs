@@ -1,16 +1,18 @@
 //! The public pages (routes: `lapor_domain::routes::WEB`; 404 and 405 are
 //! pages too): home, how the service works, privacy, the report form and
-//! its confirmation, the lookup form and the tracking page; and the staff
-//! console under `/staf` (`console`).
+//! its confirmation, the lookup form, the tracking page with its forms
+//! (`pages::actions`, `forms`), `/laporan`, agencies' embedded form; and the
+//! staff console under `/staf` (`console`).
 //!
 //! Plain server-rendered HTML in one layout (`layout`), a few kilobytes, no
 //! script needed (the form's `form.js` only enhances): it must load on a
-//! cheap phone over a slow network. Every value is
+//! cheap phone over a slow network, and every action is a form post. Every value is
 //! HTML-escaped. Each page is a module of `pages`; every answer leaves
 //! through `lapor_platform::compress::finish`, and every page carries the
 //! security headers of `lapor_platform::headers` (via `response::html`).
 
 mod console;
+mod forms;
 mod layout;
 mod pages;
 
@@ -21,6 +23,10 @@ use layout::{document, Ctx, Section};
 use maud::{html, Markup};
 use spin_sdk::http::{IncomingRequest, Response};
 use spin_sdk::http_component;
+
+/// The largest form body other than an upload (a comment is at most 2,000
+/// characters).
+const FORM_LIMIT: usize = 64 * 1024;
 
 #[http_component]
 async fn handle(incoming: IncomingRequest) -> Response {
@@ -43,19 +49,26 @@ async fn answer(incoming: IncomingRequest) -> Response {
         }
         Resolution::NotFound => return message_page(&ctx, 404, "404", ctx.t("Halaman tidak ditemukan.", "Page not found.")),
     };
-    let limit = if is_console(found.route) {
-        console::BODY_LIMIT
-    } else if found.route == Web::FileReport {
-        pages::report_form::BODY_LIMIT
-    } else if found.route == Web::FileEmbed {
-        pages::embed::BODY_LIMIT
-    } else {
-        0
+    // Pages take no body; forms take a few kilobytes, an upload one file,
+    // the report form five.
+    let limit = match found.route {
+        route if is_console(route) => console::BODY_LIMIT,
+        Web::FileReport => pages::report_form::BODY_LIMIT,
+        Web::FileEmbed => pages::embed::BODY_LIMIT,
+        Web::Upload => lapor_domain::attachment::MAX_ATTACHMENT_BYTES + FORM_LIMIT,
+        route if pages::actions::is_form(route) => FORM_LIMIT,
+        _ => 0,
     };
-    let request = match ApiRequest::read(incoming, limit).await {
+    let mut request = match ApiRequest::read(incoming, limit).await {
         Ok(request) => request,
-        Err(_) => return message_page(&ctx, 413, "413", ctx.t("Permintaan terlalu besar.", "Request too large.")),
+        Err((_, lapor_platform::request::ReadError::TooLarge { limit })) => {
+            return message_page(&ctx, 413, ctx.t("Terlalu besar", "Too large"), &format!("{} {} MB.",
+                ctx.t("Kiriman melebihi batas", "What was sent exceeds the limit of"), limit.div_ceil(1024 * 1024)))
+        }
+        Err(_) => return message_page(&ctx, 400, "400", ctx.t("Kiriman terputus. Silakan coba lagi.", "What was sent was cut off. Please try again.")),
     };
+    // Messages in the page's language (`?lang=` wins over the header).
+    request.lang = ctx.lang;
     if is_console(found.route) {
         return console::route(&ctx, &request, &found);
     }
@@ -82,6 +95,16 @@ fn route(ctx: &Ctx, request: &ApiRequest, found: &Found<Web>) -> anyhow::Result<
         Web::FileReport => pages::report_form::submit(ctx, request),
         Web::Embed => pages::embed::form_page(ctx, request, found.param("agency")),
         Web::FileEmbed => pages::embed::submit(ctx, request, found.param("agency")),
+        Web::Browse => Ok(pages::browse::browse(ctx, request)?),
+        route @ (Web::Support
+        | Web::Comment
+        | Web::Flag
+        | Web::Follow
+        | Web::Phone
+        | Web::ClaimReporter
+        | Web::Reply
+        | Web::Rate
+        | Web::Upload) => pages::actions::handle(ctx, request, route, found.param("id"), found.param("comment")),
         Web::Lookup => {
             // Tracking IDs are letters, digits and dashes; anything else a person
             // typed (spaces, dots) is dropped, which also keeps the redirect a

@@ -8,7 +8,8 @@
 
 use std::time::Duration;
 
-use integration_tests::fixtures::{self, create_staff, file_and_dispatch, AGENCY_A, BOOTSTRAP};
+use integration_tests::fixtures::{file_and_dispatch, staff, AGENCY_A};
+use reqwest::Method;
 use integration_tests::{workspace_root, AppConfig, TestApp};
 use lapor_domain::sla::ClockKind;
 use serde_json::json;
@@ -21,7 +22,8 @@ async fn public_pages_in_a_real_browser() {
         "the browser tests' npm packages are missing: run `make test` (or `infra/scripts/setup.sh browser`)"
     );
     let app = TestApp::spawn_with(AppConfig::with_bootstrap_admin()).await;
-    let admin = create_staff(&app, BOOTSTRAP, json!({"role": "admin", "name": "Admin Pusat"})).await;
+    let staff = staff(&app).await;
+    let admin = staff.admin.clone();
     let title = "Jembatan kayu di Sungai Cikapundung lapuk";
     let report = json!({
         "kind": "pengaduan",
@@ -31,10 +33,20 @@ async fn public_pages_in_a_real_browser() {
         "reporter": {"name": "Agus Salim", "phone": "0812-1111-2222"}
     });
     let (id, _) = file_and_dispatch(&app, &report, &admin, AGENCY_A).await;
-    // The staff console's scenario: staff of every role, a report to
-    // verify (with its reporter token, to reply and rate) and one that stays
-    // in the queue.
-    let staff = fixtures::staff(&app).await;
+    // A report the agency has answered, for the reporter's reply and rating.
+    let answered = json!({
+        "kind": "pengaduan",
+        "title": "Saluran air tersumbat di depan SD Negeri 3",
+        "body": "Saluran air di depan sekolah tersumbat sampah sehingga halaman sekolah banjir setiap hujan.",
+        "privacy": "public",
+        "reporter": {"name": "Siti Aminah", "email": "siti@example.id"}
+    });
+    let (answered_id, answered_token) = file_and_dispatch(&app, &answered, &admin, AGENCY_A).await;
+    let path = format!("/api/v1/agency/reports/{answered_id}/responses");
+    let (_, body) = app.call(Method::POST, &path, Some(&staff.coordinator_a), Some(json!({"body": "Tim akan membersihkan saluran besok pagi."}))).await;
+    assert_eq!(body["status"], "responded", "{body}");
+    // The staff console's scenario: a report to verify (with its reporter
+    // token, to reply and rate) and one that stays in the queue.
     let staff_title = "Saluran air tersumbat di Jl. Braga";
     let staff_report = app
         .file(&json!({
@@ -49,6 +61,8 @@ async fn public_pages_in_a_real_browser() {
     app.file(&json!({"kind": "pengaduan", "title": queued_title, "body": "Tiga lampu penerangan jalan mati sejak dua minggu; jalan gelap dan rawan pada malam hari."})).await;
     let seed = json!({
         "report": {"id": id, "title": title},
+        "answered": {"id": answered_id, "token": answered_token},
+        "status": "dispatched",
         "agency": AGENCY_A,
         "staff": {"admin": staff.admin, "coordinator": staff.coordinator_a, "officer": staff.officer_a},
         "staff_report": {"id": staff_report["tracking_id"], "title": staff_title, "reporter_token": staff_report["reporter_token"]},
@@ -56,7 +70,11 @@ async fn public_pages_in_a_real_browser() {
         "working_days": ClockKind::ALL.iter().map(|k| k.working_days()).collect::<Vec<_>>(),
     });
     let artifacts = workspace_root().join("target/browser-artifacts");
-    let screenshots = ["home-360", "home-1280", "tracking-360", "tracking-1280", "staff-queue-360", "staff-queue-1280", "form-360", "form-1280", "confirmation-360", "embed-360", "embed-1280"].map(|name| artifacts.join(format!("{name}.png")));
+    let screenshots = [
+        "home-360", "home-1280", "tracking-360", "tracking-1280", "tracking-comments-360", "tracking-comments-1280", "browse-360", "browse-1280",
+        "staff-queue-360", "staff-queue-1280", "form-360", "form-1280", "confirmation-360", "embed-360", "embed-1280",
+    ]
+    .map(|name| artifacts.join(format!("{name}.png")));
     for file in &screenshots {
         let _ = std::fs::remove_file(file); // so the check below sees this run's
     }

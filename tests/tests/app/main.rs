@@ -19,4 +19,5 @@ mod routes;
 mod sla;
 mod staff_console;
 mod web;
+mod web_actions;
 mod workflow;

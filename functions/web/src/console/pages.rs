@@ -3,7 +3,7 @@
 //! (the same `StaffReportView` the API serializes).
 
 use lapor_domain::agency::TimeZone;
-use lapor_domain::local_time::rfc3339_in_words;
+use lapor_domain::when::rfc3339_in_words;
 use lapor_domain::session::CSRF_FIELD;
 use lapor_domain::staff::{Decision, Principal, Role, StaffAction};
 use lapor_domain::view::{ReporterView, StaffReportView};
@@ -195,7 +195,7 @@ pub struct Notice {
 
 /// A deadline stored or viewed as RFC 3339, in words in `zone`.
 pub fn when(ctx: &Ctx, raw: &str, zone: TimeZone) -> String {
-    rfc3339_in_words(raw, zone, ctx.lang)
+    rfc3339_in_words(raw, zone, ctx.lang).unwrap_or_else(|| raw.to_string())
 }
 
 /// The report as staff see it: status, privacy, the reporter's identity

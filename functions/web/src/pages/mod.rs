@@ -3,6 +3,8 @@
 //! `lapor_domain::routes::WEB`, its arm in `crate::route`.
 
 pub mod embed;
+pub mod actions;
+pub mod browse;
 pub mod guide;
 pub mod home;
 pub mod privacy;
