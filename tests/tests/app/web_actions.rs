@@ -227,3 +227,91 @@ async fn the_reporter_acts_from_the_page_and_confidential_reports_stay_hidden() 
     assert!(shown.body.contains("Lampu jalan padam") && !shown.body.contains("id=\"komentar\""), "no comments on a confidential report");
     app.stop().await;
 }
+
+/// A small JPEG with a GPS comment segment, as a phone camera writes one.
+fn jpeg_with_a_comment() -> Vec<u8> {
+    let segment = |marker: u8, payload: &[u8]| {
+        let mut s = vec![0xFF, marker];
+        s.extend(((payload.len() + 2) as u16).to_be_bytes());
+        s.extend(payload);
+        s
+    };
+    let mut jpeg = vec![0xFF, 0xD8];
+    jpeg.extend(segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+    jpeg.extend(segment(0xFE, b"taken at home of the whistleblower"));
+    jpeg.extend(segment(0xDB, &[0u8; 65]));
+    jpeg.extend(segment(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
+    jpeg.extend(segment(0xC4, &[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    jpeg.extend(segment(0xDA, &[1, 1, 0, 0, 0x3F, 0]));
+    jpeg.extend([0x00, 0x3F, 0xFF, 0xD9]);
+    jpeg
+}
+
+async fn upload(app: &TestApp, path: &str, cookie: &str, csrf: &str, file: Vec<u8>, name: &str) -> Answer {
+    let boundary = "----lapor-test-boundary";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").into_bytes();
+    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: image/jpeg\r\n\r\n").into_bytes());
+    body.extend(file);
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let request = app
+        .client
+        .post(app.url(path))
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header("cookie", cookie)
+        .body(body);
+    answer(request.send().await.unwrap()).await
+}
+
+#[tokio::test]
+async fn the_reporter_attaches_a_photo_from_the_page_without_its_metadata() {
+    let app = TestApp::spawn_with(AppConfig::with_bootstrap_admin()).await;
+    let (id, token) = dispatched(&app, "public").await;
+    let page = format!("/lapor/{id}");
+    let csrf = csrf_of(&get(&app, &page, None).await.body);
+    let claimed = post(&app, &format!("{page}/pelapor"), None, &[], &[("csrf", &csrf), ("token", &token)]).await;
+    let cookie = pair(&claimed.cookie.unwrap());
+    let csrf = csrf_of(&get(&app, &page, Some(&cookie)).await.body);
+
+    let refused = upload(&app, &format!("{page}/lampiran"), &cookie, &csrf, b"<html><script>alert(1)</script>".to_vec(), "foto.jpg").await;
+    assert_eq!(refused.status, 415, "a file that is no photo or PDF: {}", refused.body);
+    assert!(refused.body.contains("JPEG, PNG"), "the page says what is accepted: {}", refused.body);
+    assert_eq!(app.count("SELECT count(*) FROM attachments"), 0, "nothing stored");
+
+    let sent = upload(&app, &format!("{page}/lampiran"), &cookie, &csrf, jpeg_with_a_comment(), "foto.jpg").await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let stored: Vec<u8> = app.db().query_row("SELECT data FROM attachments", [], |r| r.get(0)).unwrap();
+    assert!(!stored.windows(12).any(|w| w == b"whistleblowe"), "the comment segment is gone");
+    let (_, view) = app.call(Method::GET, &format!("/api/v1/reports/{id}"), Some(&token), None).await;
+    assert_eq!(view["attachments"].as_array().map(Vec::len), Some(1), "{view}");
+    // Without the reporter's cookie: refused, nothing stored.
+    let stranger_csrf = csrf_of(&get(&app, &page, None).await.body);
+    let stranger = upload(&app, &format!("{page}/lampiran"), "lapor_citizen=nobody", &stranger_csrf, jpeg_with_a_comment(), "foto.jpg").await;
+    assert!(stranger.status == 403 || stranger.status == 401, "{}", stranger.status);
+    assert_eq!(app.count("SELECT count(*) FROM attachments"), 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_citizen_proves_a_phone_from_the_page_and_follows_by_sms() {
+    let providers = integration_tests::Providers::start();
+    let app = TestApp::spawn_with(AppConfig::with_bootstrap_admin().with_providers(&providers)).await;
+    let (id, _) = dispatched(&app, "public").await;
+    let page = format!("/lapor/{id}");
+    let csrf = csrf_of(&get(&app, &page, None).await.body);
+    let sent = post(&app, &format!("{page}/telepon"), None, &[], &[("csrf", &csrf), ("phone", "0812-9876-5432")]).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let cookie = pair(&sent.cookie.expect("the first action makes the identity"));
+    app.deliver().await;
+    let code = integration_tests::fixtures::code_sent_to(&providers, "+6281298765432");
+    let csrf = csrf_of(&get(&app, &page, Some(&cookie)).await.body);
+    let wrong = post(&app, &format!("{page}/telepon"), Some(&cookie), &[], &[("csrf", &csrf), ("step", "prove"), ("code", if code == "000000" { "111111" } else { "000000" })]).await;
+    assert_eq!(wrong.status, 422, "{}", wrong.body);
+    assert!(wrong.body.contains("Kode salah"), "{}", wrong.body);
+    let proved = post(&app, &format!("{page}/telepon"), Some(&cookie), &[], &[("csrf", &csrf), ("step", "prove"), ("code", &code)]).await;
+    assert_eq!(proved.status, 303, "{}", proved.body);
+    assert_eq!(app.count("SELECT count(*) FROM citizens WHERE phone = '+6281298765432' AND phone_verified_at IS NOT NULL"), 1);
+    let follow = post(&app, &format!("{page}/kawal"), Some(&cookie), &[], &[("csrf", &csrf), ("channel", "sms"), ("address", "0812-9876-5432")]).await;
+    assert_eq!(follow.status, 303, "{}", follow.body);
+    assert_eq!(app.count("SELECT count(*) FROM follows WHERE channel = 'sms' AND address = '+6281298765432'"), 1);
+    app.stop().await;
+}

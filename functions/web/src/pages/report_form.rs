@@ -275,7 +275,7 @@ fn confirmation(ctx: &Ctx, filed: &Filed) -> Response {
             "An administrator checks your report and passes it to the agency responsible within 3 working days; the agency answers within 5 working days.",
         )) }
         ul {
-            li { a href=(ctx.href(&format!("/lapor/{id}#ikuti"))) { (ctx.t("Ikuti laporan ini lewat SMS, WhatsApp atau e-mail", "Follow this report by SMS, WhatsApp or e-mail")) } }
+            li { a href=(ctx.href(&format!("/lapor/{id}#kawal"))) { (ctx.t("Ikuti laporan ini lewat SMS, WhatsApp atau e-mail", "Follow this report by SMS, WhatsApp or e-mail")) } }
             li { a href=(ctx.href(&format!("/lapor/{id}"))) { (ctx.t("Buka halaman laporan", "Open the report's page")) } }
             li { a href=(ctx.href("/lapor/baru")) { (ctx.t("Kirim laporan lain", "File another report")) } }
         }
