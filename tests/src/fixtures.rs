@@ -101,3 +101,31 @@ pub fn last_code_to(providers: &Providers, to: &str, accepted_only: bool) -> Str
 pub fn code_in(text: &str) -> String {
     text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("a 6-digit code").to_string()
 }
+
+/// Text only a photo's metadata carries: it must never be stored.
+pub const GPS_MARKER: &[u8] = b"GPSLatitude-6.914744-GPSLongitude107.609810";
+
+fn jpeg_segment(marker: u8, payload: &[u8]) -> Vec<u8> {
+    let mut s = vec![0xFF, marker];
+    s.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+    s.extend_from_slice(payload);
+    s
+}
+
+/// A small baseline JPEG with an EXIF block carrying GPS-like data
+/// ([`GPS_MARKER`]) and a comment, as a phone camera writes one.
+pub fn jpeg_with_gps() -> Vec<u8> {
+    let mut jpeg = vec![0xFF, 0xD8];
+    jpeg.extend(jpeg_segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+    let mut exif = b"Exif\0\0".to_vec();
+    exif.extend_from_slice(GPS_MARKER);
+    jpeg.extend(jpeg_segment(0xE1, &exif));
+    jpeg.extend(jpeg_segment(0xFE, b"taken at home of the whistleblower"));
+    jpeg.extend(jpeg_segment(0xDB, &[0u8; 65]));
+    jpeg.extend(jpeg_segment(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
+    jpeg.extend(jpeg_segment(0xC4, &[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    jpeg.extend(jpeg_segment(0xDA, &[1, 1, 0, 0, 0x3F, 0]));
+    jpeg.extend_from_slice(&[0x12, 0x34, 0x56]);
+    jpeg.extend_from_slice(&[0xFF, 0xD9]);
+    jpeg
+}

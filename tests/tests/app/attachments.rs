@@ -1,34 +1,9 @@
 //! Attachments through the real manifest and runner: type by bytes, image
 //! metadata stripped, privacy on download, limits.
 
+use integration_tests::fixtures::{jpeg_with_gps, GPS_MARKER};
 use integration_tests::TestApp;
 use serde_json::{json, Value};
-
-const GPS_MARKER: &[u8] = b"GPSLatitude-6.914744-GPSLongitude107.609810";
-
-fn segment(marker: u8, payload: &[u8]) -> Vec<u8> {
-    let mut s = vec![0xFF, marker];
-    s.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
-    s.extend_from_slice(payload);
-    s
-}
-
-/// A small baseline JPEG with an EXIF block carrying GPS-like data and a comment.
-fn jpeg_with_gps() -> Vec<u8> {
-    let mut jpeg = vec![0xFF, 0xD8];
-    jpeg.extend(segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
-    let mut exif = b"Exif\0\0".to_vec();
-    exif.extend_from_slice(GPS_MARKER);
-    jpeg.extend(segment(0xE1, &exif));
-    jpeg.extend(segment(0xFE, b"taken at home of the whistleblower"));
-    jpeg.extend(segment(0xDB, &[0u8; 65]));
-    jpeg.extend(segment(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
-    jpeg.extend(segment(0xC4, &[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
-    jpeg.extend(segment(0xDA, &[1, 1, 0, 0, 0x3F, 0]));
-    jpeg.extend_from_slice(&[0x12, 0x34, 0x56]);
-    jpeg.extend_from_slice(&[0xFF, 0xD9]);
-    jpeg
-}
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)

@@ -228,25 +228,6 @@ async fn the_reporter_acts_from_the_page_and_confidential_reports_stay_hidden() 
     app.stop().await;
 }
 
-/// A small JPEG with a GPS comment segment, as a phone camera writes one.
-fn jpeg_with_a_comment() -> Vec<u8> {
-    let segment = |marker: u8, payload: &[u8]| {
-        let mut s = vec![0xFF, marker];
-        s.extend(((payload.len() + 2) as u16).to_be_bytes());
-        s.extend(payload);
-        s
-    };
-    let mut jpeg = vec![0xFF, 0xD8];
-    jpeg.extend(segment(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
-    jpeg.extend(segment(0xFE, b"taken at home of the whistleblower"));
-    jpeg.extend(segment(0xDB, &[0u8; 65]));
-    jpeg.extend(segment(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]));
-    jpeg.extend(segment(0xC4, &[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
-    jpeg.extend(segment(0xDA, &[1, 1, 0, 0, 0x3F, 0]));
-    jpeg.extend([0x00, 0x3F, 0xFF, 0xD9]);
-    jpeg
-}
-
 async fn upload(app: &TestApp, path: &str, cookie: &str, csrf: &str, file: Vec<u8>, name: &str) -> Answer {
     let boundary = "----lapor-test-boundary";
     let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n").into_bytes();
@@ -277,7 +258,7 @@ async fn the_reporter_attaches_a_photo_from_the_page_without_its_metadata() {
     assert!(refused.body.contains("JPEG, PNG"), "the page says what is accepted: {}", refused.body);
     assert_eq!(app.count("SELECT count(*) FROM attachments"), 0, "nothing stored");
 
-    let sent = upload(&app, &format!("{page}/lampiran"), &cookie, &csrf, jpeg_with_a_comment(), "foto.jpg").await;
+    let sent = upload(&app, &format!("{page}/lampiran"), &cookie, &csrf, integration_tests::fixtures::jpeg_with_gps(), "foto.jpg").await;
     assert_eq!(sent.status, 303, "{}", sent.body);
     let stored: Vec<u8> = app.db().query_row("SELECT data FROM attachments", [], |r| r.get(0)).unwrap();
     assert!(!stored.windows(12).any(|w| w == b"whistleblowe"), "the comment segment is gone");
@@ -285,7 +266,7 @@ async fn the_reporter_attaches_a_photo_from_the_page_without_its_metadata() {
     assert_eq!(view["attachments"].as_array().map(Vec::len), Some(1), "{view}");
     // Without the reporter's cookie: refused, nothing stored.
     let stranger_csrf = csrf_of(&get(&app, &page, None).await.body);
-    let stranger = upload(&app, &format!("{page}/lampiran"), "lapor_citizen=nobody", &stranger_csrf, jpeg_with_a_comment(), "foto.jpg").await;
+    let stranger = upload(&app, &format!("{page}/lampiran"), "lapor_citizen=nobody", &stranger_csrf, integration_tests::fixtures::jpeg_with_gps(), "foto.jpg").await;
     assert!(stranger.status == 403 || stranger.status == 401, "{}", stranger.status);
     assert_eq!(app.count("SELECT count(*) FROM attachments"), 1);
     app.stop().await;
