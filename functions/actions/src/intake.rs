@@ -41,6 +41,11 @@ pub fn verify(db: &Db, principal: &Principal, raw_id: &str, command: &Verify, ex
     let now = lapor_platform::clock::timestamp(now_at);
     let target = store::find_agency(db, command.agency.as_str())?
         .ok_or_else(|| ApiError::validation(lang, &[Invalid::unknown_agency("agency")]))?;
+    if let Some(category) = &command.category {
+        // The same rule as on intake: an active category of the taxonomy.
+        let standing = lapor_platform::categories::standing(db, category.as_str())?;
+        lapor_domain::category::check_for_new_report("category", standing).map_err(|e| ApiError::validation(lang, &[e]))?;
+    }
     db.transaction(|db| -> Result<_, ApiError> {
         let state = load(db, raw_id, lang)?;
         // Each property may only go up: raising visibility never names an

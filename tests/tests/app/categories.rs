@@ -153,3 +153,24 @@ async fn intake_names_the_category_field_for_unknown_codes() {
     assert_eq!(app.count("SELECT count(*) FROM reports"), 3);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn verifying_takes_only_an_active_category_as_intake_does() {
+    let app = TestApp::spawn_with(AppConfig::with_bootstrap_admin()).await;
+    let staff = staff(&app).await;
+    let mut filed = report("drainase");
+    filed.as_object_mut().unwrap().remove("category");
+    let id = app.file(&filed).await["tracking_id"].as_str().unwrap().to_string();
+    let (status, _) = app.call(Method::DELETE, "/api/v1/categories/drainase", Some(&staff.admin), None).await;
+    assert!(status == 200 || status == 204, "{status}");
+    let verify = format!("/api/v1/admin/reports/{id}/verify");
+    for category in ["no-such-topic", "drainase"] {
+        let (status, problem) = app.call(Method::POST, &verify, Some(&staff.admin), Some(json!({"agency": "pemkot-32.73", "category": category}))).await;
+        assert_eq!(status, 422, "{category}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], "category", "{problem}");
+    }
+    let (_, read) = app.call(Method::GET, &format!("/api/v1/admin/reports/{id}"), Some(&staff.admin), None).await;
+    assert_eq!(read["status"], "submitted", "a refused verify changes nothing: {read}");
+    let (status, done) = app.call(Method::POST, &verify, Some(&staff.admin), Some(json!({"agency": "pemkot-32.73", "category": "kesehatan"}))).await;
+    assert_eq!(status, 200, "{done}");
+}
