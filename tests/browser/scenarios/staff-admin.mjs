@@ -6,7 +6,17 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertAccessible, BASE, browser, CSP, SEED } from '../harness.mjs';
+import { assertAccessible, BASE, browser, CSP, MAX_PAGE_BYTES, SEED } from '../harness.mjs';
+
+/** The page's HTML and its stylesheets, fetched with the session's cookies: under 50 KB. */
+async function assertLight(context, page, what) {
+  const url = new URL(page.url());
+  let weight = (await (await context.request.get(url.href)).body()).length;
+  for (const sheet of await page.$$eval('link[rel=stylesheet]', (links) => links.map((l) => l.href))) {
+    weight += (await (await context.request.get(sheet)).body()).length;
+  }
+  assert.ok(weight < MAX_PAGE_BYTES, `${what}: ${weight} bytes of HTML and CSS, over ${MAX_PAGE_BYTES}`);
+}
 
 async function signedIn(width) {
   const context = await (await browser()).newContext({ locale: 'id-ID', viewport: { width, height: 800 } });
@@ -32,6 +42,7 @@ for (const width of [360, 1280]) {
     assert.ok((await page.textContent('main')).includes('drainase'));
     await page.getByText('Ubah nama', { exact: false }).first().click();
     await assertAccessible(page, `categories ${width}`);
+    await assertLight(context, page, `categories ${width}`);
 
     await menu.getByRole('link', { name: 'Sematan' }).click();
     await page.waitForURL('**/staf/embed');
@@ -42,6 +53,7 @@ for (const width of [360, 1280]) {
     assert.equal(response.headers()['content-security-policy'], CSP);
     assert.ok((await page.textContent('pre.snippet')).includes(`data-agency="${SEED.agency}"`));
     await assertAccessible(page, `embed origins ${width}`);
+    await assertLight(context, page, `embed origins ${width}`);
     // A line that is no origin: refused, named beside the field, kept.
     await page.getByLabel('Origin yang diizinkan, satu per baris').fill('https://bandung.go.id\nbukan origin');
     await page.getByRole('button', { name: 'Simpan daftar' }).click();
@@ -54,6 +66,7 @@ for (const width of [360, 1280]) {
     await page.waitForURL('**/staf/notifikasi');
     assert.equal(await page.textContent('h1'), 'Pemberitahuan gagal terkirim');
     await assertAccessible(page, `dead letter ${width}`);
+    await assertLight(context, page, `dead letter ${width}`);
     assert.deepEqual(errors, [], 'console errors');
     await context.close();
   });

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ARTIFACTS, assertAccessible, BASE, browser, CSP, ORIGIN, SEED } from '../harness.mjs';
+import { ARTIFACTS, assertAccessible, BASE, browser, CSP, MAX_PAGE_BYTES, ORIGIN, SEED } from '../harness.mjs';
 
 const { staff, staff_report: report, queued } = SEED;
 
@@ -38,6 +38,13 @@ async function assertGoodStaffPage(opened, response, what) {
   assert.deepEqual(opened.foreign, [], `${what}: requests that left the origin`);
   assert.deepEqual(opened.errors, [], `${what}: console errors`);
   await assertAccessible(opened.page, what);
+  // Light: the page and its stylesheets under 50 KB (fetched with the session).
+  const request = opened.page.context().request;
+  let weight = (await (await request.get(opened.page.url())).body()).length;
+  for (const sheet of await opened.page.$$eval('link[rel=stylesheet]', (links) => links.map((l) => l.href))) {
+    weight += (await (await request.get(sheet)).body()).length;
+  }
+  assert.ok(weight < MAX_PAGE_BYTES, `${what}: ${weight} bytes of HTML and CSS`);
 }
 
 async function api(method, path, token, body) {

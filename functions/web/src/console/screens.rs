@@ -61,7 +61,7 @@ pub fn route(ctx: &Ctx, request: &ApiRequest, found: &Found<Web>, route: Web, st
         Web::StaffComments => comments(ctx, request, staff),
         Web::StaffAccounts => accounts_page(ctx, staff, None),
         Web::StaffCalendar => calendar_page(ctx, request, staff, now, None),
-        Web::StaffCategories => categories_page(ctx, staff, None),
+        Web::StaffCategories => categories_page(ctx, staff, request.query("topik"), None),
         Web::StaffEmbed => embed_page(ctx, request, staff, request.query("agency").unwrap_or(""), None),
         Web::StaffDeadLetter => dead_letter_page(ctx, request, staff, None),
         _ => Err(ApiError::not_found(ctx.lang)),
@@ -726,13 +726,24 @@ fn text_field(errors: &[(String, String)], id: &str, name: &str, label: &str, va
 
 /// `/staf/kategori`: topics and their sub-topics (retired ones marked);
 /// add, rename, retire, restore.
-fn categories_page(ctx: &Ctx, staff: &Staff, refused: Option<(u16, Option<Notice>, Option<Refused>)>) -> Result<Response, ApiError> {
+/// The taxonomy: every topic with its sub-topics' names, and the editing
+/// forms of one topic and its sub-topics at a time (`?topik=`; the first
+/// topic by default), so the page stays light with hundreds of categories.
+fn categories_page(ctx: &Ctx, staff: &Staff, topic: Option<&str>, refused: Option<(u16, Option<Notice>, Option<Refused>)>) -> Result<Response, ApiError> {
     intake::require_intake(&staff.principal, ctx.lang)?;
     let db = Db::open()?;
     let all = lapor_platform::categories::list(&db, true)?;
     let topics: Vec<_> = all.iter().filter(|c| c.parent.is_none()).collect();
     let (status, notice, refused) = match refused { Some((s, n, r)) => (s, n, r), None => (200, None, None) };
     let refused = refused.as_ref();
+    // The topic whose forms are open: asked for, or the one a refused form
+    // belongs to, or the first.
+    let topic_of = |code: &str| all.iter().find(|c| c.code == code).map(|c| c.parent.clone().unwrap_or_else(|| c.code.clone()));
+    let selected = topic
+        .and_then(topic_of)
+        .or_else(|| refused.and_then(|r| topic_of(&r.form)))
+        .or_else(|| topics.first().map(|t| t.code.clone()))
+        .unwrap_or_default();
     let add_errors = errs_for(refused, "add");
     let add_value = |name: &str| refused.and_then(|r| r.value("add", name)).unwrap_or("").to_string();
     let chosen_parent = add_value("parent");
@@ -809,12 +820,23 @@ fn categories_page(ctx: &Ctx, staff: &Staff, refused: Option<(u16, Option<Notice
         h2 { (ctx.t("Topik dan sub-topik", "Topics and sub-topics")) }
         ul.queue.categories {
             @for t in &topics {
+                @let subs: Vec<_> = all.iter().filter(|c| c.parent.as_deref() == Some(t.code.as_str())).collect();
                 li {
-                    (row(t))
-                    @let subs: Vec<_> = all.iter().filter(|c| c.parent.as_deref() == Some(t.code.as_str())).collect();
-                    @if !subs.is_empty() {
-                        ul.sub aria-label=(format!("{} {}", ctx.t("Sub-topik", "Sub-topics"), t.name(ctx.lang))) {
-                            @for s in subs { li { (row(s)) } }
+                    @if t.code == selected {
+                        (row(t))
+                        @if !subs.is_empty() {
+                            ul.sub aria-label=(format!("{} {}", ctx.t("Sub-topik", "Sub-topics"), t.name(ctx.lang))) {
+                                @for s in subs { li { (row(s)) } }
+                            }
+                        }
+                    } @else {
+                        p {
+                            a href=(ctx.href(&format!("/staf/kategori?topik={}", t.code))) { strong { (Typed(t.name(ctx.lang))) } }
+                            " · " code { (Typed(&t.code)) }
+                            @if t.retired_at.is_some() { " · " span.retired { (ctx.t("tidak dipakai", "retired")) } }
+                        }
+                        @if !subs.is_empty() {
+                            p.hint { @for (i, s) in subs.iter().enumerate() { @if i > 0 { ", " } (Typed(&s.code)) } }
                         }
                     }
                 }
@@ -863,6 +885,11 @@ fn category_post(ctx: &Ctx, route: Web, staff: &Staff, raw_code: &str, form: &[(
             (code.as_str().to_string(), result)
         }
     };
+    // Back to the topic the category belongs to, its forms open.
+    let topic = match &result {
+        Ok(code) => lapor_platform::categories::find(&db, code)?.map(|c| c.parent.unwrap_or(c.code)).unwrap_or_default(),
+        Err(_) => String::new(),
+    };
     drop(db);
     match result {
         Ok(code) => {
@@ -872,9 +899,9 @@ fn category_post(ctx: &Ctx, route: Web, staff: &Staff, raw_code: &str, form: &[(
                 Web::StaffRetireCategory => Flash::new(format!("Kategori {code} tidak dipakai lagi untuk laporan baru."), format!("Category {code} is retired for new reports.")),
                 _ => Flash::new(format!("Kategori {code} dipakai lagi."), format!("Category {code} is restored.")),
             };
-            done(ctx, staff, "/staf/kategori", flash)
+            done(ctx, staff, &format!("/staf/kategori?topik={topic}"), flash)
         }
-        Err((status, errors)) => categories_page(ctx, staff, Some((status, None, Some(Refused { form: form_name, errors, values })))),
+        Err((status, errors)) => categories_page(ctx, staff, None, Some((status, None, Some(Refused { form: form_name, errors, values })))),
     }
 }
 
