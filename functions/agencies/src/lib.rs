@@ -9,7 +9,7 @@
 mod categories;
 
 use lapor_domain::agency::AgencyType;
-use lapor_domain::codes::{AgencyCode, RegionCode};
+use lapor_domain::codes::RegionCode;
 use lapor_domain::cursor::KeyCursor;
 use lapor_domain::view::{AgencyDetail, AgencyView, Page, UnitView};
 use lapor_domain::routes::{Agencies, Found, AGENCIES};
@@ -59,11 +59,10 @@ fn route(request: &ApiRequest, found: &Found<Agencies>) -> Result<Response, ApiE
 }
 
 /// The agency a path names, or 404.
+/// The agency a path names (as sent, percent-encoded), or 404.
 fn agency_of(db: &Db, request: &ApiRequest, raw_code: &str) -> Result<store::AgencyRow, ApiError> {
     let decoded = percent_encoding::percent_decode_str(raw_code).decode_utf8_lossy();
-    // A code that cannot exist is simply not found.
-    let Ok(code) = AgencyCode::parse("code", &decoded) else { return Err(ApiError::not_found(request.lang)) };
-    store::find_agency(db, code.as_str())?.ok_or_else(|| ApiError::not_found(request.lang))
+    lapor_actions::embeds::agency(db, &decoded, request.lang)
 }
 
 fn figures(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> {
@@ -131,11 +130,8 @@ fn list(request: &ApiRequest) -> Result<Response, ApiError> {
 }
 
 fn read(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> {
-    let decoded = percent_encoding::percent_decode_str(raw_code).decode_utf8_lossy();
-    // A code that cannot exist is simply not found.
-    let Ok(code) = AgencyCode::parse("code", &decoded) else { return Err(ApiError::not_found(request.lang)) };
     let db = Db::open()?;
-    let agency = store::find_agency(&db, code.as_str())?.ok_or_else(|| ApiError::not_found(request.lang))?;
+    let agency = agency_of(&db, request, raw_code)?;
     let units = store::units(&db, &agency.code)?.into_iter().map(|(code, name)| UnitView { code, name }).collect();
     Ok(response::json(200, &AgencyDetail { agency: AgencyView::from(&agency), units }, CACHE))
 }

@@ -137,13 +137,10 @@ pub fn submit(ctx: &Ctx, request: &ApiRequest, raw_agency: &str) -> anyhow::Resu
         Ok(filed) => (200, confirmation(ctx, &filed)),
         Err(Refused::Fields(invalid)) => (422, form(ctx, &agency, &values, &invalid, None)),
         Err(Refused::Other(ApiError::Problem(problem, _))) => {
-            if problem.type_uri.ends_with("/idempotency-key-reused") {
+            if super::report_form::is_reused_key(&problem) {
+                // The report form's rule: look again, then send as a new report.
                 values.idempotency_key = random::hex_id()?;
-                let message = ctx.t(
-                    "Formulir ini sudah pernah terkirim dengan isi yang berbeda. Periksa isinya, lalu kirim lagi sebagai laporan baru.",
-                    "This form was already sent with different content. Check it, then send it again as a new report.",
-                );
-                (422, form(ctx, &agency, &values, &[], Some(message)))
+                (422, form(ctx, &agency, &values, &[], Some(super::report_form::reused_key_message(ctx))))
             } else {
                 (problem.status, form(ctx, &agency, &values, &[], Some(&problem.detail)))
             }

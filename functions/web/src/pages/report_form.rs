@@ -190,16 +190,12 @@ pub fn submit(ctx: &Ctx, request: &ApiRequest) -> anyhow::Result<Response> {
         Ok(filed) => Ok(confirmation(ctx, &filed)),
         Err(Refused::Fields(invalid)) => render(ctx, 422, &values, &invalid, None),
         Err(Refused::Other(ApiError::Problem(problem, headers))) => {
-            if problem.type_uri.ends_with("/idempotency-key-reused") {
+            if is_reused_key(&problem) {
                 // Sent before with other content (back, edit, send): this is
                 // a new report, so it gets a new key once the person has
                 // looked at it again.
                 values.idempotency_key = random::hex_id()?;
-                let message = ctx.t(
-                    "Formulir ini sudah pernah terkirim dengan isi yang berbeda. Periksa isinya, lalu kirim lagi sebagai laporan baru.",
-                    "This form was already sent with different content. Check it, then send it again as a new report.",
-                );
-                return render(ctx, 422, &values, &[], Some(message));
+                return render(ctx, 422, &values, &[], Some(reused_key_message(ctx)));
             }
             let mut response = render(ctx, problem.status, &values, &[], Some(&problem.detail))?;
             for (name, value) in headers {
@@ -216,6 +212,19 @@ pub fn submit(ctx: &Ctx, request: &ApiRequest) -> anyhow::Result<Response> {
             render(ctx, 500, &values, &[], Some(message))
         }
     }
+}
+
+/// Whether intake refused the form's key as already used for other content.
+pub(crate) fn is_reused_key(problem: &lapor_domain::problem::Problem) -> bool {
+    problem.type_uri.ends_with("/idempotency-key-reused")
+}
+
+/// What a form whose key was used for other content tells the person.
+pub(crate) fn reused_key_message(ctx: &Ctx) -> &'static str {
+    ctx.t(
+        "Formulir ini sudah pernah terkirim dengan isi yang berbeda. Periksa isinya, lalu kirim lagi sebagai laporan baru.",
+        "This form was already sent with different content. Check it, then send it again as a new report.",
+    )
 }
 
 /// The form's parts; `Err(Some(message))` for a body that is too large or
