@@ -25,10 +25,15 @@ export SPIN_VARIABLE_WHATSAPP_ACCESS_TOKEN ?= test-whatsapp-token
 export SPIN_VARIABLE_EMAIL_API_BASE ?= http://$(DEV_INBOX)
 export SPIN_VARIABLE_EMAIL_API_KEY ?= SG.test-key
 export SPIN_VARIABLE_EMAIL_FROM ?= noreply@lapor.localhost
+# The inbound webhooks' secrets, well known for trying them locally (README
+# "SMS and WhatsApp"); set real ones in production.
+export SPIN_VARIABLE_SMS_GATEWAY_SECRET ?= dev-gateway-secret
+export SPIN_VARIABLE_WHATSAPP_APP_SECRET ?= dev-whatsapp-app-secret
+export SPIN_VARIABLE_WHATSAPP_VERIFY_TOKEN ?= dev-whatsapp-verify-token
 endif
 
 # Application components (functions/*), built for wasm32-wasip2.
-COMPONENTS := agencies assets calendar engagement health notify reports sla-sweep web workflow
+COMPONENTS := agencies assets calendar engagement health messaging notify reports sla-sweep web workflow
 # Test-only components.
 TEST_COMPONENTS := runner-probe
 

@@ -117,6 +117,19 @@ pub const SIGN_IN_CODE_RATE_BY_ADDRESS: KeyFamily = KeyFamily {
     hourly: true,
 };
 
+/// Messages received by SMS or WhatsApp per sender in one hour (the sender's
+/// identity key, itself a hash of the number). Over the limit a message is
+/// not processed; the first one over it gets a polite reply, later ones none.
+pub const INBOUND_MESSAGE_RATE_BY_SENDER: KeyFamily = KeyFamily {
+    prefix: "rl:inbound:sender:",
+    value_encoding: "counter, written only with atomic increment (never set)",
+    written_by: "messaging (POST /webhooks/...)",
+    read_by: "messaging",
+    expiry: "as rl:report:addr:",
+    if_lost: "as rl:report:addr: (de-duplication of provider retries is in SQLite, not here)",
+    hourly: true,
+};
+
 /// Spin's key-value store has no expiry, so the SLA sweep's housekeeping
 /// step deletes the keys of hours that are over (listing every key: the store
 /// has no prefix scan). Once it has found no more to delete below hour `N`,
@@ -141,6 +154,7 @@ pub const FAMILIES: &[KeyFamily] = &[
     CITIZEN_RATE_BY_ADDRESS,
     SIGN_IN_CODE_RATE_BY_PHONE,
     SIGN_IN_CODE_RATE_BY_ADDRESS,
+    INBOUND_MESSAGE_RATE_BY_SENDER,
     HOUSEKEEPING_DONE,
 ];
 
@@ -224,6 +238,11 @@ pub fn sign_in_code_rate_by_address_key(ip: &str, window: u64) -> String {
     format!("{}{}:{window}", SIGN_IN_CODE_RATE_BY_ADDRESS.prefix, subject_hash(ip))
 }
 
+/// The counter of messages from sender identity key `sender` in `window`.
+pub fn inbound_message_rate_by_sender_key(sender: &str, window: u64) -> String {
+    format!("{}{}:{window}", INBOUND_MESSAGE_RATE_BY_SENDER.prefix, subject_hash(sender))
+}
+
 /// The probe key of one health check; `nonce` is random hex.
 pub fn health_probe_key(nonce: &str) -> String {
     format!("{}{nonce}", HEALTH_PROBE.prefix)
@@ -262,7 +281,7 @@ mod tests {
 
     #[test]
     fn hourly_keys_read_back_into_their_family_and_hour() {
-        let builders: [(KeyFamily, fn(&str, u64) -> String); 7] = [
+        let builders: [(KeyFamily, fn(&str, u64) -> String); 8] = [
             (REPORT_RATE_BY_ADDRESS, report_rate_by_address_key),
             (REPORT_RATE_BY_PHONE, report_rate_by_phone_key),
             (ENGAGEMENT_RATE_BY_IDENTITY, engagement_rate_by_identity_key),
@@ -270,6 +289,7 @@ mod tests {
             (CITIZEN_RATE_BY_ADDRESS, citizen_rate_by_address_key),
             (SIGN_IN_CODE_RATE_BY_PHONE, sign_in_code_rate_by_phone_key),
             (SIGN_IN_CODE_RATE_BY_ADDRESS, sign_in_code_rate_by_address_key),
+            (INBOUND_MESSAGE_RATE_BY_SENDER, inbound_message_rate_by_sender_key),
         ];
         for (family, build) in builders {
             for hour in [0, 9, 493_000, u64::MAX] {

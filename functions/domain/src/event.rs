@@ -100,6 +100,17 @@ pub enum OutboxKind {
     Event,
     /// A one-off six-digit code (its text is scrubbed once sent or dead).
     SignInCode,
+    /// The answer to a WhatsApp Cloud API message (that API takes no reply
+    /// in the webhook's response); scrubbed like a code once sent or dead.
+    Reply,
+}
+
+impl OutboxKind {
+    /// Whether the row's payload is `{"text": ...}`, sent as it is (and
+    /// cleared once sent or dead), rather than a notice of an event.
+    pub fn is_one_off_text(self) -> bool {
+        matches!(self, OutboxKind::SignInCode | OutboxKind::Reply)
+    }
 }
 
 serialize_as_stored_name!(OutboxKind);

@@ -26,6 +26,7 @@ pub mod impersonation;
 pub mod invalid;
 pub mod lang;
 pub mod lifecycle;
+pub mod message;
 pub mod location;
 pub mod notification;
 pub mod otp;

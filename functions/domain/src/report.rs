@@ -73,6 +73,23 @@ impl Channel {
             Channel::Open311 => "open311".into(),
         }
     }
+
+    /// Whether a report stored with channel `stored` was sent from its
+    /// reporter's phone: by SMS or WhatsApp the carrier (or Meta) proves the
+    /// sender's number, so that number may later act as the reporter (BALAS,
+    /// NILAI, CEK of a confidential report). A number typed into a form
+    /// proves nothing.
+    pub fn proves_reporter_phone(stored: &str) -> bool {
+        [Channel::Sms, Channel::Whatsapp].iter().any(|c| c.as_string() == stored)
+    }
+
+    /// How the reporter of a report from this channel follows it on their phone.
+    pub fn phone_follow_channel(&self) -> crate::follow::FollowChannel {
+        match self {
+            Channel::Whatsapp => crate::follow::FollowChannel::Whatsapp,
+            _ => crate::follow::FollowChannel::Sms,
+        }
+    }
 }
 
 /// The reporter's own details; all optional.

@@ -168,6 +168,7 @@ pub fn tables() -> Vec<Listing> {
         SLA_SWEEP.listing(),
         CALENDAR.listing(),
         NOTIFY.listing(),
+        MESSAGING.listing(),
     ]
 }
 
@@ -367,6 +368,16 @@ table! {
     /// `notify`: the scheduler's (or CronJob's) delivery call.
     NOTIFY: Notify = "notify" {
         Post "/internal/notifications/deliver" => Deliver,
+    }
+}
+
+table! {
+    /// `messaging`: SMS and WhatsApp come in (signed provider webhooks).
+    MESSAGING: Messaging = "messaging" {
+        Post "/webhooks/sms/twilio" => Twilio,
+        Post "/webhooks/sms/gateway" => Gateway,
+        Get "/webhooks/whatsapp" => WhatsappVerify,
+        Post "/webhooks/whatsapp" => Whatsapp,
     }
 }
 

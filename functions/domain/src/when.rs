@@ -75,12 +75,29 @@ pub fn due_sentence(kind: ClockKind, due_local: &str, lang: Lang) -> Option<Stri
     Some(format!("{lead} {when}"))
 }
 
+/// The local date of an RFC 3339 time, short, for an SMS: "3 Des 2026" /
+/// "3 Dec 2026"; `None` if unreadable.
+pub fn short_date(raw: &str, lang: Lang) -> Option<String> {
+    let local = DateTime::parse_from_rfc3339(raw).ok()?;
+    let month = MONTHS_ID.get(local.month0() as usize).zip(MONTHS_EN.get(local.month0() as usize))?;
+    let name: String = lang.pick(month.0, month.1).chars().take(3).collect();
+    Some(format!("{} {name} {}", local.day(), local.year()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn short_dates_are_the_local_day() {
+        assert_eq!(short_date("2026-12-03T23:59:59+07:00", Lang::Id).as_deref(), Some("3 Des 2026"));
+        assert_eq!(short_date("2026-08-17T00:00:00+09:00", Lang::Id).as_deref(), Some("17 Agu 2026"));
+        assert_eq!(short_date("2026-08-17T00:00:00+09:00", Lang::En).as_deref(), Some("17 Aug 2026"));
+        assert_eq!(short_date("soon", Lang::Id), None);
     }
 
     #[test]

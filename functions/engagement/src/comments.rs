@@ -37,7 +37,7 @@ pub fn create(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> 
     let db = Db::open()?;
     let identity = require_identity(&db, request)?;
     let ip = request.client_ip();
-    let caller = participation::Caller { lang, client_ip: &ip, identity: &identity };
+    let caller = participation::Caller { lang, client_ip: Some(&ip), identity: &identity };
     let (tracking_id, comment) = participation::post_comment(&db, &caller, raw_id, command)?;
     let mut response = response::json(201, &comment, "no-store");
     response.set_header("location", format!("/api/v1/reports/{tracking_id}/comments"));
@@ -69,7 +69,7 @@ pub fn flag(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let db = Db::open()?;
     let identity = require_identity(&db, request)?;
     let ip = request.client_ip();
-    let caller = participation::Caller { lang, client_ip: &ip, identity: &identity };
+    let caller = participation::Caller { lang, client_ip: Some(&ip), identity: &identity };
     let (added, answer) = participation::flag_comment(&db, &caller, raw_id, command)?;
     Ok(response::json(if added { 201 } else { 200 }, &answer, "no-store"))
 }

@@ -31,7 +31,7 @@ pub fn add(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let db = Db::open()?;
     let identity = require_identity(&db, request)?;
     let ip = request.client_ip();
-    let caller = participation::Caller { lang, client_ip: &ip, identity: &identity };
+    let caller = participation::Caller { lang, client_ip: Some(&ip), identity: &identity };
     let (created, answer) = participation::follow(&db, &caller, raw_id, command)?;
     Ok(response::json(if created { 201 } else { 200 }, &answer, "no-store"))
 }

@@ -32,7 +32,7 @@ pub fn add(request: &ApiRequest, raw_id: &str) -> Result<Response, ApiError> {
     let db = Db::open()?;
     let identity = require_identity(&db, request)?;
     let ip = request.client_ip();
-    let caller = participation::Caller { lang: request.lang, client_ip: &ip, identity: &identity };
+    let caller = participation::Caller { lang: request.lang, client_ip: Some(&ip), identity: &identity };
     let (added, count) = participation::support(&db, &caller, raw_id)?;
     Ok(answer(if added { 201 } else { 200 }, count, true))
 }

@@ -157,11 +157,12 @@ fn claim(db: &Db, now_at: DateTime<Utc>, lease_until: &str, batch: i64) -> Resul
 fn request_for(row: &Claimed, providers: &Providers, link_base: &str) -> Result<ProviderRequest, String> {
     let channel = row.channel.ok_or("unknown channel")?;
     let delivery_id = format!("lapor-{}", row.id);
-    let (notice, message) = if row.kind == OutboxKind::SignInCode {
+    let (notice, message) = if row.kind.is_one_off_text() {
         let text = serde_json::from_str::<serde_json::Value>(&row.payload).ok().and_then(|v| v["text"].as_str().map(str::to_string));
-        let text = text.ok_or("sign-in code payload unreadable")?;
-        let notice = Notice { tracking_id: String::new(), event: "sign_in_code".into(), status: String::new(), at: String::new() };
-        (notice, Message { subject: "Kode LAPOR!".into(), text, link: String::new() })
+        let text = text.ok_or_else(|| format!("{} payload unreadable", row.kind.as_str()))?;
+        let notice = Notice { tracking_id: String::new(), event: row.kind.as_str().into(), status: String::new(), at: String::new() };
+        let subject = if row.kind == OutboxKind::SignInCode { "Kode LAPOR!" } else { "LAPOR!" };
+        (notice, Message { subject: subject.into(), text, link: String::new() })
     } else {
         let notice: Notice = serde_json::from_str(&row.payload).map_err(|_| "payload unreadable")?;
         let message = render(&notice, link_base);

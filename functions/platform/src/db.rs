@@ -27,6 +27,9 @@ pub fn probe() -> std::result::Result<(), String> {
 
 pub struct Db {
     conn: Connection,
+    /// Open transactions on this connection: 0, 1 (`BEGIN IMMEDIATE`), or
+    /// more (each inner one a `SAVEPOINT`).
+    depth: std::cell::Cell<u32>,
 }
 
 /// How long a statement waits for another writer before failing.
@@ -35,7 +38,7 @@ const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 impl Db {
     pub fn open() -> Result<Db> {
         let conn = Connection::open_default().context("open the default database")?;
-        let db = Db { conn };
+        let db = Db { conn, depth: std::cell::Cell::new(0) };
         // No SQLite busy handler: its back-off grows to 100 ms sleeps, so a
         // writer that waited long keeps sleeping after the lock is free.
         // `execute` retries with short random waits instead (see below).
@@ -84,18 +87,44 @@ impl Db {
     /// Runs `f` inside `BEGIN IMMEDIATE` ... `COMMIT`, rolling back on error.
     /// IMMEDIATE takes the write lock up front, so two writers never both
     /// read a state and then both act on it.
+    ///
+    /// Inside another transaction it is a savepoint: an error undoes only
+    /// `f`'s writes, and nothing is kept unless the outer one commits. (An
+    /// inbound SMS applies a command and records the message's reply in one
+    /// transaction; the command's own transaction nests in it.)
     pub fn transaction<T, E>(&self, f: impl FnOnce(&Db) -> Result<T, E>) -> Result<T, E>
     where
         E: From<anyhow::Error>,
     {
-        self.execute("BEGIN IMMEDIATE", &[])?;
-        match f(self) {
+        let depth = self.depth.get();
+        let savepoint = format!("nested_{depth}");
+        if depth == 0 {
+            self.execute("BEGIN IMMEDIATE", &[])?;
+        } else {
+            self.execute(&format!("SAVEPOINT {savepoint}"), &[])?;
+        }
+        self.depth.set(depth + 1);
+        let result = f(self);
+        self.depth.set(depth);
+        match result {
             Ok(value) => {
-                self.execute("COMMIT", &[])?;
+                if depth == 0 {
+                    if let Err(e) = self.execute("COMMIT", &[]) {
+                        let _ = self.execute("ROLLBACK", &[]);
+                        return Err(e.into());
+                    }
+                } else {
+                    self.execute(&format!("RELEASE {savepoint}"), &[])?;
+                }
                 Ok(value)
             }
             Err(e) => {
-                let _ = self.execute("ROLLBACK", &[]);
+                if depth == 0 {
+                    let _ = self.execute("ROLLBACK", &[]);
+                } else {
+                    let _ = self.execute(&format!("ROLLBACK TO {savepoint}"), &[]);
+                    let _ = self.execute(&format!("RELEASE {savepoint}"), &[]);
+                }
                 Err(e)
             }
         }
@@ -164,6 +193,10 @@ pub fn opt_text(value: Option<impl Into<String>>) -> Value {
 
 pub fn opt_real(value: Option<f64>) -> Value {
     value.map(Value::Real).unwrap_or(Value::Null)
+}
+
+pub fn opt_int(value: Option<i64>) -> Value {
+    value.map_or(Value::Null, Value::Integer)
 }
 
 pub fn int(value: i64) -> Value {

@@ -79,6 +79,23 @@ pub fn unfollow(db: &Db, report_id: i64, identity: &str, channel: Option<FollowC
     Ok(db.changes())
 }
 
+/// BERHENTI: every SMS and WhatsApp follow of `phone` (the reporter's own
+/// included), with what was still pending for them, and any reply still
+/// waiting; returns how many reports it followed.
+pub fn stop_number(db: &Db, phone: &str) -> Result<u64> {
+    let filter = format!("address = ?1 AND channel IN ('{}', '{}')", FollowChannel::Sms.as_str(), FollowChannel::Whatsapp.as_str());
+    let reports = db
+        .query(&format!("SELECT count(DISTINCT report_id) AS n FROM follows WHERE {filter}"), &[text(phone)])?
+        .first(|row| row.int("n"))?
+        .unwrap_or(0);
+    db.execute(
+        &format!("DELETE FROM notification_outbox WHERE state = 'pending' AND kind = 'event' AND follow_id IN (SELECT id FROM follows WHERE {filter})"),
+        &[text(phone)],
+    )?;
+    db.execute(&format!("DELETE FROM follows WHERE {filter}"), &[text(phone)])?;
+    Ok(reports as u64)
+}
+
 /// A report became confidential: everyone but its reporter stops following
 /// it, with what was still pending for them.
 pub fn drop_strangers(db: &Db, report_id: i64) -> Result<()> {

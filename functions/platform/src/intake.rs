@@ -114,18 +114,25 @@ pub fn form_fingerprint(fields: &[(String, String)], attachments: &[CleanAttachm
 
 /// Files `submission`, or says why not.
 pub fn file(request: &ApiRequest, submission: Submission) -> Result<Filed, Refused> {
-    let lang = request.lang;
+    let db = Db::open()?;
+    file_within(&db, request.lang, Some(&request.client_ip()), submission)
+}
+
+/// As [`file`], on `db` (inside the caller's transaction, if it has one: an
+/// inbound SMS records its reply in the same one). `client_ip` is counted
+/// by the per-address limit; a message has none (its provider's address is
+/// everyone's), and its sender's number is counted instead.
+pub fn file_within(db: &Db, lang: Lang, client_ip: Option<&str>, submission: Submission) -> Result<Filed, Refused> {
     let idempotency_key = match &submission.idempotency_key {
         Some(raw) => Some(IdempotencyKey::parse(raw).map_err(|e| ApiError::new(ProblemKind::MalformedRequest, lang, &e.id, &e.en))?),
         None => None,
     };
     let now = clock::now();
     let parsed = NewReport::parse(&submission.json, clock::latest_indonesian_date(now));
-    let db = Db::open()?;
     let mut invalid = submission.invalid;
     let report = match parsed {
         Ok(report) => {
-            invalid.extend(directory_errors(&db, report.agency.as_ref(), report.category.as_ref())?);
+            invalid.extend(directory_errors(db, report.agency.as_ref(), report.category.as_ref())?);
             if submission.attachments.len() > MAX_ATTACHMENTS_PER_REPORT {
                 invalid.push(Invalid::new(
                     ATTACHMENTS_FIELD,
@@ -146,7 +153,7 @@ pub fn file(request: &ApiRequest, submission: Submission) -> Result<Filed, Refus
             let category = code("category").and_then(|raw| CategoryCode::parse("category", raw).ok());
             invalid.extend(errors);
             let more: Vec<Invalid> =
-                directory_errors(&db, agency.as_ref(), category.as_ref())?.into_iter().filter(|e| !invalid_has(&invalid, &e.field)).collect();
+                directory_errors(db, agency.as_ref(), category.as_ref())?.into_iter().filter(|e| !invalid_has(&invalid, &e.field)).collect();
             invalid.extend(more);
             return Err(Refused::Fields(invalid));
         }
@@ -157,15 +164,15 @@ pub fn file(request: &ApiRequest, submission: Submission) -> Result<Filed, Refus
 
     let fingerprint = submission.fingerprint;
     if let Some(key) = &idempotency_key {
-        if let Some(prior) = store::find_by_idempotency_key(&db, &key.storage_hash())? {
+        if let Some(prior) = store::find_by_idempotency_key(db, &key.storage_hash())? {
             return Ok(replay(&prior, key, &fingerprint, lang)?);
         }
     }
 
-    enforce_rate_limits(request, &report)?;
+    enforce_rate_limits(lang, client_ip, &report)?;
 
     let created_at = clock::timestamp(now);
-    let calendar = crate::sla::calendar(&db)?;
+    let calendar = crate::sla::calendar(db)?;
     // Verification is the platform administrators' work: counted in WIB.
     let verification = lapor_domain::sla::Clock::start(
         lapor_domain::sla::ClockKind::Verification,
@@ -274,14 +281,16 @@ pub fn key_reused(lang: Lang) -> ApiError {
 
 /// Per client address and per reporter phone, from Spin variables
 /// (`0` disables a limit).
-fn enforce_rate_limits(request: &ApiRequest, report: &NewReport) -> Result<(), ApiError> {
-    let ip = request.client_ip();
-    let by_address = |window| kv_schema::report_rate_by_address_key(&ip, window);
-    let mut checks = vec![limits::Check { limit: limits::from_variable("report_rate_limit_per_address", 20), key: &by_address }];
+fn enforce_rate_limits(lang: Lang, client_ip: Option<&str>, report: &NewReport) -> Result<(), ApiError> {
+    let by_address = |window| kv_schema::report_rate_by_address_key(client_ip.unwrap_or_default(), window);
+    let mut checks = Vec::new();
+    if client_ip.is_some() {
+        checks.push(limits::Check { limit: limits::from_variable("report_rate_limit_per_address", 20), key: &by_address });
+    }
     let phone = report.reporter.phone.as_ref().map(|p| p.as_str().to_string());
     let by_phone = |window| kv_schema::report_rate_by_phone_key(phone.as_deref().unwrap_or_default(), window);
     if phone.is_some() {
         checks.push(limits::Check { limit: limits::from_variable("report_rate_limit_per_phone", 10), key: &by_phone });
     }
-    limits::enforce(request.lang, &checks, "laporan", "reports")
+    limits::enforce(lang, &checks, "laporan", "reports")
 }

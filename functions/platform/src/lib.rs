@@ -18,6 +18,7 @@ pub mod embeds;
 pub mod engagement;
 pub mod headers;
 pub mod identity;
+pub mod inbound;
 pub mod intake;
 pub mod multipart;
 pub mod kv;

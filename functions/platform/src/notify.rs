@@ -59,12 +59,17 @@ pub fn enqueue_for_sweep_batch(db: &Db, event: EventType, now: &str) -> Result<(
     Ok(())
 }
 
-/// SQL for a row's `payload` as it leaves `pending` for state `?1`: a sign-in
-/// code's text is cleared (`{}`) when the row is sent or dead. Nothing
+/// SQL for a row's `payload` as it leaves `pending` for state `?1`: the
+/// text of a one-off message (`OutboxKind::is_one_off_text`: a sign-in code,
+/// a WhatsApp reply) is cleared (`{}`) when the row is sent or dead. Nothing
 /// readable is kept of a code: it is valid five minutes, only its hash is
 /// stored (`citizen_codes`), and a row still waiting is deleted or scrubbed
-/// once its code is replaced, proved or expired.
-const SCRUB_SIGN_IN_CODE: &str = "CASE WHEN kind = 'sign_in_code' AND ?1 IN ('sent', 'dead') THEN '{}' ELSE payload END";
+/// once its code is replaced, proved or expired. A reply is kept where it
+/// is needed, with its inbound message (`inbound_messages`).
+fn scrub_one_off_text() -> String {
+    let kinds: Vec<String> = OutboxKind::all().filter(|k| k.is_one_off_text()).map(|k| format!("'{}'", k.as_str())).collect();
+    format!("CASE WHEN kind IN ({}) AND ?1 IN ('sent', 'dead') THEN '{{}}' ELSE payload END", kinds.join(", "))
+}
 
 /// A newer code for `address` was issued, or its code was proved or spent:
 /// the older messages still waiting carry a dead code, so they go.
@@ -79,8 +84,9 @@ pub fn drop_pending_sign_in_codes(db: &Db, address: &str) -> Result<()> {
 pub fn expire_sign_in_codes(db: &Db, created_by: &str) -> Result<u64> {
     db.execute(
         &format!(
-            "UPDATE notification_outbox SET state = ?1, payload = {SCRUB_SIGN_IN_CODE}, last_error = 'sign-in code expired before delivery'
-             WHERE kind = 'sign_in_code' AND state = 'pending' AND created_at <= ?2"
+            "UPDATE notification_outbox SET state = ?1, payload = {}, last_error = 'sign-in code expired before delivery'
+             WHERE kind = 'sign_in_code' AND state = 'pending' AND created_at <= ?2",
+            scrub_one_off_text()
         ),
         &[text(OutboxState::Dead.as_str()), text(created_by)],
     )?;
@@ -230,8 +236,9 @@ pub fn record_outcome(db: &Db, row: &Claimed, outcome: Outcome, finished: &str) 
     db.execute(
         &format!(
             "UPDATE notification_outbox SET state = ?1, next_attempt_at = COALESCE(?2, next_attempt_at), last_error = ?3,
-                 provider_ref = ?4, sent_at = CASE WHEN ?1 = 'sent' THEN ?5 END, payload = {SCRUB_SIGN_IN_CODE}
-             WHERE id = ?6 AND attempts = ?7 AND state = 'pending'"
+                 provider_ref = ?4, sent_at = CASE WHEN ?1 = 'sent' THEN ?5 END, payload = {}
+             WHERE id = ?6 AND attempts = ?7 AND state = 'pending'",
+            scrub_one_off_text()
         ),
         &[
             text(outcome.state.as_str()),

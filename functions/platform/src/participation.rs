@@ -23,15 +23,17 @@ use crate::engagement::{self, CommentRow};
 use crate::request::tracking_id_from_path;
 use crate::response::ApiError;
 use crate::workflow::{load_state, ReportState};
-use crate::{clock, limits, random};
+use crate::{clock, limits, random, store};
 
 /// Follows one identity may keep on one report.
 pub const MAX_FOLLOWS_PER_IDENTITY: i64 = 5;
 
-/// Who acts, in which language they are answered, and from where (rate limits).
+/// Who acts, in which language they are answered, and from where (rate
+/// limits). A message by SMS or WhatsApp has no client address of its own
+/// (`None`: its provider's address is everyone's); its number is counted.
 pub struct Caller<'a> {
     pub lang: Lang,
-    pub client_ip: &'a str,
+    pub client_ip: Option<&'a str>,
     pub identity: &'a Identity,
 }
 
@@ -40,14 +42,22 @@ pub struct Caller<'a> {
 pub fn visible(db: &Db, lang: Lang, raw_id: &str, identity: Option<&Identity>) -> Result<ReportState, ApiError> {
     let tracking_id = tracking_id_from_path(raw_id, lang)?;
     let target = load_state(db, &tracking_id.to_string())?.ok_or_else(|| ApiError::not_found(lang))?;
-    let viewer = match identity {
-        Some(Identity::Reporter { report_id }) if *report_id == target.id => Viewer::Reporter,
-        _ => Viewer::Public,
-    };
+    let viewer = if is_reporter(db, &target, identity)? { Viewer::Reporter } else { Viewer::Public };
     if !target.privacy.report_visible_to(&viewer, target.agency.as_deref()) {
         return Err(ApiError::not_found(lang));
     }
     Ok(target)
+}
+
+/// Whether `identity` is the report's reporter: its reporter token, or (by
+/// SMS or WhatsApp) the number the report was sent from
+/// (`Channel::proves_reporter_phone`).
+pub fn is_reporter(db: &Db, target: &ReportState, identity: Option<&Identity>) -> anyhow::Result<bool> {
+    Ok(match identity {
+        Some(Identity::Reporter { report_id }) => *report_id == target.id,
+        Some(Identity::Phone(phone)) => store::phone_proved_reporter(db, target.id, phone)?,
+        _ => false,
+    })
 }
 
 /// The answer to a refused support or comment.
@@ -75,19 +85,15 @@ pub fn refused(lang: Lang, target: &ReportState, refusal: Refusal, what_id: &str
 }
 
 /// Counts one write by `identity` from this client address; 429 past either limit.
-pub fn rate_limit(lang: Lang, client_ip: &str, identity: &Identity) -> Result<(), ApiError> {
+pub fn rate_limit(lang: Lang, client_ip: Option<&str>, identity: &Identity) -> Result<(), ApiError> {
     let key = identity.key();
     let by_identity = |window| kv_schema::engagement_rate_by_identity_key(&key, window);
-    let by_address = |window| kv_schema::engagement_rate_by_address_key(client_ip, window);
-    limits::enforce(
-        lang,
-        &[
-            limits::Check { limit: limits::from_variable("engagement_rate_limit_per_identity", 60), key: &by_identity },
-            limits::Check { limit: limits::from_variable("engagement_rate_limit_per_address", 600), key: &by_address },
-        ],
-        "tindakan",
-        "actions",
-    )
+    let by_address = |window| kv_schema::engagement_rate_by_address_key(client_ip.unwrap_or_default(), window);
+    let mut checks = vec![limits::Check { limit: limits::from_variable("engagement_rate_limit_per_identity", 60), key: &by_identity }];
+    if client_ip.is_some() {
+        checks.push(limits::Check { limit: limits::from_variable("engagement_rate_limit_per_address", 600), key: &by_address });
+    }
+    limits::enforce(lang, &checks, "tindakan", "actions")
 }
 
 /// Adds the caller's support: `(added, count)`; `added` is false when it was there already.
@@ -192,6 +198,7 @@ pub fn follow(db: &Db, caller: &Caller<'_>, raw_id: &str, command: Follow) -> Re
     let identity = caller.identity;
     let Follow { channel, address } = command;
     let target = visible(db, lang, raw_id, Some(identity))?;
+    let reporter = is_reporter(db, &target, Some(identity))?;
     if matches!(channel, FollowChannel::Sms | FollowChannel::Whatsapp) && identity.verified_phone().map(|p| p.as_str()) != Some(address.as_str()) {
         return Err(ApiError::new(
             ProblemKind::Forbidden,
@@ -218,7 +225,7 @@ pub fn follow(db: &Db, caller: &Caller<'_>, raw_id: &str, command: Follow) -> Re
                 )],
             ));
         }
-        Ok(engagement::follow(db, target.id, &key, channel, address.as_str(), secret.as_deref(), false, &now)?)
+        Ok(engagement::follow(db, target.id, &key, channel, address.as_str(), secret.as_deref(), reporter, &now)?)
     })?;
     let answer = FollowAdded {
         address: address.as_str().to_string(),

@@ -16,6 +16,8 @@ pub struct ApiRequest {
     /// The path without the query.
     pub path: String,
     pub query: Vec<(String, String)>,
+    /// The query as it arrived (signed webhooks sign it byte for byte).
+    pub raw_query: String,
     /// Header names in lower case.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -76,8 +78,9 @@ impl ApiRequest {
             }
             body.extend_from_slice(&chunk);
         }
-        let query = form_urlencoded_pairs(&query);
-        Ok(ApiRequest { method, path, query, headers, body, lang })
+        let raw_query = query;
+        let query = form_urlencoded_pairs(&raw_query);
+        Ok(ApiRequest { method, path, query, raw_query, headers, body, lang })
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {

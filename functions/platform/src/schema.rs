@@ -61,6 +61,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_embed_origins"),
     migration!(10, "0010_staff_sessions"),
     migration!(11, "0011_categories"),
+    migration!(12, "0012_inbound_messages"),
 ];
 
 /// The schema version this build expects.

@@ -173,7 +173,7 @@ pub fn insert_report(
         // The reporter follows their own report on the contacts they left.
         let reporter = lapor_domain::engagement::Identity::Reporter { report_id: id }.key();
         let contacts = [
-            (FollowChannel::Sms, report.reporter.phone.as_ref().map(|p| p.as_str())),
+            (channel.phone_follow_channel(), report.reporter.phone.as_ref().map(|p| p.as_str())),
             (FollowChannel::Email, report.reporter.email.as_ref().map(|e| e.as_str())),
         ];
         for (channel, address) in contacts {
@@ -223,6 +223,19 @@ pub fn find_report(db: &Db, tracking_id: &str) -> Result<Option<StoredReport>> {
             let (id, record) = record(row)?;
             Ok(StoredReport { id, record, reporter_token_hash: row.text("reporter_token_hash")? })
         })
+}
+
+/// Whether `phone` is the proved number of report `report_id`'s reporter:
+/// the report came by SMS or WhatsApp (`Channel::proves_reporter_phone`)
+/// from that number.
+pub fn phone_proved_reporter(db: &Db, report_id: i64, phone: &lapor_domain::contact::PhoneNumber) -> Result<bool> {
+    let found = db
+        .query(
+            "SELECT r.channel FROM reports r JOIN reporters p ON p.report_id = r.id WHERE r.id = ? AND p.phone = ?",
+            &[int(report_id), text(phone.as_str())],
+        )?
+        .first(|row| row.text("channel"))?;
+    Ok(found.is_some_and(|channel| Channel::proves_reporter_phone(&channel)))
 }
 
 /// Records the reporter's rating; `false` (and nothing written) when the

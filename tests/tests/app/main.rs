@@ -12,6 +12,7 @@ mod embed;
 mod categories;
 mod engagement;
 mod health;
+mod messaging;
 mod privacy;
 mod report_form;
 mod reports;

@@ -264,6 +264,37 @@ fn staff_alerts_are_their_own_table_and_the_vocabulary_fits_the_checks() {
         }
     }
     assert!(conn.execute("INSERT INTO notification_outbox (kind, channel, address, payload, next_attempt_at, created_at) VALUES ('other', 'sms', '+62', '{}', 'now', 'now')", []).is_err());
+    for provider in lapor_domain::message::inbound::Provider::all() {
+        for keyword in lapor_domain::message::grammar::Keyword::all() {
+            conn.execute(
+                "INSERT INTO inbound_messages (provider, message_id, sender, command, reply, received_at) VALUES (?, ?, 'phone:x', ?, 'ok', 'now')",
+                [provider.as_str(), keyword.as_str(), keyword.as_str()],
+            )
+            .unwrap_or_else(|e| panic!("{provider:?} {keyword:?}: {e}"));
+        }
+    }
+    // A message ID is handled once per provider: the second row is refused.
+    assert!(conn.execute("INSERT INTO inbound_messages (provider, message_id, sender, command, reply, received_at) VALUES ('twilio', 'cek', 'phone:y', 'cek', 'again', 'now')", []).is_err());
+}
+
+#[test]
+fn the_outbox_rebuild_keeps_every_row_and_index() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    migrate_to(&conn, 11);
+    conn.execute("INSERT INTO notification_outbox (id, kind, channel, address, payload, state, attempts, next_attempt_at, created_at) VALUES (7, 'sign_in_code', 'sms', '+6281', '{\"text\":\"x\"}', 'dead', 3, 'n', 'c')", []).unwrap();
+    migrate(&conn);
+    let kept: (i64, String, i64) =
+        conn.query_row("SELECT id, state, attempts FROM notification_outbox", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap();
+    assert_eq!(kept, (7, "dead".to_string(), 3));
+    let indexes: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'notification_outbox' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(indexes, ["notification_outbox_dead", "notification_outbox_due", "notification_outbox_event_follow", "notification_outbox_follow"]);
+    assert_eq!(conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'notification_outbox_v12'", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
 }
 
 #[test]

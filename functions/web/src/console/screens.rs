@@ -181,7 +181,7 @@ fn post(ctx: &Ctx, route: Web, staff: &Staff, id: &str, found: &Found<Web>, form
 }
 
 fn empty_request() -> ApiRequest {
-    ApiRequest { method: "GET".into(), path: String::new(), query: Vec::new(), headers: Vec::new(), body: Vec::new(), lang: lapor_domain::lang::Lang::Id }
+    ApiRequest { method: "GET".into(), path: String::new(), query: Vec::new(), raw_query: String::new(), headers: Vec::new(), body: Vec::new(), lang: lapor_domain::lang::Lang::Id }
 }
 
 /// A 409 or 422 as a notice for the page the form was on; anything else stays an error.

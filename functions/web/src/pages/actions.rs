@@ -207,7 +207,7 @@ impl Action<'_> {
     }
 
     fn caller<'a>(&self, identity: &'a Identity, ip: &'a str) -> Caller<'a> {
-        Caller { lang: self.lang(), client_ip: ip, identity }
+        Caller { lang: self.lang(), client_ip: Some(ip), identity }
     }
 
     fn support(&mut self) -> Outcome {

@@ -72,6 +72,21 @@ pub fn how_it_works(ctx: &Ctx) -> Response {
             "Siapa pun dapat mengikuti laporan publik lewat halamannya, mendukungnya, dan berkomentar. Komentar yang dilaporkan warga diperiksa moderator.",
             "Anyone may follow a public report from its page, support it and comment on it. Comments that citizens flag are reviewed by moderators.",
         )) }
+        h2 #sms { (ctx.t("Lewat SMS atau WhatsApp", "By SMS or WhatsApp")) }
+        p { (ctx.t(
+            "Tanpa internet pun bisa: kirim pesan ke nomor SMS atau WhatsApp layanan ini. Huruf besar atau kecil sama saja; ID boleh ditulis dengan atau tanpa tanda hubung. Setiap balasan muat dalam satu SMS.",
+            "No internet needed: send a message to the service's SMS or WhatsApp number. Upper or lower case is the same; an ID may be written with or without its dash. Every answer fits in one SMS.",
+        )) }
+        dl.commands {
+            @for (written, what) in lapor_domain::message::grammar::guide(ctx.lang) {
+                dt { code { (written) } }
+                dd { (what) }
+            }
+        }
+        p { (ctx.t(
+            "Nomor Anda menjadi identitas pelapor, tidak pernah isi laporan: nomor itu tidak ditampilkan kepada publik, dan instansi tidak melihatnya pada laporan anonim.",
+            "Your number is the reporter's identity, never the report's content: it is never shown to the public, and an agency does not see it on an anonymous report.",
+        )) }
         p { a.button href=(ctx.href("/lapor/baru")) { (ctx.t("Buat laporan", "File a report")) } }
     };
     let mut response = page_response(ctx, 200, document(ctx, title, Section::HowItWorks, content));

@@ -1,0 +1,140 @@
+//! One inbound message, whoever delivered it: the same reply for every
+//! retry, the per-number limit, and the command applied in one transaction
+//! with the record of the message.
+//!
+//! 1. A message ID seen before gets the reply it got then, and nothing
+//!    changes: the `inbound_messages` row in SQLite is the truth (a retry
+//!    after the key-value store was lost is still recognised).
+//! 2. The sender's messages per hour (Spin variable
+//!    `sms_rate_limit_per_number`): over it, nothing is written; the first
+//!    message over the limit is told so politely, later ones get no answer
+//!    (every answer is an SMS someone pays for).
+//! 3. The command runs inside `BEGIN IMMEDIATE` with the row that records
+//!    the message and its reply: of ten concurrent retries, the first does
+//!    the work and the other nine find its row once the lock is theirs.
+//!    A command refused by a rule (a 409, a 403) still records its reply:
+//!    its own writes are undone (a savepoint) and the refusal is the answer.
+
+use lapor_domain::engagement::Identity;
+use lapor_domain::event::OutboxKind;
+use lapor_domain::follow::FollowChannel;
+use lapor_domain::lang::Lang;
+use lapor_domain::message::grammar::{self, Keyword, Parsed};
+use lapor_domain::message::inbound::{Content, Delivery, Inbound, Provider, Unreadable};
+use lapor_domain::message::reply;
+use lapor_platform::db::Db;
+use lapor_platform::inbound::{self, Handled};
+use lapor_platform::response::ApiError;
+use lapor_platform::{clock, kv, limits, notify};
+use serde_json::json;
+
+use crate::commands::{self, Sender};
+
+/// The reply to one delivery (`None`: send nothing back).
+pub fn answer(delivery: Delivery) -> Result<Option<String>, ApiError> {
+    let base = public_base();
+    match delivery {
+        Delivery::Status => Ok(None),
+        // Nothing to de-duplicate on or nobody to answer: help, recorded nowhere.
+        Delivery::Unreadable(Unreadable::Incomplete) => Ok(Some(reply::help(Lang::Id, &base))),
+        Delivery::Unreadable(Unreadable::ForeignNumber { .. }) => Ok(Some(reply::foreign_number(Lang::Id))),
+        Delivery::Message(message) => answer_message(&message, &base),
+    }
+}
+
+fn answer_message(message: &Inbound, base: &str) -> Result<Option<String>, ApiError> {
+    let db = Db::open()?;
+    if let Some(reply) = inbound::stored_reply(&db, message.provider, &message.message_id)? {
+        return Ok(Some(reply));
+    }
+    let parsed = match &message.content {
+        Content::Text(text) => Some(grammar::parse(text)),
+        Content::Other { .. } => None,
+    };
+    let lang = parsed.as_ref().map_or(Lang::Id, |p| p.lang);
+    let identity = Identity::Phone(message.from.clone());
+    let sender_key = identity.key();
+    match count_message(&sender_key) {
+        Count::Allowed => {}
+        Count::FirstOver { minutes } => return Ok(Some(reply::rate_limited(minutes, lang))),
+        Count::Over => return Ok(None),
+    }
+    let sender = Sender { phone: &message.from, identity: &identity, channel: message.channel, lang, base };
+    let at = clock::timestamp(clock::now());
+    let reply = db.transaction(|db| -> Result<String, ApiError> {
+        // A concurrent retry may have finished while this one waited for the lock.
+        if let Some(reply) = inbound::stored_reply(db, message.provider, &message.message_id)? {
+            return Ok(reply);
+        }
+        let (keyword, done) = match &parsed {
+            Some(parsed) => (parsed.keyword, apply(db, &sender, parsed)?),
+            None => (Keyword::Bantuan, commands::Done::reply(reply::text_only(lang, base))),
+        };
+        inbound::record(
+            db,
+            &Handled {
+                provider: message.provider,
+                message_id: &message.message_id,
+                sender: &sender_key,
+                keyword,
+                reply: &done.reply,
+                report_id: done.report_id,
+                at: &at,
+            },
+        )?;
+        if message.provider == Provider::Whatsapp {
+            let payload = json!({ "text": done.reply });
+            notify::enqueue_message(db, OutboxKind::Reply, FollowChannel::Whatsapp, message.from.as_str(), &payload, &at)?;
+        }
+        Ok(done.reply)
+    })?;
+    Ok(Some(reply))
+}
+
+/// The command, or the help its message deserves; a refusal by a rule is
+/// its answer (inside a savepoint, so whatever it wrote is undone).
+fn apply(db: &Db, sender: &Sender<'_>, parsed: &Parsed) -> Result<commands::Done, ApiError> {
+    let lang = sender.lang;
+    let command = match &parsed.outcome {
+        Ok(command) => command,
+        Err(unclear) => return Ok(commands::Done::reply(commands::unclear(unclear, lang, sender.base))),
+    };
+    match db.transaction(|db| commands::apply(db, sender, command)) {
+        Ok(done) => Ok(done),
+        Err(ApiError::Problem(problem, _)) => {
+            let first_field = problem.errors.first().map(|e| format!(" {}", e.message)).unwrap_or_default();
+            Ok(commands::Done::reply(reply::refused(&format!("{}{first_field}", problem.detail))))
+        }
+        Err(internal) => Err(internal),
+    }
+}
+
+enum Count {
+    Allowed,
+    /// This message is the first over the limit in its hour.
+    FirstOver { minutes: u64 },
+    Over,
+}
+
+/// Counts the message against `sms_rate_limit_per_number`. If the
+/// key-value store is down the message is allowed (losing a report is worse).
+fn count_message(sender_key: &str) -> Count {
+    let limit = limits::from_variable("sms_rate_limit_per_number", 30);
+    if limit.disabled() {
+        return Count::Allowed;
+    }
+    let window = limit.window(clock::now().timestamp().max(0) as u64);
+    match kv::increment(&kv_schema::inbound_message_rate_by_sender_key(sender_key, window.index)) {
+        Ok(count) if limit.allows(count) => Count::Allowed,
+        Ok(count) if count == limit.per_window + 1 => Count::FirstOver { minutes: window.seconds_left.div_ceil(60) },
+        Ok(_) => Count::Over,
+        Err(e) => {
+            eprintln!("inbound message limit not enforced: {e:#}");
+            Count::Allowed
+        }
+    }
+}
+
+fn public_base() -> String {
+    crate::variable("public_base_url").trim().trim_end_matches('/').to_string()
+}
