@@ -6,9 +6,10 @@
 //!    changes: the `inbound_messages` row in SQLite is the truth (a retry
 //!    after the key-value store was lost is still recognised).
 //! 2. The sender's messages per hour (Spin variable
-//!    `sms_rate_limit_per_number`): over it, nothing is written; the first
-//!    message over the limit is told so politely, later ones get no answer
-//!    (every answer is an SMS someone pays for).
+//!    `sms_rate_limit_per_number`): over it, nothing is recorded or done; the
+//!    first message over the limit is told so politely (on WhatsApp that
+//!    answer is an outbox row), later ones get no answer (every answer is a
+//!    message someone pays for).
 //! 3. The command runs inside `BEGIN IMMEDIATE` with the row that records
 //!    the message and its reply: of ten concurrent retries, the first does
 //!    the work and the other nine find its row once the lock is theirs.
@@ -56,7 +57,16 @@ fn answer_message(message: &Inbound, base: &str) -> Result<Option<String>, ApiEr
     let sender_key = identity.key();
     match count_message(&sender_key) {
         Count::Allowed => {}
-        Count::FirstOver { minutes } => return Ok(Some(reply::rate_limited(minutes, lang))),
+        Count::FirstOver { minutes } => {
+            let polite = reply::rate_limited(minutes, lang);
+            if message.provider == Provider::Whatsapp {
+                // The only write of a limited message: its one answer (no record,
+                // no report), which the Cloud API can only get from the outbox.
+                let payload = json!({ "text": polite });
+                notify::enqueue_message(&db, OutboxKind::Reply, FollowChannel::Whatsapp, message.from.as_str(), &payload, &clock::timestamp(clock::now()))?;
+            }
+            return Ok(Some(polite));
+        }
         Count::Over => return Ok(None),
     }
     let sender = Sender { phone: &message.from, identity: &identity, channel: message.channel, lang, base };

@@ -411,6 +411,19 @@ async fn the_inbound_limit_per_number_answers_once_and_writes_nothing() {
     assert!(retry.contains("diterima"), "{retry}");
     let other = say(&app, Hook::Gateway, "limit-other", NEIGHBOUR, "BANTUAN").await;
     assert!(other.starts_with("LAPOR! Kirim:"), "{other}");
+    // On WhatsApp the one polite answer goes out through the outbox too.
+    let wa = "+6281234500003";
+    for n in 0..3 {
+        say(&app, Hook::WhatsApp, &format!("wamid.limit-{n}"), wa, "BANTUAN").await;
+    }
+    let over = say(&app, Hook::WhatsApp, "wamid.limit-3", wa, "BANTUAN").await;
+    assert!(over.starts_with("Terlalu banyak pesan"), "{over}");
+    let (status, body) = deliver(&app, Hook::WhatsApp, "wamid.limit-4", wa, "BANTUAN").await;
+    assert_eq!((status, serde_json::from_str::<Value>(&body).unwrap()), (200, json!({"replies": [null]})));
+    app.deliver().await;
+    let answers: Vec<String> = providers.delivered("whatsapp").iter().filter(|r| r.json()["to"] == "6281234500003").map(|r| r.json()["text"]["body"].as_str().unwrap().to_string()).collect();
+    assert_eq!(answers.len(), 4, "three answers and the one polite refusal: {answers:?}");
+    assert!(answers.iter().filter(|a| a.starts_with("Terlalu banyak pesan")).count() == 1, "{answers:?}");
     app.stop().await;
 }
 
