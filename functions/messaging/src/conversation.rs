@@ -5,14 +5,17 @@
 //! 1. A message ID seen before gets the reply it got then, and nothing
 //!    changes: the `inbound_messages` row in SQLite is the truth (a retry
 //!    after the key-value store was lost is still recognised).
-//! 2. The sender's messages per hour (Spin variable
-//!    `sms_rate_limit_per_number`): over it, nothing is recorded or done; the
-//!    first message over the limit is told so politely (on WhatsApp that
-//!    answer is an outbox row), later ones get no answer (every answer is a
-//!    message someone pays for).
-//! 3. The command runs inside `BEGIN IMMEDIATE` with the row that records
-//!    the message and its reply: of ten concurrent retries, the first does
-//!    the work and the other nine find its row once the lock is theirs.
+//!    (A message ID from another sender is not replayed to them.)
+//! 2. Inside `BEGIN IMMEDIATE`, the message is looked up again (of ten
+//!    concurrent retries, the first does the work and the other nine find
+//!    its row once the lock is theirs), then counted against the sender's
+//!    messages per hour (Spin variable `sms_rate_limit_per_number`; BERHENTI
+//!    is never limited): over it, nothing is recorded or done; the first
+//!    message over the limit is told so politely (on WhatsApp that answer is
+//!    an outbox row), later ones get no answer (every answer is a message
+//!    someone pays for).
+//! 3. The command runs in the same transaction as the row that records the
+//!    message and its reply.
 //!    A command refused by a rule (a 409, a 403) still records its reply:
 //!    its own writes are undone (a savepoint) and the refusal is the answer.
 
@@ -45,36 +48,36 @@ pub fn answer(delivery: Delivery) -> Result<Option<String>, ApiError> {
 
 fn answer_message(message: &Inbound, base: &str) -> Result<Option<String>, ApiError> {
     let db = Db::open()?;
-    if let Some(reply) = inbound::stored_reply(&db, message.provider, &message.message_id)? {
-        return Ok(Some(reply));
+    let identity = Identity::Phone(message.from.clone());
+    let sender_key = identity.key();
+    if let Some(replay) = replay(&db, message, &sender_key, base)? {
+        return Ok(Some(replay));
     }
     let parsed = match &message.content {
         Content::Text(text) => Some(grammar::parse(text)),
         Content::Other { .. } => None,
     };
     let lang = parsed.as_ref().map_or(Lang::Id, |p| p.lang);
-    let identity = Identity::Phone(message.from.clone());
-    let sender_key = identity.key();
-    match count_message(&sender_key) {
-        Count::Allowed => {}
-        Count::FirstOver { minutes } => {
-            let polite = reply::rate_limited(minutes, lang);
-            if message.provider == Provider::Whatsapp {
-                // The only write of a limited message: its one answer (no record,
-                // no report), which the Cloud API can only get from the outbox.
-                let payload = json!({ "text": polite });
-                notify::enqueue_message(&db, OutboxKind::Reply, FollowChannel::Whatsapp, message.from.as_str(), &payload, &clock::timestamp(clock::now()))?;
-            }
-            return Ok(Some(polite));
-        }
-        Count::Over => return Ok(None),
-    }
+    // BERHENTI always works: a number flooding us may still opt out.
+    let opting_out = parsed.as_ref().is_some_and(|p| p.outcome == Ok(grammar::Command::Stop));
     let sender = Sender { phone: &message.from, identity: &identity, channel: message.channel, lang, base };
     let at = clock::timestamp(clock::now());
-    let reply = db.transaction(|db| -> Result<String, ApiError> {
+    db.transaction(|db| -> Result<Option<String>, ApiError> {
         // A concurrent retry may have finished while this one waited for the lock.
-        if let Some(reply) = inbound::stored_reply(db, message.provider, &message.message_id)? {
-            return Ok(reply);
+        if let Some(replay) = replay(db, message, &sender_key, base)? {
+            return Ok(Some(replay));
+        }
+        // Counted here, once the message is known to be new: retries never count.
+        let count = if opting_out { Count::Allowed } else { count_message(&sender_key) };
+        let done = match count {
+            Count::Allowed => None,
+            Count::Over => return Ok(None),
+            // The one answer of a limited message; nothing is recorded or done.
+            Count::FirstOver { minutes } => Some(reply::rate_limited(minutes, lang)),
+        };
+        if let Some(polite) = done {
+            send_on_whatsapp(db, message, &polite, &at)?;
+            return Ok(Some(polite));
         }
         let (keyword, done) = match &parsed {
             Some(parsed) => (parsed.keyword, apply(db, &sender, parsed)?),
@@ -92,13 +95,32 @@ fn answer_message(message: &Inbound, base: &str) -> Result<Option<String>, ApiEr
                 at: &at,
             },
         )?;
-        if message.provider == Provider::Whatsapp {
-            let payload = json!({ "text": done.reply });
-            notify::enqueue_message(db, OutboxKind::Reply, FollowChannel::Whatsapp, message.from.as_str(), &payload, &at)?;
+        send_on_whatsapp(db, message, &done.reply, &at)?;
+        Ok(Some(done.reply))
+    })
+}
+
+/// The reply a message handled before got, for a retry from the same sender.
+/// A message ID seen before from another sender (an aggregator that reuses
+/// IDs) is not theirs to replay: it gets the usage text, and nothing is done.
+fn replay(db: &Db, message: &Inbound, sender_key: &str, base: &str) -> Result<Option<String>, ApiError> {
+    Ok(inbound::stored(db, message.provider, &message.message_id)?.map(|stored| {
+        if stored.sender == sender_key {
+            stored.reply
+        } else {
+            eprintln!("{} message ID reused by another sender: not replayed", message.provider.as_str());
+            reply::help(Lang::Id, base)
         }
-        Ok(done.reply)
-    })?;
-    Ok(Some(reply))
+    }))
+}
+
+/// The Cloud API takes no reply in the webhook's answer: it is sent through
+/// the outbox, in the transaction of the message.
+fn send_on_whatsapp(db: &Db, message: &Inbound, text: &str, at: &str) -> Result<(), ApiError> {
+    if message.provider == Provider::Whatsapp {
+        notify::enqueue_message(db, OutboxKind::Reply, FollowChannel::Whatsapp, message.from.as_str(), &json!({ "text": text }), at)?;
+    }
+    Ok(())
 }
 
 /// The command, or the help its message deserves; a refusal by a rule is

@@ -80,8 +80,8 @@ pub fn unfollow(db: &Db, report_id: i64, identity: &str, channel: Option<FollowC
 }
 
 /// BERHENTI: every SMS and WhatsApp follow of `phone` (the reporter's own
-/// included), with what was still pending for them, and any reply still
-/// waiting; returns how many reports it followed.
+/// included), with the event notifications still pending for them; returns
+/// how many reports it followed.
 pub fn stop_number(db: &Db, phone: &str) -> Result<u64> {
     let filter = format!("address = ?1 AND channel IN ('{}', '{}')", FollowChannel::Sms.as_str(), FollowChannel::Whatsapp.as_str());
     let reports = db

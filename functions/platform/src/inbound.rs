@@ -10,10 +10,16 @@ use lapor_domain::message::inbound::Provider;
 
 use crate::db::{opt_int, text, Db};
 
-/// The reply a message got, if it was handled before.
-pub fn stored_reply(db: &Db, provider: Provider, message_id: &str) -> Result<Option<String>> {
-    db.query("SELECT reply FROM inbound_messages WHERE provider = ? AND message_id = ?", &[text(provider.as_str()), text(message_id)])?
-        .first(|row| row.text("reply"))
+/// A message handled before: who sent it (identity key) and its reply.
+pub struct Stored {
+    pub sender: String,
+    pub reply: String,
+}
+
+/// The message with this ID, if it was handled before.
+pub fn stored(db: &Db, provider: Provider, message_id: &str) -> Result<Option<Stored>> {
+    db.query("SELECT sender, reply FROM inbound_messages WHERE provider = ? AND message_id = ?", &[text(provider.as_str()), text(message_id)])?
+        .first(|row| Ok(Stored { sender: row.text("sender")?, reply: row.text("reply")? }))
 }
 
 /// What one message was, for the record. `sender` is the sender's identity

@@ -208,7 +208,10 @@ pub fn follow(db: &Db, caller: &Caller<'_>, raw_id: &str, command: Follow) -> Re
         ));
     }
     rate_limit(lang, caller.client_ip, identity)?;
-    let key = identity.key();
+    // The reporter's follows are kept under the reporter's key (as filing
+    // made them), so the reporter's own number following again by SMS is the
+    // follow that exists, not a second one that would send everything twice.
+    let key = if reporter { Identity::Reporter { report_id: target.id }.key() } else { identity.key() };
     let secret = match channel {
         FollowChannel::Webhook => Some(random::hex_id()?),
         _ => None,

@@ -287,6 +287,10 @@ async fn every_command_end_to_end_through_each_webhook() {
             .unwrap();
         assert_eq!(stored, (channel.to_string(), REPORT_TEXT.to_string(), reporter.clone()));
 
+        // The reporter already follows by the channel they filed on: IKUTI changes nothing.
+        let own = say(&app, hook, &msg("ikuti-own"), &reporter, &format!("IKUTI {id}")).await;
+        assert!(own.starts_with(&format!("Anda sudah mengikuti {id}")), "{own}");
+        assert_eq!(app.count(&format!("SELECT count(*) FROM follows WHERE address = '{reporter}'")), 1);
         let status = say(&app, hook, &msg("cek1"), &reporter, &format!("cek {}", id.to_lowercase())).await;
         assert!(status.starts_with(&format!("{id}: Diterima, menunggu verifikasi. Verifikasi paling lambat ")), "{status}");
 
@@ -406,6 +410,9 @@ async fn the_inbound_limit_per_number_answers_once_and_writes_nothing() {
     let (status, body) = deliver(&app, Hook::Gateway, "limit-4", CITIZEN, &format!("LAPOR {REPORT_TEXT} (4)")).await;
     assert_eq!((status, serde_json::from_str::<Value>(&body).unwrap()), (200, json!({"reply": null})), "then silence");
     assert_eq!((reports(&app), app.count("SELECT count(*) FROM inbound_messages")), (3, 3));
+    // Opting out is never limited.
+    let stopped = say(&app, Hook::Gateway, "limit-stop", CITIZEN, "BERHENTI").await;
+    assert!(stopped.starts_with("Berhasil: tidak ada lagi kabar dari 3 laporan"), "{stopped}");
     // A retry of a message handled before still gets its reply; another number is not limited.
     let retry = say(&app, Hook::Gateway, "limit-0", CITIZEN, &format!("LAPOR {REPORT_TEXT} (0)")).await;
     assert!(retry.contains("diterima"), "{retry}");
@@ -439,6 +446,10 @@ async fn a_retry_after_the_key_value_store_is_lost_changes_nothing() {
         let again = say(&app, hook, &id, CITIZEN, REPORT_TEXT).await;
         assert_eq!(first, again, "{hook:?}");
     }
+    assert_eq!(reports(&app), 3);
+    // A message ID reused by another sender is not theirs to replay.
+    let other = say(&app, Hook::Gateway, "kv-Gateway", NEIGHBOUR, &format!("CEK {}", tracking_id_in(&say(&app, Hook::Gateway, "kv-Gateway", CITIZEN, REPORT_TEXT).await))).await;
+    assert!(other.starts_with("LAPOR! Kirim:"), "{other}");
     assert_eq!(reports(&app), 3);
     app.stop().await;
 }

@@ -165,8 +165,10 @@ impl FileReport {
 /// A title from the first line of `body`: cut at a word near
 /// [`TITLE_CHARS`], with "..." when cut.
 pub fn title_of(body: &str) -> String {
-    let line = body.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
-    let line: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = |line: &str| line.split_whitespace().collect::<Vec<_>>().join(" ");
+    // The first line that can be a title ("Halo\n..." starts with a greeting);
+    // else the body's first words.
+    let line = body.lines().map(words).find(|l| crate::text::Title::parse("title", l).is_ok()).unwrap_or_else(|| words(body));
     if line.chars().count() <= TITLE_CHARS {
         return line;
     }
@@ -217,6 +219,10 @@ pub struct Parsed {
 pub fn parse(text: &str) -> Parsed {
     let text = text.trim();
     let Some((keyword, lang, rest)) = keyword_of(text) else {
+        // "RAHASIA: pungli di ..." means a confidential report, LAPOR or not.
+        if let Some(lang) = privacy_word_lang(text) {
+            return Parsed { lang, keyword: Keyword::Lapor, outcome: file(text) };
+        }
         return Parsed { lang: Lang::Id, keyword: Keyword::Lapor, outcome: free_text(text) };
     };
     let outcome = match keyword {
@@ -229,7 +235,37 @@ pub fn parse(text: &str) -> Parsed {
         Keyword::Balas => with_id(keyword, rest).and_then(|(id, rest)| reply(id, rest)),
         Keyword::Nilai => with_id(keyword, rest).and_then(|(id, rest)| rate(id, rest)),
     };
+    // A keyword is also an ordinary word: "Stop pembakaran sampah di RT 05",
+    // "Info pohon tumbang ...", "Nilai rapor anak saya ...". A command word
+    // followed by a report's worth of prose (and, for a command that takes an
+    // ID, by no ID-like word) is that report.
+    let prose = match (&outcome, keyword) {
+        (_, Keyword::Lapor) => false,
+        (Ok(Command::Stop | Command::Help), _) => !rest.trim_matches(|c: char| !c.is_alphanumeric()).is_empty(),
+        // Prose: no digit, no dash, and not one word of ten symbols (an
+        // all-letter ID mistyped is still answered as an ID).
+        (Err(Unclear::BadTrackingId { typed, .. }), _) => {
+            !typed.chars().any(|c| c.is_ascii_digit() || c == '-') && (typed.contains(char::is_whitespace) || typed.chars().count() != 10)
+        }
+        _ => false,
+    };
+    if prose {
+        if let Ok(report) = free_text(text) {
+            return Parsed { lang: Lang::Id, keyword: Keyword::Lapor, outcome: Ok(report) };
+        }
+    }
     Parsed { lang, keyword, outcome }
+}
+
+/// The language of a privacy word starting `text`, if one does.
+fn privacy_word_lang(text: &str) -> Option<Lang> {
+    let end = text.find(|c: char| !c.is_alphabetic()).unwrap_or(text.len());
+    let word = text[..end].to_uppercase();
+    match word.as_str() {
+        "RAHASIA" | "ANONIM" => Some(Lang::Id),
+        w if CONFIDENTIAL_WORDS.contains(&w) || ANONYMOUS_WORDS.contains(&w) => Some(Lang::En),
+        _ => None,
+    }
 }
 
 /// The leading keyword (letters, then anything but a letter), if it is one.
@@ -473,6 +509,36 @@ mod tests {
         }
         // A word that only starts like a keyword is not one.
         assert_eq!(parse("Stopan bus di Jl. Sudirman rusak parah sejak lama.").keyword, Keyword::Lapor);
+        assert_eq!(parse("STOP.").outcome, Ok(Command::Stop));
+        assert_eq!(parse("Bantuan?").outcome, Ok(Command::Help));
+    }
+
+    #[test]
+    fn a_keyword_starting_a_report_is_just_a_word() {
+        for text in [
+            "Stop pembakaran sampah di RT 05, asapnya masuk ke rumah warga.",
+            "Info pohon tumbang di Jl. Sudirman menutup jalan sejak pagi.",
+            "Nilai rapor anak saya dipotong karena belum bayar uang komite.",
+            "Status tanah warga di Desa Sukamaju tidak jelas sejak 2019.",
+            "Dukung perbaikan jembatan gantung di Desa Cibuntu yang hampir putus.",
+        ] {
+            assert!(matches!(command(text), Command::File(_)), "{text:?} is a report: {:?}", parse(text).outcome);
+            assert_eq!(parse(text).keyword, Keyword::Lapor, "{text}");
+        }
+        // With an ID, or too short for a report, it is the command.
+        assert!(matches!(command("DUKUNG 7K3QD-M2X91 jembatan gantung itu"), Command::Support(_)));
+        assert!(matches!(unclear("cek statusnya"), Unclear::BadTrackingId { .. }));
+        assert!(matches!(unclear("BALAS ABCDEFGHJK Lubangnya masih ada di depan sekolah."), Unclear::BadTrackingId { .. }));
+        assert_eq!(parse("stop kirim").outcome, Ok(Command::Stop));
+    }
+
+    #[test]
+    fn a_privacy_word_alone_starts_a_private_report() {
+        let Command::File(report) = command("Rahasia: pungli di kantor camat untuk surat keterangan usaha.") else { panic!() };
+        assert!(report.confidential && !report.anonymous);
+        assert_eq!(report.body.as_str(), "pungli di kantor camat untuk surat keterangan usaha.");
+        let Command::File(report) = command("ANONIM RAHASIA kepala sekolah meminta uang untuk kelulusan siswa.") else { panic!() };
+        assert!(report.confidential && report.anonymous);
     }
 
     #[test]
@@ -495,6 +561,9 @@ mod tests {
         assert!(title.ends_with("...") && title.chars().count() <= TITLE_CHARS + 3, "{title}");
         assert_eq!(title, "Lampu penerangan jalan umum di sepanjang Jalan Merdeka mati...");
         assert_eq!(title_of("\n  Baris   pertama  \nbaris kedua"), "Baris pertama");
+        assert_eq!(title_of("Halo\nLampu jalan di Jl. Merdeka mati"), "Lampu jalan di Jl. Merdeka mati");
+        assert_eq!(title_of("P\nok\nAda pungli"), "Ada pungli");
+        assert_eq!(title_of("🙏\nok\nya"), "🙏 ok ya");
         assert!(crate::text::Title::parse("title", &title_of(&"x".repeat(200))).is_ok());
     }
 }

@@ -141,13 +141,23 @@ pub fn twilio(params: &[(String, String)]) -> Delivery {
 /// The aggregator gateway's JSON: `{message_id, from, to, text, received_at}`;
 /// a document with a `status` and no `text` is a delivery receipt.
 pub fn gateway(body: &Value) -> Delivery {
+    // IDs and numbers may come as JSON numbers from some aggregators.
+    let owned = |name: &str| match body.get(name) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let (id, from) = (owned("message_id"), owned("from"));
     let get = |name: &str| body.get(name).and_then(Value::as_str);
     if body.get("status").is_some() && body.get("text").is_none() {
         return Delivery::Status;
     }
     let Some(text) = get("text") else { return Delivery::Unreadable(Unreadable::Incomplete) };
-    message(Provider::Gateway, get("message_id"), get("from"), MessageChannel::Sms, Content::Text(text.to_string()))
+    message(Provider::Gateway, id.as_deref(), from.as_deref(), MessageChannel::Sms, Content::Text(text.to_string()))
 }
+
+/// Cloud API message types that are not a citizen writing to us.
+const IGNORED_TYPES: &[&str] = &["reaction", "system", "unsupported", "request_welcome"];
 
 /// The WhatsApp Cloud API's webhook (`object: whatsapp_business_account`):
 /// every message of every change, in order; status updates are skipped.
@@ -161,6 +171,12 @@ pub fn whatsapp(body: &Value) -> Vec<Delivery> {
         statuses += value.get("statuses").and_then(Value::as_array).map_or(0, Vec::len);
         for item in value.get("messages").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
             let kind = item.get("type").and_then(Value::as_str).unwrap_or("unknown");
+            // A reaction (a 👍 to our answer) or a system notice asks nothing:
+            // answering it would cost a message.
+            if IGNORED_TYPES.contains(&kind) {
+                statuses += 1;
+                continue;
+            }
             let content = match kind {
                 "text" => Content::Text(item["text"]["body"].as_str().unwrap_or_default().to_string()),
                 other => Content::Other {
@@ -226,6 +242,8 @@ mod tests {
         let m = gateway(&json!({"message_id": "g1", "from": "081234567890", "to": "1708", "text": "BANTUAN", "received_at": "2026-12-02T10:00:00+07:00"}));
         assert_eq!(text_of(&m), ("g1", "+6281234567890", MessageChannel::Sms, &Content::Text("BANTUAN".into())));
         assert_eq!(gateway(&json!({"message_id": "g1", "status": "delivered"})), Delivery::Status);
+        let numeric = gateway(&json!({"message_id": 90017, "from": 6281234567890u64, "text": "BANTUAN"}));
+        assert_eq!(text_of(&numeric).0, "90017");
     }
 
     fn cloud(messages: Value, statuses: Value) -> Value {
@@ -249,6 +267,8 @@ mod tests {
         assert_eq!(text_of(&all[0]), ("wamid.A", "+6281234567890", MessageChannel::Whatsapp, &Content::Text("CEK 7K3QD-M2X9C".into())));
         assert_eq!(text_of(&all[1]).3, &Content::Other { kind: "image".into(), caption: Some("Jalan berlubang di depan sekolah".into()) });
         assert_eq!(text_of(&all[2]).3, &Content::Other { kind: "location".into(), caption: None });
+        let reaction = cloud(json!([{"from": "6281234567890", "id": "wamid.R", "type": "reaction", "reaction": {"message_id": "wamid.OUT", "emoji": "👍"}}]), json!([]));
+        assert_eq!(whatsapp(&reaction), vec![Delivery::Status], "a reaction asks nothing");
         let receipt = cloud(json!(null), json!([{"id": "wamid.X", "status": "delivered"}]));
         assert_eq!(whatsapp(&receipt), vec![Delivery::Status]);
         assert_eq!(whatsapp(&json!({"object": "whatsapp_business_account"})), vec![Delivery::Unreadable(Unreadable::Incomplete)]);
