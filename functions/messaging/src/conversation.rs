@@ -36,7 +36,7 @@ use crate::commands::{self, Sender};
 
 /// The reply to one delivery (`None`: send nothing back).
 pub fn answer(delivery: Delivery) -> Result<Option<String>, ApiError> {
-    let base = public_base();
+    let base = crate::public_base();
     match delivery {
         Delivery::Status => Ok(None),
         // Nothing to de-duplicate on or nobody to answer: help, recorded nowhere.
@@ -165,8 +165,4 @@ fn count_message(sender_key: &str) -> Count {
             Count::Allowed
         }
     }
-}
-
-fn public_base() -> String {
-    crate::variable("public_base_url").trim().trim_end_matches('/').to_string()
 }

@@ -13,9 +13,8 @@ use crate::conversation;
 
 pub fn receive(request: &ApiRequest) -> Result<Response, ApiError> {
     let params = form_urlencoded_pairs(&String::from_utf8_lossy(&request.body));
-    let base = crate::variable("public_base_url");
     let query = if request.raw_query.is_empty() { String::new() } else { format!("?{}", request.raw_query) };
-    let url = format!("{}{}{query}", base.trim().trim_end_matches('/'), request.path);
+    let url = format!("{}{}{query}", crate::public_base(), request.path);
     if !signature::twilio_valid(crate::variable("twilio_auth_token").trim(), &url, &params, request.header("x-twilio-signature")) {
         return Err(crate::forbidden(request, "X-Twilio-Signature"));
     }

@@ -39,14 +39,6 @@ pub enum MessageChannel {
 }
 
 impl MessageChannel {
-    /// How a sender on this channel follows a report.
-    pub fn follow_channel(self) -> crate::follow::FollowChannel {
-        match self {
-            MessageChannel::Sms => crate::follow::FollowChannel::Sms,
-            MessageChannel::Whatsapp => crate::follow::FollowChannel::Whatsapp,
-        }
-    }
-
     /// The report channel of a report filed this way.
     pub fn report_channel(self) -> crate::report::Channel {
         match self {

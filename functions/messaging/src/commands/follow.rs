@@ -13,7 +13,7 @@ use super::{Done, Sender};
 
 pub fn apply(db: &Db, sender: &Sender<'_>, id: &TrackingId) -> Result<Done, ApiError> {
     let id = id.to_string();
-    let body = json!({ "channel": sender.channel.follow_channel().as_str(), "address": sender.phone.as_str() });
+    let body = json!({ "channel": sender.channel.report_channel().phone_follow_channel().as_str(), "address": sender.phone.as_str() });
     let command = Follow::parse(body.as_object().expect("an object"), participation::webhook_policy())
         .map_err(|errors| ApiError::validation(sender.lang, &errors))?;
     let caller = Caller { lang: sender.lang, client_ip: None, identity: sender.identity };
