@@ -126,21 +126,16 @@ pub const SEED_TSV: &str = include_str!("../../../infra/seed/agencies.tsv");
 /// Parses the seed. It is checked by this crate's tests, so a broken file
 /// never reaches a deployment; a bad row here is a build defect.
 pub fn seed() -> Vec<AgencySeed> {
-    SEED_TSV
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .skip(1) // header
-        .map(|line| {
-            let cols: Vec<&'static str> = line.split('\t').collect();
-            let col = |i: usize| cols.get(i).copied().unwrap_or("");
-            let optional = |s: &'static str| (!s.is_empty()).then_some(s);
+    crate::seed::rows(SEED_TSV)
+        .map(|row| {
+            let line = row.line;
             AgencySeed {
-                code: col(0),
-                name: col(1),
-                agency_type: AgencyType::parse("type", col(2)).unwrap_or_else(|_| panic!("seed row {line:?}: bad type")),
-                parent: optional(col(3)),
-                region: optional(col(4)),
-                timezone: TimeZone::from_stored(col(5)).unwrap_or_else(|| panic!("seed row {line:?}: bad time zone")),
+                code: row.col(0),
+                name: row.col(1),
+                agency_type: AgencyType::parse("type", row.col(2)).unwrap_or_else(|_| panic!("seed row {line:?}: bad type")),
+                parent: row.optional(3),
+                region: row.optional(4),
+                timezone: TimeZone::from_stored(row.col(5)).unwrap_or_else(|| panic!("seed row {line:?}: bad time zone")),
             }
         })
         .collect()

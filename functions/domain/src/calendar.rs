@@ -53,16 +53,12 @@ pub struct HolidaySeed {
 
 /// Parses the seed; the tests below keep it valid.
 pub fn seed() -> Vec<HolidaySeed> {
-    SEED_TSV
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .skip(1)
-        .map(|line| {
-            let mut cols = line.split('\t');
-            let date = NaiveDate::parse_from_str(cols.next().unwrap_or(""), "%Y-%m-%d")
-                .unwrap_or_else(|_| panic!("holiday seed row {line:?}: bad date"));
-            let name = cols.next().unwrap_or("");
-            let kind = HolidayKind::parse("kind", cols.next().unwrap_or("")).unwrap_or_else(|_| panic!("holiday seed row {line:?}: bad kind"));
+    crate::seed::rows(SEED_TSV)
+        .map(|row| {
+            let line = row.line;
+            let date = NaiveDate::parse_from_str(row.col(0), "%Y-%m-%d").unwrap_or_else(|_| panic!("holiday seed row {line:?}: bad date"));
+            let name = row.col(1);
+            let kind = HolidayKind::parse("kind", row.col(2)).unwrap_or_else(|_| panic!("holiday seed row {line:?}: bad kind"));
             HolidaySeed { date, name, kind }
         })
         .collect()

@@ -33,15 +33,8 @@ pub const SEED_TSV: &str = include_str!("../../../infra/seed/categories.tsv");
 /// is checked by this crate's tests, so a broken file never reaches a
 /// deployment.
 pub fn seed() -> Vec<CategorySeed> {
-    SEED_TSV
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .skip(1) // header
-        .map(|line| {
-            let cols: Vec<&'static str> = line.split('\t').collect();
-            let col = |i: usize| cols.get(i).copied().unwrap_or("");
-            CategorySeed { code: col(0), parent: (!col(1).is_empty()).then(|| col(1)), name_id: col(2), name_en: col(3) }
-        })
+    crate::seed::rows(SEED_TSV)
+        .map(|row| CategorySeed { code: row.col(0), parent: row.optional(1), name_id: row.col(2), name_en: row.col(3) })
         .collect()
 }
 

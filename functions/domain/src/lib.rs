@@ -35,6 +35,7 @@ pub mod rate_limit;
 pub mod problem;
 pub mod report;
 pub mod routes;
+pub mod seed;
 pub mod session;
 pub mod sla;
 pub mod staff;
