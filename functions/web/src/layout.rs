@@ -48,6 +48,24 @@ impl Ctx {
 }
 
 /// `path` with `lang=` added to its query.
+/// The header's language switch (public pages and the staff console): this
+/// page in each language, the current one marked.
+pub fn language_switch(ctx: &Ctx) -> Markup {
+    html! {
+        ul.langs aria-label=(ctx.t("Bahasa", "Language")) {
+            @for other in Lang::ALL {
+                li {
+                    @if other == ctx.lang {
+                        a href=(with_lang(&ctx.path, other)) lang=(other.tag()) hreflang=(other.tag()) aria-current="true" { (other.name()) }
+                    } @else {
+                        a href=(with_lang(&ctx.path, other)) lang=(other.tag()) hreflang=(other.tag()) { (other.name()) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub fn with_lang(path: &str, lang: Lang) -> String {
     let separator = if path.contains('?') { '&' } else { '?' };
     format!("{path}{separator}lang={}", lang.tag())
@@ -126,17 +144,7 @@ pub fn document_with_script(ctx: &Ctx, title: &str, section: Section, content: M
                             (SERVICE)
                             small { (ctx.t("Layanan Aspirasi dan Pengaduan Online Rakyat", "Public complaints and aspirations service")) }
                         }
-                        ul.langs aria-label=(ctx.t("Bahasa", "Language")) {
-                            @for other in Lang::ALL {
-                                li {
-                                    @if other == lang {
-                                        a href=(with_lang(&ctx.path, other)) lang=(other.tag()) hreflang=(other.tag()) aria-current="true" { (other.name()) }
-                                    } @else {
-                                        a href=(with_lang(&ctx.path, other)) lang=(other.tag()) hreflang=(other.tag()) { (other.name()) }
-                                    }
-                                }
-                            }
-                        }
+                        (language_switch(ctx))
                     }
                 }
                 nav.main aria-label=(ctx.t("Menu utama", "Main menu")) {

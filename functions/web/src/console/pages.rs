@@ -11,8 +11,7 @@ use maud::{html, Markup, DOCTYPE};
 use spin_sdk::http::Response;
 
 use super::{page, Flash, Staff};
-use crate::layout::{with_lang, Ctx, Typed};
-use lapor_domain::lang::Lang;
+use crate::layout::{language_switch, Ctx, Typed};
 
 /// The console's screens, for the menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,17 +81,7 @@ pub fn document(ctx: &Ctx, staff: Option<&Staff>, title: &str, screen: Screen, c
                             "LAPOR! Staf"
                             small { (ctx.t("Konsol petugas", "Staff console")) }
                         }
-                        ul.langs aria-label=(ctx.t("Bahasa", "Language")) {
-                            @for other in Lang::ALL {
-                                li {
-                                    @if other == lang {
-                                        a href=(with_lang(&ctx.path, other)) lang=(other.tag()) hreflang=(other.tag()) aria-current="true" { (other.name()) }
-                                    } @else {
-                                        a href=(with_lang(&ctx.path, other)) lang=(other.tag()) hreflang=(other.tag()) { (other.name()) }
-                                    }
-                                }
-                            }
-                        }
+                        (language_switch(ctx))
                     }
                 }
                 @if let Some(staff) = staff {
