@@ -8,26 +8,14 @@ use lapor_domain::staff::{Decision, Principal, StaffAction};
 use lapor_domain::text::ModerationReason;
 use lapor_platform::auth::forbidden;
 use lapor_platform::db::Db;
-use lapor_platform::engagement::{self, CommentRow};
+use lapor_platform::engagement;
+use lapor_platform::participation;
 use lapor_platform::response::ApiError;
-
-/// A comment by its public id (32 hex digits); anything else is 404.
-pub fn find(db: &Db, raw_id: &str, lang: Lang) -> Result<CommentRow, ApiError> {
-    let id = raw_id.trim();
-    let well_formed = id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit());
-    let comment = if well_formed { engagement::find_comment(db, &id.to_ascii_lowercase())? } else { None };
-    comment.ok_or_else(|| ApiError::not_found(lang))
-}
-
-/// The tracking ID and agency of the report a comment belongs to.
-pub fn report_of(db: &Db, comment: &CommentRow) -> Result<(String, Option<String>), ApiError> {
-    Ok(engagement::report_ref(db, comment.report_id)?.ok_or_else(|| anyhow::anyhow!("comment {} without a report", comment.id))?)
-}
 
 /// Hides or restores a comment; returns its public id and new state.
 pub fn moderate(db: &Db, principal: &Principal, raw_id: &str, verdict: Verdict, reason: Option<&ModerationReason>, now: &str, lang: Lang) -> Result<(String, CommentState), ApiError> {
-    let comment = find(db, raw_id, lang)?;
-    let (_, agency) = report_of(db, &comment)?;
+    let comment = participation::find_comment(db, lang, raw_id)?;
+    let (_, agency) = participation::report_of(db, &comment)?;
     match principal.may(StaffAction::Moderate, agency.as_deref()) {
         Decision::Allow => {}
         Decision::Forbidden => return Err(forbidden(lang)),
