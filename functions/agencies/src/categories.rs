@@ -9,6 +9,7 @@
 use lapor_domain::codes::CategoryCode;
 use lapor_domain::command::{AddCategory, ChangeCategory};
 use lapor_domain::conditional::none_match_fails;
+use lapor_domain::staff::Principal;
 use lapor_domain::view::CategoryList;
 use lapor_actions::categories as actions;
 use lapor_platform::auth::require_staff;
@@ -54,12 +55,19 @@ pub fn read(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> 
     Ok(response::json(200, &category, CACHE))
 }
 
-pub fn add(request: &ApiRequest) -> Result<Response, ApiError> {
-    let lang = request.lang;
+/// The taxonomy is the intake's (administrators'): the database, the
+/// caller's principal and the time, or 401 / 403.
+fn administrator(request: &ApiRequest) -> Result<(Db, Principal, String), ApiError> {
     let db = Db::open()?;
     let now = clock::timestamp(clock::now());
     let principal = require_staff(&db, request, &now)?;
-    lapor_actions::intake::require_intake(&principal, lang)?;
+    lapor_actions::intake::require_intake(&principal, request.lang)?;
+    Ok((db, principal, now))
+}
+
+pub fn add(request: &ApiRequest) -> Result<Response, ApiError> {
+    let lang = request.lang;
+    let (db, principal, now) = administrator(request)?;
     let body = workflow::json_object(request)?;
     let new = AddCategory::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
     let category = actions::add(&db, &principal, &new, &now, lang)?;
@@ -70,10 +78,7 @@ pub fn add(request: &ApiRequest) -> Result<Response, ApiError> {
 
 pub fn change(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
-    let db = Db::open()?;
-    let now = clock::timestamp(clock::now());
-    let principal = require_staff(&db, request, &now)?;
-    lapor_actions::intake::require_intake(&principal, lang)?;
+    let (db, principal, now) = administrator(request)?;
     let code = path_code(request, raw_code)?;
     let body = workflow::json_object(request)?;
     let change = ChangeCategory::parse(&body).map_err(|errors| ApiError::validation(lang, &errors))?;
@@ -83,10 +88,7 @@ pub fn change(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError
 
 pub fn retire(request: &ApiRequest, raw_code: &str) -> Result<Response, ApiError> {
     let lang = request.lang;
-    let db = Db::open()?;
-    let now = clock::timestamp(clock::now());
-    let principal = require_staff(&db, request, &now)?;
-    lapor_actions::intake::require_intake(&principal, lang)?;
+    let (db, principal, now) = administrator(request)?;
     let code = path_code(request, raw_code)?;
     let change = ChangeCategory { name_id: None, name_en: None, retired: Some(true) };
     let category = actions::change(&db, &principal, &code, &change, &now, lang)?;
