@@ -10,6 +10,9 @@ export SPIN_VARIABLE_SLA_SWEEP_TOKEN
 # The notification delivery route's bearer token, likewise.
 SPIN_VARIABLE_NOTIFY_TOKEN ?= $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export SPIN_VARIABLE_NOTIFY_TOKEN
+# The weekly summaries' route's bearer token, likewise.
+SPIN_VARIABLE_WEEKLY_SUMMARY_TOKEN ?= $(shell head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export SPIN_VARIABLE_WEEKLY_SUMMARY_TOKEN
 RUNNER := target/release/runner
 # `make run`'s stand-in SMS/WhatsApp/e-mail providers: every message the app
 # sends (sign-in codes included) is printed, so everything works locally.
@@ -33,7 +36,7 @@ export SPIN_VARIABLE_WHATSAPP_VERIFY_TOKEN ?= dev-whatsapp-verify-token
 endif
 
 # Application components (functions/*), built for wasm32-wasip2.
-COMPONENTS := agencies assets calendar engagement health messaging notify reports sla-sweep web workflow
+COMPONENTS := agencies assets calendar engagement health messaging notify reports sla-sweep stats web workflow
 # Test-only components.
 TEST_COMPONENTS := runner-probe
 
@@ -59,11 +62,12 @@ build-runner:
 run: build
 	@mkdir -p $(STATE_DIR)
 	@# The scheduled routes' tokens, for calling them by hand (see README).
-	@umask 077; printf 'SPIN_VARIABLE_SLA_SWEEP_TOKEN=%s\nSPIN_VARIABLE_NOTIFY_TOKEN=%s\n' \
-		"$$SPIN_VARIABLE_SLA_SWEEP_TOKEN" "$$SPIN_VARIABLE_NOTIFY_TOKEN" > $(STATE_DIR)/tokens.env
+	@umask 077; printf 'SPIN_VARIABLE_SLA_SWEEP_TOKEN=%s\nSPIN_VARIABLE_NOTIFY_TOKEN=%s\nSPIN_VARIABLE_WEEKLY_SUMMARY_TOKEN=%s\n' \
+		"$$SPIN_VARIABLE_SLA_SWEEP_TOKEN" "$$SPIN_VARIABLE_NOTIFY_TOKEN" "$$SPIN_VARIABLE_WEEKLY_SUMMARY_TOKEN" > $(STATE_DIR)/tokens.env
 	@echo "Tokens of the scheduled routes: $(STATE_DIR)/tokens.env (source it: . $(STATE_DIR)/tokens.env)"
 	@echo "  SLA sweep:     $$SPIN_VARIABLE_SLA_SWEEP_TOKEN"
 	@echo "  notifications: $$SPIN_VARIABLE_NOTIFY_TOKEN"
+	@echo "  weekly summaries: $$SPIN_VARIABLE_WEEKLY_SUMMARY_TOKEN"
 	@if [ "$(DEV_INBOX)" != off ]; then cargo build --release -q -p test-support --bin dev-inbox; fi
 	@if [ "$(DEV_INBOX)" != off ]; then target/release/dev-inbox $(DEV_INBOX) & inbox=$$!; \
 		trap 'kill $$inbox 2>/dev/null' EXIT INT TERM; fi; \

@@ -37,6 +37,8 @@ pub struct AppConfig {
 pub const SLA_SWEEP_TOKEN: &str = "sla-sweep-token-for-tests-0123456789";
 /// The notification delivery token every test app is started with.
 pub const NOTIFY_TOKEN: &str = "notify-token-for-tests-0123456789";
+/// The weekly summaries' route token (`weekly_summary_token`).
+pub const WEEKLY_SUMMARY_TOKEN: &str = "weekly-summary-token-for-tests-0123456789";
 
 impl AppConfig {
     /// Rate limits off (every test client is 127.0.0.1), as benchmarks run.
@@ -55,6 +57,7 @@ impl AppConfig {
         }
         env.insert("SPIN_VARIABLE_SLA_SWEEP_TOKEN".into(), SLA_SWEEP_TOKEN.into());
         env.insert("SPIN_VARIABLE_NOTIFY_TOKEN".into(), NOTIFY_TOKEN.into());
+        env.insert("SPIN_VARIABLE_WEEKLY_SUMMARY_TOKEN".into(), WEEKLY_SUMMARY_TOKEN.into());
         Self { env, runtime_config: None }
     }
 
@@ -92,7 +95,7 @@ impl TestApp {
 
     pub async fn spawn_with(config: AppConfig) -> TestApp {
         let root = workspace_root();
-        for component in ["agencies", "assets", "calendar", "engagement", "health", "messaging", "notify", "reports", "sla_sweep", "web", "workflow"] {
+        for component in ["agencies", "assets", "calendar", "engagement", "health", "messaging", "notify", "reports", "sla_sweep", "stats", "web", "workflow"] {
             let wasm = root.join(format!("target/wasm32-wasip2/release/{component}.wasm"));
             assert!(wasm.exists(), "{} is missing: run `make test`, which builds the components", wasm.display());
         }

@@ -39,6 +39,7 @@ pub mod seed;
 pub mod session;
 pub mod sla;
 pub mod staff;
+pub mod stats;
 pub mod text;
 pub mod token;
 pub mod tracking_id;

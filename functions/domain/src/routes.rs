@@ -169,6 +169,7 @@ pub fn tables() -> Vec<Listing> {
         CALENDAR.listing(),
         NOTIFY.listing(),
         MESSAGING.listing(),
+        STATS.listing(),
     ]
 }
 
@@ -268,6 +269,12 @@ table! {
         Get "/lapor/baru" => ReportForm,
         Post "/lapor/baru" => FileReport,
         Get "/lapor/:id" => Tracking,
+        // The agencies' live league table and each agency's public figures.
+        Get "/kinerja" => Performance,
+        // The dashboard's short address: the console's session cookie is
+        // scoped to `/staf`, so the dashboard itself lives there.
+        Get "/dashboard" => Dashboard,
+        Get "/instansi/:code" => AgencyPerformance,
         // An agency's embedded report form (inside an iframe on its website).
         Get "/embed/:agency" => Embed,
         Post "/embed/:agency" => FileEmbed,
@@ -302,6 +309,9 @@ table! {
         Post "/staf/kategori/:code/pulihkan" => StaffRestoreCategory,
         Get "/staf/embed" => StaffEmbed,
         Post "/staf/embed/:agency" => StaffSetEmbed,
+        Get "/staf/dasbor" => StaffDashboard,
+        Get "/staf/dasbor/ringkasan" => StaffWeeklyList,
+        Get "/staf/dasbor/ringkasan/:week" => StaffWeekly,
         Get "/staf/notifikasi" => StaffDeadLetter,
         Post "/staf/notifikasi/:id/kirim-ulang" => StaffRequeue,
         Get "/laporan" => Browse,
@@ -361,6 +371,23 @@ table! {
         Get "/api/v1/calendar/holidays" => List,
         Put "/api/v1/calendar/holidays/:date" => Put,
         Delete "/api/v1/calendar/holidays/:date" => Delete,
+    }
+}
+
+table! {
+    /// `stats`: the public statistics, their CSV, the league table's JSON; the rebuild (admins); the weekly summaries (scheduler).
+    STATS: Stats = "stats" {
+        Get "/api/v1/stats/national" => National,
+        Get "/api/v1/stats/agencies/:code" => Agency,
+        Get "/api/v1/stats/categories" => Categories,
+        Get "/api/v1/stats/regions" => Regions,
+        Get "/api/v1/stats/regions/:code" => Region,
+        Get "/api/v1/stats/channels" => Channels,
+        Get "/api/v1/stats/league" => League,
+        Get "/api/v1/stats/export.csv" => Export,
+        Post "/api/v1/admin/stats/rebuild" => Rebuild,
+        // The scheduler's (or a CronJob's) weekly call: store last week's summaries.
+        Post "/internal/stats/weekly" => Weekly,
     }
 }
 

@@ -7,6 +7,7 @@
 use anyhow::Result;
 use lapor_domain::engagement::{CommentState, ReviewQueue};
 use lapor_domain::follow::FollowChannel;
+use lapor_domain::stats::{Fact, Happened};
 
 use crate::db::{int, opt_text, text, Db};
 use crate::row::Row;
@@ -20,27 +21,40 @@ pub fn support_count(db: &Db, report_id: i64) -> Result<i64> {
     Ok(first_i64(db, "SELECT support_count AS n FROM reports WHERE id = ?", &[int(report_id)])?.unwrap_or(0))
 }
 
-/// Adds a support; returns whether it was new.
+/// Adds a support; returns whether it was new. It counts in the
+/// statistics on its day, in the report's groups at that moment; the row
+/// keeps that fact so a withdrawal takes back exactly it.
 pub fn add_support(db: &Db, report_id: i64, identity: &str, now: &str) -> Result<bool> {
+    let at = crate::sla::parse_time(now).ok_or_else(|| anyhow::anyhow!("unreadable time {now}"))?;
+    let (dims, zone) = crate::stats::dims_of(db, report_id)?;
+    let fact = Fact::new(at, zone, dims, Happened::Supported);
     db.execute(
-        "INSERT OR IGNORE INTO supports (report_id, identity, created_at) VALUES (?, ?, ?)",
-        &[int(report_id), text(identity), text(now)],
+        "INSERT OR IGNORE INTO supports (report_id, identity, created_at, fact) VALUES (?, ?, ?, ?)",
+        &[int(report_id), text(identity), text(now), text(serde_json::to_string(&fact)?)],
     )?;
     let added = db.changes() == 1;
     if added {
         db.execute("UPDATE reports SET support_count = support_count + 1 WHERE id = ?", &[int(report_id)])?;
+        crate::stats::record(db, &[fact])?;
     }
     Ok(added)
 }
 
 /// Withdraws a support; returns whether there was one.
 pub fn remove_support(db: &Db, report_id: i64, identity: &str) -> Result<bool> {
-    db.execute("DELETE FROM supports WHERE report_id = ? AND identity = ?", &[int(report_id), text(identity)])?;
-    let removed = db.changes() == 1;
-    if removed {
-        db.execute("UPDATE reports SET support_count = support_count - 1 WHERE id = ?", &[int(report_id)])?;
-    }
-    Ok(removed)
+    let removed = db
+        .query("DELETE FROM supports WHERE report_id = ? AND identity = ? RETURNING fact", &[int(report_id), text(identity)])?
+        .map(|row| row.opt_text("fact"))?;
+    let Some(fact) = removed.first() else { return Ok(false) };
+    db.execute("UPDATE reports SET support_count = support_count - 1 WHERE id = ?", &[int(report_id)])?;
+    take_back_supports(db, std::slice::from_ref(fact))?;
+    Ok(true)
+}
+
+/// Takes back the statistics' counts of deleted supports (their stored facts).
+fn take_back_supports(db: &Db, facts: &[Option<String>]) -> Result<()> {
+    let facts: Vec<Fact> = facts.iter().flatten().filter_map(|f| serde_json::from_str::<Fact>(f).ok()).map(|f| f.negated()).collect();
+    crate::stats::record(db, &facts)
 }
 
 pub fn supports(db: &Db, report_id: i64, identity: &str) -> Result<bool> {
@@ -112,8 +126,21 @@ pub fn drop_strangers(db: &Db, report_id: i64) -> Result<()> {
 /// follows the original. Moved follows are no longer "the reporter" there.
 pub fn merge_duplicate(db: &Db, duplicate_id: i64, original_id: i64) -> Result<()> {
     let ids = [int(original_id), int(duplicate_id)];
-    db.execute("INSERT OR IGNORE INTO supports (report_id, identity, created_at) SELECT ?1, identity, created_at FROM supports WHERE report_id = ?2", &ids)?;
+    // A moved support keeps its fact (its day and groups stay counted as
+    // they were); one whose identity already supports the original goes.
+    let dropped = db
+        .query(
+            "SELECT d.fact FROM supports d WHERE d.report_id = ?2
+                AND EXISTS (SELECT 1 FROM supports o WHERE o.report_id = ?1 AND o.identity = d.identity)",
+            &ids,
+        )?
+        .map(|row| row.opt_text("fact"))?;
+    db.execute(
+        "INSERT OR IGNORE INTO supports (report_id, identity, created_at, fact) SELECT ?1, identity, created_at, fact FROM supports WHERE report_id = ?2",
+        &ids,
+    )?;
     db.execute("DELETE FROM supports WHERE report_id = ?2 AND ?1 IS NOT NULL", &ids)?;
+    take_back_supports(db, &dropped)?;
     db.execute("UPDATE reports SET support_count = (SELECT count(*) FROM supports WHERE report_id = reports.id) WHERE id IN (?1, ?2)", &ids)?;
     db.execute("UPDATE OR IGNORE follows SET report_id = ?1, is_reporter = 0 WHERE report_id = ?2", &ids)?;
     Ok(())
@@ -126,7 +153,9 @@ pub fn merge_duplicate(db: &Db, duplicate_id: i64, original_id: i64) -> Result<(
 pub fn adopt_identity(db: &Db, old: &str, new: &str) -> Result<()> {
     let keys = [text(old), text(new)];
     db.execute("UPDATE OR IGNORE supports SET identity = ?2 WHERE identity = ?1", &keys)?;
-    db.execute("DELETE FROM supports WHERE identity = ?1 AND ?2 IS NOT NULL", &keys)?;
+    // What is left under the old key already had a support under the new one.
+    let dropped = db.query("DELETE FROM supports WHERE identity = ?1 AND ?2 IS NOT NULL RETURNING fact", &keys)?.map(|row| row.opt_text("fact"))?;
+    take_back_supports(db, &dropped)?;
     db.execute(
         "UPDATE reports SET support_count = (SELECT count(*) FROM supports WHERE report_id = reports.id)
          WHERE id IN (SELECT report_id FROM supports WHERE identity = ?2) AND ?1 IS NOT NULL",

@@ -39,6 +39,7 @@ pub mod sign_in;
 pub mod sla;
 pub mod staff;
 pub mod staff_alerts;
+pub mod stats;
 pub mod store;
 pub mod workflow;
 

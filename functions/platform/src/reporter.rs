@@ -77,7 +77,9 @@ pub fn rate(db: &Db, lang: Lang, report: &StoredReport, command: Rate) -> Result
         if !store::insert_rating(db, state.id, i64::from(score), comment.as_deref(), &now)? {
             return Err(workflow::conflict(lang, &state, "Laporan ini sudah dinilai.", "This report has already been rated."));
         }
-        store::append_event(db, state.id, &now, lapor_domain::event::EventType::Rated, ActorRole::Reporter, None, EventVisibility::Public, Some(&format!("{score}/5")))?;
+        let rated = lapor_domain::event::EventType::Rated;
+        let facts = crate::stats::facts_of_event(db, state.id, &now, rated, lapor_domain::stats::EventExtras { rating: Some(score), ..Default::default() })?;
+        store::append_event(db, state.id, &now, rated, ActorRole::Reporter, None, EventVisibility::Public, Some(&format!("{score}/5")), &facts)?;
         Ok(())
     })?;
     Ok(Rated { comment, score, tracking_id: report.record.tracking_id.clone() })

@@ -62,6 +62,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_staff_sessions"),
     migration!(11, "0011_categories"),
     migration!(12, "0012_inbound_messages"),
+    migration!(13, "0013_statistics"),
 ];
 
 /// The schema version this build expects.

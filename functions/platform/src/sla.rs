@@ -130,11 +130,20 @@ pub fn sweep_apply(db: &Db, step: SweepStep, ids: &[i64], now: &str) -> Result<i
         &[text(ids)],
     )?;
     let n = db.changes() as i64;
+    let facts = crate::stats::sweep_facts(db, event, now)?;
     db.execute(
-        "INSERT INTO report_events (report_id, at, type, actor_role, visibility, text)
-         SELECT id, ?1, ?2, ?3, ?4, clock FROM sweep_batch",
-        &[text(now), text(event.as_str()), text(ActorRole::System.as_str()), text(step.event_visibility().as_str())],
+        "INSERT INTO report_events (report_id, at, type, actor_role, visibility, text, data)
+         SELECT b.id, ?1, ?2, ?3, ?4, b.clock, f.value ->> 1
+           FROM sweep_batch b LEFT JOIN json_each(?5) f ON f.value ->> 0 = b.id",
+        &[
+            text(now),
+            text(event.as_str()),
+            text(ActorRole::System.as_str()),
+            text(step.event_visibility().as_str()),
+            text(serde_json::to_string(&facts.iter().map(|(id, facts)| (id, crate::stats::event_data(facts))).collect::<Vec<_>>())?),
+        ],
     )?;
+    crate::stats::record(db, &facts.into_iter().flat_map(|(_, facts)| facts).collect::<Vec<_>>())?;
     // Marked before the notices are written, so they carry the new status.
     db.execute(mark(step), &[text(now)])?;
     if step.staff_alert_audience(None).is_some() {

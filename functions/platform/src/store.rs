@@ -182,12 +182,15 @@ pub fn insert_report(
             }
         }
     }
-    append_event(db, id, now, EventType::Submitted, ActorRole::Reporter, None, EventVisibility::Public, None)?;
+    let facts = crate::stats::facts_of_event(db, id, now, EventType::Submitted, lapor_domain::stats::EventExtras::default())?;
+    append_event(db, id, now, EventType::Submitted, ActorRole::Reporter, None, EventVisibility::Public, None, &facts)?;
     Ok(InsertOutcome::Inserted { id })
 }
 
 /// Appends one event to a report's history (never updated, never deleted)
-/// and, in the same transaction, the notifications it owes followers.
+/// and, in the same transaction, the notifications it owes followers and
+/// the statistics' counts of its `facts` (kept on the row, so the rollups
+/// can be recomputed from the log).
 #[allow(clippy::too_many_arguments)]
 pub fn append_event(
     db: &Db,
@@ -198,10 +201,11 @@ pub fn append_event(
     actor_id: Option<&str>,
     visibility: EventVisibility,
     event_text: Option<&str>,
+    facts: &[lapor_domain::stats::Fact],
 ) -> Result<()> {
     db.execute(
-        "INSERT INTO report_events (report_id, at, type, actor_role, actor_id, visibility, text)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO report_events (report_id, at, type, actor_role, actor_id, visibility, text, data)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         &[
             int(report_id),
             text(at),
@@ -210,10 +214,12 @@ pub fn append_event(
             opt_text(actor_id),
             text(visibility.as_str()),
             opt_text(event_text),
+            opt_text(crate::stats::event_data(facts)),
         ],
     )?;
     let event_id = db.last_insert_rowid();
     crate::notify::enqueue_for_event(db, event_id, event_type, visibility, at)?;
+    crate::stats::record(db, facts)?;
     Ok(())
 }
 

@@ -13,7 +13,8 @@ use lapor_domain::lang::Lang;
 use lapor_domain::lifecycle::{Action, ActorRole, Status};
 use lapor_domain::privacy::Privacy;
 use lapor_domain::problem::ProblemKind;
-use lapor_domain::sla::Clock;
+use lapor_domain::sla::{Clock, ClockKind};
+use lapor_domain::stats::{facts_of, ChangeFacts, EventExtras, RunningClock};
 use lapor_domain::view::EventVisibility;
 use serde_json::{json, Map, Value};
 use spin_sdk::sqlite3::Value as SqlValue;
@@ -21,7 +22,7 @@ use spin_sdk::sqlite3::Value as SqlValue;
 use crate::db::{int, opt_text, text, Db};
 use crate::request::ApiRequest;
 use crate::response::ApiError;
-use crate::{sla, store};
+use crate::{sla, stats, store};
 
 /// What a transition needs to know about a report.
 #[derive(Debug, Clone)]
@@ -33,8 +34,11 @@ pub struct ReportState {
     pub agency: Option<String>,
     pub unit: Option<String>,
     pub privacy: Privacy,
-    /// The running clock's due time (UTC), if a clock runs.
+    /// The running clock, its due time (UTC), and whether the sweep
+    /// escalated it (its deadline was missed).
+    pub clock: Option<ClockKind>,
     pub clock_due: Option<String>,
+    pub clock_escalated: bool,
     /// When an `on_hold` started, and the verification due it paused.
     pub held_at: Option<String>,
     pub paused_due: Option<String>,
@@ -42,7 +46,8 @@ pub struct ReportState {
 
 pub fn load_state(db: &Db, tracking_id: &str) -> anyhow::Result<Option<ReportState>> {
     db.query(
-        "SELECT id, tracking_id, status, version, agency, unit, visibility, reporter_identity, clock_due, held_at, paused_due FROM reports WHERE tracking_id = ?",
+        "SELECT id, tracking_id, status, version, agency, unit, visibility, reporter_identity, clock, clock_due, clock_escalated, held_at, paused_due
+           FROM reports WHERE tracking_id = ?",
         &[text(tracking_id)],
     )?
     .first(|row| {
@@ -54,7 +59,9 @@ pub fn load_state(db: &Db, tracking_id: &str) -> anyhow::Result<Option<ReportSta
             agency: row.opt_text("agency")?,
             unit: row.opt_text("unit")?,
             privacy: store::stored_privacy(&row)?,
+            clock: row.opt_parsed("clock", ClockKind::from_stored)?,
             clock_due: row.opt_text("clock_due")?,
+            clock_escalated: row.flag("clock_escalated")?,
             held_at: row.opt_text("held_at")?,
             paused_due: row.opt_text("paused_due")?,
         })
@@ -165,6 +172,16 @@ pub fn apply(db: &Db, state: &ReportState, expected_version: Option<i64>, change
             &format!("This action does not apply: {e}."),
         )
     })?;
+    let (before, zone_before) = stats::dims_of(db, state.id)?;
+    let clock_stopped = change.set.iter().any(|u| matches!(u, Update::Clock(_)));
+    let extras = EventExtras {
+        automatic: change.actor_role == ActorRole::System,
+        archive_reason: match &change.action {
+            Action::Archive { reason, .. } => Some(*reason),
+            _ => None,
+        },
+        rating: None,
+    };
     let mut sql = String::from("UPDATE reports SET status = ?, version = version + 1, updated_at = ?");
     let mut params = vec![text(next.as_str()), text(now)];
     for (column, value) in change.set.into_iter().flat_map(Update::columns) {
@@ -178,8 +195,10 @@ pub fn apply(db: &Db, state: &ReportState, expected_version: Option<i64>, change
     if db.changes() != 1 {
         return Err(conflict(lang, state, "Laporan sedang diubah oleh orang lain.", "Someone else is changing this report."));
     }
-    let own = NewEvent { event_type: change.action.event_type(), visibility: change.visibility, text: change.text };
-    for event in std::iter::once(own).chain(change.also) {
+    let event_type = change.action.event_type();
+    let facts = change_facts(db, state, event_type, (&before, zone_before), clock_stopped, extras, now)?;
+    let own = NewEvent { event_type, visibility: change.visibility, text: change.text };
+    for (i, event) in std::iter::once(own).chain(change.also).enumerate() {
         store::append_event(
             db,
             state.id,
@@ -189,9 +208,52 @@ pub fn apply(db: &Db, state: &ReportState, expected_version: Option<i64>, change
             change.actor_id.as_deref(),
             event.visibility,
             event.text.as_deref(),
+            // The change's facts go on its own event, the first.
+            if i == 0 { &facts } else { &[] },
         )?;
     }
     Ok((next, state.version + 1))
+}
+
+/// What a change counts for in the statistics (`lapor_domain::stats::facts_of`),
+/// read after its UPDATE: the report's groups before and after, and the clock
+/// that ran before it.
+fn change_facts(
+    db: &Db,
+    state: &ReportState,
+    event: EventType,
+    (before, zone_before): (&lapor_domain::stats::Dims, lapor_domain::agency::TimeZone),
+    clock_stopped: bool,
+    extras: EventExtras,
+    now: &str,
+) -> anyhow::Result<Vec<lapor_domain::stats::Fact>> {
+    let at = sla::parse_time(now).ok_or_else(|| anyhow::anyhow!("unreadable time {now}"))?;
+    let (after, zone_after) = stats::dims_of(db, state.id)?;
+    let answers_deadline = event == EventType::Responded && state.clock == Some(ClockKind::Response);
+    let running = match (state.clock, state.clock_due.as_deref().and_then(sla::parse_time)) {
+        (Some(kind), Some(due)) => Some(RunningClock {
+            kind,
+            due,
+            escalated: state.clock_escalated,
+            started_at: if answers_deadline { stats::response_clock_started(db, state.id)? } else { None },
+        }),
+        _ => None,
+    };
+    let received = if before.confidential != after.confidential { stats::received_facts(db, state.id)? } else { Vec::new() };
+    let calendar = if answers_deadline { sla::calendar(db)? } else { lapor_domain::calendar::Calendar::default() };
+    Ok(facts_of(&ChangeFacts {
+        event,
+        at,
+        before,
+        zone_before,
+        after: &after,
+        zone_after,
+        running,
+        clock_stopped,
+        extras,
+        received: &received,
+        calendar: &calendar,
+    }))
 }
 
 /// As [`json_object`], but an empty body is an empty object (for endpoints

@@ -97,16 +97,18 @@ pub enum Section {
     Browse,
     HowItWorks,
     Privacy,
+    Performance,
     /// Error pages: no item is current.
     None,
 }
 
-fn nav_items(ctx: &Ctx) -> [(Section, &'static str, &'static str); 6] {
+fn nav_items(ctx: &Ctx) -> [(Section, &'static str, &'static str); 7] {
     [
         (Section::Home, "/", ctx.t("Beranda", "Home")),
         (Section::Report, "/lapor/baru", ctx.t("Lapor", "Report")),
         (Section::Track, "/lapor", ctx.t("Lacak", "Track")),
         (Section::Browse, "/laporan", ctx.t("Telusuri", "Browse")),
+        (Section::Performance, "/kinerja", ctx.t("Kinerja", "Performance")),
         (Section::HowItWorks, "/cara-kerja", ctx.t("Cara kerja", "How it works")),
         (Section::Privacy, "/privasi", ctx.t("Privasi", "Privacy")),
     ]

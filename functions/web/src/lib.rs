@@ -12,6 +12,7 @@
 //! security headers of `lapor_platform::headers` (via `response::html`).
 
 mod console;
+mod figures;
 mod forms;
 mod layout;
 mod pages;
@@ -96,6 +97,9 @@ fn route(ctx: &Ctx, request: &ApiRequest, found: &Found<Web>) -> anyhow::Result<
         Web::Embed => pages::embed::form_page(ctx, request, found.param("agency")),
         Web::FileEmbed => pages::embed::submit(ctx, request, found.param("agency")),
         Web::Browse => Ok(pages::browse::browse(ctx, request)?),
+        Web::Performance => pages::performance::league_page(ctx, request),
+        Web::Dashboard => Ok(redirect(&ctx.href("/staf/dasbor"))),
+        Web::AgencyPerformance => pages::performance::agency_page(ctx, found.param("code")),
         route @ (Web::Support
         | Web::Comment
         | Web::Flag

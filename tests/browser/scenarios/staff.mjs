@@ -8,44 +8,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ARTIFACTS, assertAccessible, BASE, browser, CSP, MAX_PAGE_BYTES, ORIGIN, SEED } from '../harness.mjs';
+import { ARTIFACTS, assertGoodStaffPage, BASE, openStaff as open, SEED, signIn } from '../harness.mjs';
 
 const { staff, staff_report: report, queued } = SEED;
-
-/** A fresh browser context with one page, recording foreign requests and console errors. */
-async function open(width = 1280) {
-  const context = await (await browser()).newContext({ locale: 'id-ID', viewport: { width, height: 800 } });
-  const page = await context.newPage();
-  const foreign = [];
-  const errors = [];
-  page.on('request', (r) => { if (!r.url().startsWith('data:') && new URL(r.url()).origin !== ORIGIN) foreign.push(r.url()); });
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  return { context, page, foreign, errors };
-}
-
-async function signIn(page, token) {
-  await page.goto(`${BASE}/staf/masuk`);
-  await page.getByLabel('Token petugas').fill(token);
-  await page.getByRole('button', { name: 'Masuk', exact: true }).click();
-  await page.waitForLoadState('load');
-}
-
-/** What a staff page owes: its headers, no foreign request, no CSP error, axe. */
-async function assertGoodStaffPage(opened, response, what) {
-  const headers = response.headers();
-  assert.equal(headers['content-security-policy'], CSP, `${what}: CSP (frame-ancestors 'none')`);
-  assert.equal(headers['cache-control'], 'no-store', `${what}: no-store`);
-  assert.deepEqual(opened.foreign, [], `${what}: requests that left the origin`);
-  assert.deepEqual(opened.errors, [], `${what}: console errors`);
-  await assertAccessible(opened.page, what);
-  // Light: the page and its stylesheets under 50 KB (fetched with the session).
-  const request = opened.page.context().request;
-  let weight = (await (await request.get(opened.page.url())).body()).length;
-  for (const sheet of await opened.page.$$eval('link[rel=stylesheet]', (links) => links.map((l) => l.href))) {
-    weight += (await (await request.get(sheet)).body()).length;
-  }
-  assert.ok(weight < MAX_PAGE_BYTES, `${what}: ${weight} bytes of HTML and CSS`);
-}
 
 async function api(method, path, token, body) {
   const response = await fetch(BASE + path, {

@@ -64,7 +64,7 @@ async fn public_pages_in_a_real_browser() {
         "answered": {"id": answered_id, "token": answered_token},
         "status": "dispatched",
         "agency": AGENCY_A,
-        "staff": {"admin": staff.admin, "coordinator": staff.coordinator_a, "officer": staff.officer_a},
+        "staff": {"admin": staff.admin, "coordinator": staff.coordinator_a, "officer": staff.officer_a, "executive": staff.executive_a},
         "staff_report": {"id": staff_report["tracking_id"], "title": staff_title, "reporter_token": staff_report["reporter_token"]},
         "queued": {"title": queued_title},
         "working_days": ClockKind::ALL.iter().map(|k| k.working_days()).collect::<Vec<_>>(),
@@ -73,6 +73,7 @@ async fn public_pages_in_a_real_browser() {
     let screenshots = [
         "home-360", "home-1280", "tracking-360", "tracking-1280", "tracking-comments-360", "tracking-comments-1280", "browse-360", "browse-1280",
         "staff-queue-360", "staff-queue-1280", "form-360", "form-1280", "confirmation-360", "embed-360", "embed-1280",
+        "kinerja-360", "kinerja-1280", "instansi-360", "instansi-1280", "dashboard-360",
     ]
     .map(|name| artifacts.join(format!("{name}.png")));
     for file in &screenshots {

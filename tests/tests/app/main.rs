@@ -18,6 +18,7 @@ mod report_form;
 mod reports;
 mod routes;
 mod sla;
+mod stats;
 mod staff_console;
 mod web;
 mod web_actions;

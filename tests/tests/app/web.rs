@@ -100,7 +100,7 @@ async fn error_pages_have_the_layout_and_the_headers() {
 }
 
 #[tokio::test]
-async fn the_home_page_lists_recent_verified_reports_and_labels_placeholders() {
+async fn the_home_page_lists_recent_verified_reports_and_the_national_figures() {
     let app = TestApp::spawn_with(AppConfig::with_bootstrap_admin()).await;
     let admin = create_staff(&app, BOOTSTRAP, json!({"role": "admin", "name": "Admin Pusat"})).await;
     let (listed, _) = file_and_dispatch(&app, &report("Lampu jalan <padam> & gelap"), &admin, AGENCY_A).await;
@@ -110,7 +110,15 @@ async fn the_home_page_lists_recent_verified_reports_and_labels_placeholders() {
     assert!(html.contains("Lampu jalan &lt;padam&gt; &amp; gelap"), "titles are escaped");
     assert!(!html.contains(&unverified) && !html.contains("Selokan tersumbat"), "only verified reports are listed");
     assert!(!html.contains("Dewi Lestari") && !html.contains("7777"), "no reporter on the home page");
-    assert_eq!(html.matches("segera tersedia").count(), 3, "the figures are labelled placeholders");
+    // Two filed, one dispatched: the live national figures.
+    let figure = |label: &str| {
+        let at = html.find(&format!("<dt>{label}</dt>")).unwrap_or_else(|| panic!("{label} in {html}"));
+        let dd = &html[at..];
+        dd[dd.find("<dd>").unwrap() + 4..dd.find("</dd>").unwrap()].to_string()
+    };
+    assert_eq!(figure("Laporan masuk"), "2");
+    assert_eq!(figure("Diteruskan ke instansi"), "1");
+    assert!(html.contains("href=\"/kinerja\""), "a way to every agency's figures");
     assert!(html.contains("action=\"/lapor\"") && html.contains("name=\"id\""), "the lookup form");
     app.stop().await;
 }

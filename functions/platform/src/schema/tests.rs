@@ -163,6 +163,20 @@ fn the_queries_later_issues_need_use_indexes() {
         ("SELECT id FROM comments WHERE identity = 'x'", "comments_identity"),
         ("DELETE FROM notification_outbox WHERE state = 'pending' AND follow_id IN (1, 2)", "notification_outbox_follow"),
         ("SELECT id FROM comments WHERE state = 'visible' AND open_flags > 0 AND id > 5 ORDER BY id LIMIT 20", "comments_flagged"),
+        // Statistics: one group's days, one dimension's window, the oldest overdue (lapor_platform::stats).
+        (
+            "SELECT day, measure, sum(n) AS n FROM stats_daily WHERE dimension = 'agency' AND key = 'a' AND day BETWEEN '2026-01-01' AND '2026-03-31' GROUP BY day, measure",
+            "PRIMARY KEY",
+        ),
+        (
+            "SELECT key, measure, sum(n) AS n FROM stats_daily WHERE dimension = 'agency' AND day BETWEEN '2026-09-01' AND '2026-11-30' GROUP BY key, measure",
+            "stats_daily_window",
+        ),
+        (
+            "SELECT r.tracking_id FROM reports r WHERE r.clock = 'response' AND r.clock_escalated = 1 AND r.agency = 'a' ORDER BY r.clock_due LIMIT 10",
+            "reports_overdue_by_agency",
+        ),
+        ("SELECT r.tracking_id FROM reports r WHERE r.clock = 'response' AND r.clock_escalated = 1 ORDER BY r.clock_due LIMIT 10", "reports_overdue"),
     ];
     for (sql, index) in cases {
         let p = plan(&conn, sql);

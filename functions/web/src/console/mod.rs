@@ -18,6 +18,7 @@
 //!   errors; 403 / 404 are pages.
 //! - Pages are `no-store` and `frame-ancestors 'none'` (`response::html`).
 
+mod dashboard;
 mod pages;
 mod screens;
 

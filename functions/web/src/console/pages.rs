@@ -16,6 +16,7 @@ use crate::layout::{language_switch, Ctx, Typed};
 /// The console's screens, for the menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
+    Dashboard,
     Intake,
     Inbox,
     Comments,
@@ -29,7 +30,7 @@ pub enum Screen {
 
 fn menu(ctx: &Ctx, principal: &Principal) -> Vec<(Screen, &'static str, &'static str)> {
     let admin = principal.may(StaffAction::Intake, None) == Decision::Allow;
-    let mut items = Vec::new();
+    let mut items = vec![(Screen::Dashboard, "/staf/dasbor", ctx.t("Dasbor", "Dashboard"))];
     if admin {
         items.push((Screen::Intake, "/staf/verifikasi", ctx.t("Verifikasi", "Verification")));
     }

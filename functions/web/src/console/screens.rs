@@ -53,7 +53,15 @@ pub fn route(ctx: &Ctx, request: &ApiRequest, found: &Found<Web>, route: Web, st
         };
     }
     match route {
-        Web::StaffHome => Ok(redirect(&ctx.href(if staff.principal.role == Role::Admin { "/staf/verifikasi" } else { "/staf/kotak-masuk" }))),
+        Web::StaffHome => Ok(redirect(&ctx.href(match staff.principal.role {
+            Role::Admin => "/staf/verifikasi",
+            // Leaders read; their first screen is the dashboard.
+            Role::Executive => "/staf/dasbor",
+            _ => "/staf/kotak-masuk",
+        }))),
+        Web::StaffDashboard => super::dashboard::dashboard(ctx, request, staff),
+        Web::StaffWeeklyList => super::dashboard::weekly_list(ctx, request, staff),
+        Web::StaffWeekly => super::dashboard::weekly_summary(ctx, request, staff, found.param("week")),
         Web::StaffIntake => intake_queue(ctx, request, staff),
         Web::StaffIntakeReport => intake_report(ctx, staff, id, now, None),
         Web::StaffInbox => inbox(ctx, request, staff),

@@ -1,14 +1,18 @@
 //! `GET /`: what the service is, the way in ("Buat laporan"), the tracking-ID
 //! lookup, the most recent public reports (the public listing's own query
 //! and view, so the page shows exactly what `GET /api/v1/reports` would),
-//! and the headline figures (placeholders until the dashboard fills them).
+//! and the national figures of the last 90 days (the statistics' rollups,
+//! as `GET /api/v1/stats/national` serves them).
 
+use lapor_domain::stats::{Audience, Dimension, Group, GroupStats, Range, LEAGUE_DAYS};
 use lapor_domain::view::{list_item, ListItem};
+use lapor_platform::stats::read;
 use lapor_platform::db::Db;
 use lapor_platform::store::{self, ListFilter};
 use maud::{html, Markup};
 use spin_sdk::http::Response;
 
+use crate::figures::percent;
 use crate::layout::{document, Ctx, Section, Typed};
 use crate::page_response;
 use crate::pages::tracking::lookup_form;
@@ -25,13 +29,16 @@ pub fn home(ctx: &Ctx) -> anyhow::Result<Response> {
         ..ListFilter::default()
     };
     let recent: Vec<ListItem> = store::list_public(&db, &filter, RECENT)?.iter().map(|(_, record)| list_item(record)).collect();
-    let mut response = page_response(ctx, 200, render(ctx, &recent));
+    let today = lapor_platform::clock::latest_indonesian_date(lapor_platform::clock::now());
+    let range = Range::last_days(today, LEAGUE_DAYS, Group::Month);
+    let national = read::group_stats(&db, Dimension::National, "", &range, Audience::Public, ctx.lang)?;
+    let mut response = page_response(ctx, 200, render(ctx, &recent, &national));
     response.set_header("cache-control", "public, max-age=15");
     response.set_header("vary", "accept-language");
     Ok(response)
 }
 
-fn render(ctx: &Ctx, recent: &[ListItem]) -> Markup {
+fn render(ctx: &Ctx, recent: &[ListItem], national: &GroupStats) -> Markup {
     let title = ctx.t("Sampaikan laporan Anda", "Make your report");
     document(ctx, title, Section::Home, html! {
         h1 { (title) }
@@ -67,19 +74,14 @@ fn render(ctx: &Ctx, recent: &[ListItem]) -> Markup {
             }
         }
 
-        h2 { (ctx.t("Angka nasional", "National figures")) }
-        dl.figures {
-            @for (id, en) in [
-                ("Laporan masuk", "Reports received"),
-                ("Diteruskan ke instansi", "Dispatched to agencies"),
-                ("Ditanggapi tepat waktu", "Answered on time"),
-            ] {
-                div {
-                    dt { (ctx.t(id, en)) }
-                    dd.placeholder { (ctx.t("segera tersedia", "coming soon")) }
-                }
-            }
+        h2 { (ctx.t("Angka nasional, 90 hari terakhir", "National figures, the last 90 days")) }
+        dl.kpis {
+            div { dt { (ctx.t("Laporan masuk", "Reports received")) } dd { (national.totals.received) } }
+            div { dt { (ctx.t("Diteruskan ke instansi", "Dispatched to agencies")) } dd { (national.totals.dispatched) } }
+            div { dt { (ctx.t("Ditanggapi tepat waktu", "Answered on time")) } dd { (percent(ctx, national.totals.on_time_rate)) } }
+            div { dt { (ctx.t("Selesai", "Completed")) } dd { (national.totals.completed()) } }
         }
+        p { a href=(ctx.href("/kinerja")) { (ctx.t("Kinerja setiap instansi", "Every agency's performance")) } }
         p { a href=(ctx.href("/cara-kerja")) { (ctx.t("Bagaimana laporan ditangani", "How reports are handled")) } }
     })
 }

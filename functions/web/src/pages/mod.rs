@@ -7,6 +7,7 @@ pub mod actions;
 pub mod browse;
 pub mod guide;
 pub mod home;
+pub mod performance;
 pub mod privacy;
 pub mod report_form;
 pub mod tracking;
