@@ -44,7 +44,7 @@ impl Db {
         // `execute` retries with short random waits instead (see below).
         db.execute("PRAGMA busy_timeout = 0", &[])?;
         db.execute("PRAGMA foreign_keys = ON", &[])?;
-        if schema::user_version(&db)? < schema::latest_version() {
+        if schema::user_version(&db)? < schema::expected_count() {
             db.migrate()?;
         }
         Ok(db)

@@ -45,7 +45,9 @@ fn migrations_apply_and_reapply_cleanly() {
     migrate(&conn);
     migrate(&conn);
     let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, latest_version());
+    assert_eq!(version, expected_count(), "user_version counts the migrations run");
+    let recorded: u32 = conn.query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0)).unwrap();
+    assert_eq!(recorded, expected_count());
     // Every step is also idempotent on its own.
     let agencies: i64 = conn.query_row("SELECT count(*) FROM agencies", [], |r| r.get(0)).unwrap();
     for migration in MIGRATIONS {
@@ -112,11 +114,57 @@ fn privacy_splits_into_visibility_and_reporter_identity() {
 }
 
 #[test]
-fn versions_increase_one_by_one() {
-    for (i, migration) in MIGRATIONS.iter().enumerate() {
-        assert_eq!(migration.version as usize, i + 1);
+fn versions_increase_and_name_their_files() {
+    for pair in MIGRATIONS.windows(2) {
+        assert!(pair[0].version < pair[1].version, "{} before {}", pair[0].name, pair[1].name);
+    }
+    assert_eq!(MIGRATIONS[0].version, 1);
+    for migration in MIGRATIONS {
         assert!(migration.name.starts_with(&format!("{:04}_", migration.version)), "{}", migration.name);
     }
+}
+
+fn fake(version: u32, name: &'static str, sql: &'static str) -> Migration {
+    Migration { version, name, sql }
+}
+
+fn tables(conn: &rusqlite::Connection) -> Vec<String> {
+    let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 't%' ORDER BY name").unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+}
+
+#[test]
+fn a_reserved_number_that_arrives_later_still_runs() {
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    let one = fake(1, "0001_a", "CREATE TABLE t1 (x INTEGER);");
+    let two = fake(2, "0002_b", "CREATE TABLE t2 (x INTEGER);");
+    let three = fake(3, "0003_reserved", "CREATE TABLE t3 (x INTEGER);");
+    let four = fake(4, "0004_d", "CREATE TABLE t4 (x INTEGER);");
+    // A build with a gap at 3 ...
+    super::migrate_from(&conn, &[one, two, four], u32::MAX).unwrap();
+    assert_eq!(tables(&conn), ["t1", "t2", "t4"]);
+    assert_eq!(user_version(&conn).unwrap(), 3, "three migrations ran");
+    // ... then the build that has 3 too: it runs, 4 does not run again.
+    super::migrate_from(&conn, &[one, two, three, four], u32::MAX).unwrap();
+    assert_eq!(tables(&conn), ["t1", "t2", "t3", "t4"]);
+    assert_eq!(user_version(&conn).unwrap(), 4);
+    let versions: Vec<u32> = conn.prepare("SELECT version FROM schema_migrations ORDER BY version").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    assert_eq!(versions, [1, 2, 3, 4]);
+    super::migrate_from(&conn, &[one, two, three, four], u32::MAX).unwrap();
+    assert_eq!(user_version(&conn).unwrap(), 4, "nothing twice");
+}
+
+#[test]
+fn a_database_from_before_the_record_keeps_what_it_had() {
+    // Migrated by a build that knew only `PRAGMA user_version`: 1 and 2 ran.
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch("CREATE TABLE t1 (x INTEGER); CREATE TABLE t2 (x INTEGER); PRAGMA user_version = 2;").unwrap();
+    let one = fake(1, "0001_a", "CREATE TABLE t1 (x INTEGER);");
+    let two = fake(2, "0002_b", "CREATE TABLE t2 (x INTEGER);");
+    let three = fake(3, "0003_c", "CREATE TABLE t3 (x INTEGER);");
+    super::migrate_from(&conn, &[one, two, three], u32::MAX).unwrap();
+    assert_eq!(tables(&conn), ["t1", "t2", "t3"], "1 and 2 were not run again (they would fail)");
+    assert_eq!(user_version(&conn).unwrap(), 3);
 }
 
 fn plan(conn: &rusqlite::Connection, sql: &str) -> String {
@@ -163,6 +211,12 @@ fn the_queries_later_issues_need_use_indexes() {
         ("SELECT id FROM comments WHERE identity = 'x'", "comments_identity"),
         ("DELETE FROM notification_outbox WHERE state = 'pending' AND follow_id IN (1, 2)", "notification_outbox_follow"),
         ("SELECT id FROM comments WHERE state = 'visible' AND open_flags > 0 AND id > 5 ORDER BY id LIMIT 20", "comments_flagged"),
+        // Open311's search (`open311::search`) and its key check.
+        (
+            "SELECT id FROM reports WHERE visibility = 'public' AND verified_at IS NOT NULL AND created_at >= '2026-09' AND created_at <= '2026-12' AND status IN ('submitted', 'dispatched') ORDER BY created_at DESC, id DESC LIMIT 1000 OFFSET 0",
+            "reports_public_newest",
+        ),
+        ("SELECT name FROM open311_keys WHERE key_hash = 'x' AND revoked_at IS NULL", "sqlite_autoindex_open311_keys_2"),
     ];
     for (sql, index) in cases {
         let p = plan(&conn, sql);
