@@ -78,7 +78,13 @@ pub fn create(request: &ApiRequest, format: Format) -> Result<Response, Failure>
         })
         .map_err(|refused| match refused {
             Refused::Fields(invalid) => {
-                let named: Vec<_> = invalid.into_iter().map(|e| { let field = parameter_of(&e.field).to_string(); e.at(field) }).collect();
+                let named: Vec<_> = invalid
+                    .into_iter()
+                    .map(|e| {
+                        let field = parameter_of(&e.field).to_string();
+                        e.at(field)
+                    })
+                    .collect();
                 refuse(Open311Error::bad_request(lang, &named))
             }
             Refused::Other(error) => Failure::from_api(format, error),
