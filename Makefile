@@ -36,7 +36,7 @@ export SPIN_VARIABLE_WHATSAPP_VERIFY_TOKEN ?= dev-whatsapp-verify-token
 endif
 
 # Application components (functions/*), built for wasm32-wasip2.
-COMPONENTS := agencies assets calendar engagement health messaging notify reports sla-sweep stats web workflow
+COMPONENTS := agencies assets calendar engagement health messaging notify open311 reports sla-sweep stats web workflow
 # Test-only components.
 TEST_COMPONENTS := runner-probe
 

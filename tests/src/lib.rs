@@ -95,7 +95,7 @@ impl TestApp {
 
     pub async fn spawn_with(config: AppConfig) -> TestApp {
         let root = workspace_root();
-        for component in ["agencies", "assets", "calendar", "engagement", "health", "messaging", "notify", "reports", "sla_sweep", "stats", "web", "workflow"] {
+        for component in ["agencies", "assets", "calendar", "engagement", "health", "messaging", "notify", "open311", "reports", "sla_sweep", "stats", "web", "workflow"] {
             let wasm = root.join(format!("target/wasm32-wasip2/release/{component}.wasm"));
             assert!(wasm.exists(), "{} is missing: run `make test`, which builds the components", wasm.display());
         }

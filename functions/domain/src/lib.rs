@@ -29,6 +29,7 @@ pub mod lifecycle;
 pub mod message;
 pub mod location;
 pub mod notification;
+pub mod open311;
 pub mod otp;
 pub mod privacy;
 pub mod rate_limit;

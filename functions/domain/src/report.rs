@@ -59,7 +59,8 @@ pub enum Channel {
     Whatsapp,
     /// An agency's embedded form.
     Embed(AgencyCode),
-    Open311,
+    /// A partner app through Open311 GeoReport v2, by its key's name.
+    Open311(crate::open311::key::KeyName),
 }
 
 impl Channel {
@@ -70,7 +71,7 @@ impl Channel {
             Channel::Sms => "sms".into(),
             Channel::Whatsapp => "whatsapp".into(),
             Channel::Embed(agency) => format!("embed:{}", agency.as_str()),
-            Channel::Open311 => "open311".into(),
+            Channel::Open311(key) => format!("open311:{}", key.as_str()),
         }
     }
 

@@ -170,6 +170,7 @@ pub fn tables() -> Vec<Listing> {
         NOTIFY.listing(),
         MESSAGING.listing(),
         STATS.listing(),
+        OPEN311.listing(),
     ]
 }
 
@@ -408,6 +409,23 @@ table! {
     }
 }
 
+table! {
+    /// `open311`: Open311 GeoReport v2 for existing 311 apps. The last segment
+    /// `:file` is a resource and its format (`requests.json`, `7K3QD-M2X9C.xml`;
+    /// `lapor_domain::open311::format::split`): discovery, services, requests
+    /// (POST files one with a partner's `api_key`), one service's definition,
+    /// one request, a token's request. Administrators issue and revoke the keys.
+    OPEN311: Open311 = "open311" {
+        Get "/open311/v2/:file" => Resource,
+        Post "/open311/v2/:file" => Create,
+        Get "/open311/v2/services/:file" => Service,
+        Get "/open311/v2/requests/:file" => Request,
+        Get "/open311/v2/tokens/:file" => Token,
+        Post "/api/v1/open311/keys" => IssueKey,
+        Delete "/api/v1/open311/keys/:name" => RevokeKey,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -490,6 +508,11 @@ mod tests {
         assert_eq!(found(WEB.resolve("HEAD", "/cara-kerja/")).route, Web::HowItWorks);
         assert_eq!(WEB.resolve("GET", "/nonsense"), Resolution::NotFound);
         assert_eq!(found(ASSETS.resolve("GET", "/static/app.0123456789.css")).param("name"), "app.0123456789.css");
+        let request = found(OPEN311.resolve("GET", "/open311/v2/requests/7K3QD-M2X9C.xml"));
+        assert_eq!((request.route, request.param("file")), (Open311::Request, "7K3QD-M2X9C.xml"));
+        assert_eq!(found(OPEN311.resolve("GET", "/open311/v2/requests.json")).route, Open311::Resource);
+        assert_eq!(found(OPEN311.resolve("POST", "/open311/v2/requests.json")).route, Open311::Create);
+        assert_eq!(OPEN311.resolve("GET", "/open311/v2/requests/a/b.json"), Resolution::NotFound);
         assert_eq!(ASSETS.resolve("GET", "/static/a/b"), Resolution::NotFound);
     }
 

@@ -40,6 +40,9 @@ pub struct ReportRecord {
     pub verification_due: Option<String>,
     pub response_due: Option<String>,
     pub completion_due: Option<String>,
+    /// How it arrived (`report::Channel::as_string`: `web`, `sms`,
+    /// `embed:<agency>`, `open311:<key name>`, ...).
+    pub channel: String,
 }
 
 /// Who may see an event of the timeline.
@@ -112,6 +115,8 @@ pub struct ReportView {
     pub reporter: Option<ReporterView>,
     pub created_at: String,
     pub updated_at: String,
+    /// How it arrived (the channel, never who sent it).
+    pub channel: String,
     pub deadlines: Deadlines,
     pub timeline: Vec<TimelineEntry>,
 }
@@ -218,6 +223,7 @@ pub fn report_view(record: &ReportRecord, events: &[EventRecord], viewer: &Viewe
         reporter,
         created_at: record.created_at.clone(),
         updated_at: record.updated_at.clone(),
+        channel: record.channel.clone(),
         deadlines: Deadlines {
             verification_due: record.verification_due.clone(),
             response_due: record.response_due.clone(),
@@ -732,6 +738,7 @@ mod tests {
             verification_due: Some("2026-11-26T23:59:59+07:00".into()),
             response_due: None,
             completion_due: None,
+            channel: "web".into(),
         }
     }
 

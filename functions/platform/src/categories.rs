@@ -31,6 +31,12 @@ pub fn list(db: &Db, include_retired: bool) -> Result<Vec<CategoryView>> {
     rows.map(view)
 }
 
+/// When the taxonomy last changed (a category added, renamed, retired or
+/// restored): Open311's discovery `changeset`.
+pub fn last_change(db: &Db) -> Result<Option<String>> {
+    db.query("SELECT max(updated_at) AS at FROM categories", &[])?.first(|row| row.opt_text("at")).map(Option::flatten)
+}
+
 /// One category, retired or not.
 pub fn find(db: &Db, code: &str) -> Result<Option<CategoryView>> {
     db.query("SELECT code, parent, name_id, name_en, retired_at FROM categories WHERE code = ?", &[text(code)])?.first(view)

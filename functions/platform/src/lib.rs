@@ -25,6 +25,7 @@ pub mod kv;
 pub mod limits;
 pub mod listing;
 pub mod notify;
+pub mod open311;
 pub mod paging;
 pub mod participation;
 pub mod random;

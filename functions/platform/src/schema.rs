@@ -63,6 +63,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!(11, "0011_categories"),
     migration!(12, "0012_inbound_messages"),
     migration!(13, "0013_statistics"),
+    migration!(14, "0014_open311_keys"),
 ];
 
 /// The schema version this build expects.

@@ -17,9 +17,9 @@ use crate::db::{int, is_unique_violation, opt_real, opt_text, text, Db};
 use crate::row::Row;
 
 /// Columns of `reports` that public and reporter views may read.
-const REPORT_COLUMNS: &str = "id, tracking_id, kind, title, body, category, agency, region, lat, lon, address, \
+pub(crate) const REPORT_COLUMNS: &str = "id, tracking_id, kind, title, body, category, agency, region, lat, lon, address, \
      incident_date, visibility, reporter_identity, status, public_reporter_name, created_at, updated_at, verified_at, \
-     verification_due, response_due, completion_due, suggested_agency";
+     verification_due, response_due, completion_due, suggested_agency, channel";
 
 /// A stored report with its row id and token data.
 pub struct StoredReport {
@@ -34,7 +34,7 @@ pub(crate) fn stored_privacy(row: &Row<'_>) -> Result<Privacy> {
     Ok(Privacy::from_stored(&row.text("visibility")?, &row.text("reporter_identity")?))
 }
 
-fn record(row: Row<'_>) -> Result<(i64, ReportRecord)> {
+pub(crate) fn record(row: Row<'_>) -> Result<(i64, ReportRecord)> {
     let record = ReportRecord {
         tracking_id: row.text("tracking_id")?,
         kind: row.parsed("kind", Kind::from_stored)?,
@@ -57,6 +57,7 @@ fn record(row: Row<'_>) -> Result<(i64, ReportRecord)> {
         verification_due: row.opt_text("verification_due")?,
         response_due: row.opt_text("response_due")?,
         completion_due: row.opt_text("completion_due")?,
+        channel: row.text("channel")?,
     };
     Ok((row.int("id")?, record))
 }

@@ -13,6 +13,7 @@ mod categories;
 mod engagement;
 mod health;
 mod messaging;
+mod open311;
 mod privacy;
 mod report_form;
 mod reports;

@@ -147,6 +147,17 @@ fn the_checks_catch_a_route_missing_on_either_side() {
     assert_eq!(problems.len(), 2, "{problems:#?}");
 }
 
+/// The type of a component's error answers: pages for `web`, the spec's
+/// error list under Open311's `/open311/` (JSON unless the address ends in
+/// `.xml`), problem details everywhere else.
+fn error_type(component: &str, path: &str) -> &'static str {
+    match component {
+        "web" => "text/html; charset=utf-8",
+        "open311" if path.starts_with("/open311/") => "application/json; charset=utf-8",
+        _ => "application/problem+json",
+    }
+}
+
 #[tokio::test]
 async fn every_path_answers_another_method_with_405_and_its_allow_list() {
     let app = TestApp::spawn().await;
@@ -157,8 +168,7 @@ async fn every_path_answers_another_method_with_405_and_its_allow_list() {
             assert_eq!(response.status(), 405, "PATCH {path}");
             assert_eq!(response.headers()["allow"], table.allow(pattern).join(", ").as_str(), "PATCH {path}");
             let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
-            let expected = if table.component == "web" { "text/html; charset=utf-8" } else { "application/problem+json" };
-            assert_eq!(content_type, expected, "PATCH {path}");
+            assert_eq!(content_type, error_type(table.component, &path), "PATCH {path}");
         }
     }
     app.stop().await;
@@ -203,8 +213,7 @@ async fn a_path_below_any_route_is_404_in_its_components_form() {
             let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string());
             let expected = match router.route(&path) {
                 None => None, // no spin.toml route: the host's own empty 404
-                Some(m) if m.component_id == "web" => Some("text/html; charset=utf-8"),
-                Some(_) => Some("application/problem+json"),
+                Some(m) => Some(error_type(&m.component_id, &path)),
             };
             assert_eq!(content_type.as_deref(), expected, "{} {path}", method.as_str());
         }

@@ -177,6 +177,12 @@ fn the_queries_later_issues_need_use_indexes() {
             "reports_overdue_by_agency",
         ),
         ("SELECT r.tracking_id FROM reports r WHERE r.clock = 'response' AND r.clock_escalated = 1 ORDER BY r.clock_due LIMIT 10", "reports_overdue"),
+        // Open311's search (`open311::search`) and its key check.
+        (
+            "SELECT id FROM reports WHERE visibility = 'public' AND verified_at IS NOT NULL AND created_at >= '2026-09' AND created_at <= '2026-12' AND status IN ('submitted', 'dispatched') ORDER BY created_at DESC, id DESC LIMIT 1000 OFFSET 0",
+            "reports_public_newest",
+        ),
+        ("SELECT name FROM open311_keys WHERE key_hash = 'x' AND revoked_at IS NULL", "sqlite_autoindex_open311_keys_2"),
     ];
     for (sql, index) in cases {
         let p = plan(&conn, sql);
