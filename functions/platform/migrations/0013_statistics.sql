@@ -28,6 +28,10 @@ CREATE TABLE IF NOT EXISTS stats_now (
 -- What a support counted for (its day, the report's groups then), so
 -- withdrawing it takes back exactly that.
 ALTER TABLE supports ADD COLUMN fact TEXT;
+-- The count a missed response deadline added ("overdue"), kept with the
+-- report while the clock runs, so stopping the clock takes back exactly it
+-- (in the groups it was counted in, even if the report moved unit since).
+ALTER TABLE reports ADD COLUMN overdue_fact TEXT;
 -- The dashboard's oldest missed deadlines, nationally and per agency:
 -- only the few reports past their response deadline are indexed.
 CREATE INDEX IF NOT EXISTS reports_overdue ON reports (clock_due) WHERE clock = 'response' AND clock_escalated = 1;

@@ -17,3 +17,8 @@ pub fn latest_indonesian_date(at: DateTime<Utc>) -> NaiveDate {
     let wit = FixedOffset::east_opt(9 * 3600).expect("valid offset");
     at.with_timezone(&wit).date_naive()
 }
+
+/// Today's date in `zone` (statistics count days in the agency's zone).
+pub fn today_in(zone: lapor_domain::agency::TimeZone) -> NaiveDate {
+    lapor_domain::stats::local_day(now(), zone)
+}

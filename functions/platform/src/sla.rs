@@ -40,6 +40,7 @@ pub(crate) fn clock_columns(clock: Option<&Clock>) -> Vec<(&'static str, Value)>
         ("clock_remind_at", clock.map(|c| text(timestamp(c.remind_at))).unwrap_or(Value::Null)),
         ("clock_reminded", Value::Integer(0)),
         ("clock_escalated", Value::Integer(0)),
+        ("overdue_fact", Value::Null),
     ];
     for kind in ClockKind::ALL {
         let value = match clock {
@@ -143,6 +144,7 @@ pub fn sweep_apply(db: &Db, step: SweepStep, ids: &[i64], now: &str) -> Result<i
             text(serde_json::to_string(&facts.iter().map(|(id, facts)| (id, crate::stats::event_data(facts))).collect::<Vec<_>>())?),
         ],
     )?;
+    crate::stats::remember_escalations(db, &facts)?;
     crate::stats::record(db, &facts.into_iter().flat_map(|(_, facts)| facts).collect::<Vec<_>>())?;
     // Marked before the notices are written, so they carry the new status.
     db.execute(mark(step), &[text(now)])?;

@@ -39,6 +39,8 @@ pub struct ReportState {
     pub clock: Option<ClockKind>,
     pub clock_due: Option<String>,
     pub clock_escalated: bool,
+    /// The "overdue" count the clock's escalation added (statistics).
+    pub overdue_fact: Option<String>,
     /// When an `on_hold` started, and the verification due it paused.
     pub held_at: Option<String>,
     pub paused_due: Option<String>,
@@ -46,7 +48,8 @@ pub struct ReportState {
 
 pub fn load_state(db: &Db, tracking_id: &str) -> anyhow::Result<Option<ReportState>> {
     db.query(
-        "SELECT id, tracking_id, status, version, agency, unit, visibility, reporter_identity, clock, clock_due, clock_escalated, held_at, paused_due
+        "SELECT id, tracking_id, status, version, agency, unit, visibility, reporter_identity, clock, clock_due, clock_escalated, overdue_fact,
+                held_at, paused_due
            FROM reports WHERE tracking_id = ?",
         &[text(tracking_id)],
     )?
@@ -62,6 +65,7 @@ pub fn load_state(db: &Db, tracking_id: &str) -> anyhow::Result<Option<ReportSta
             clock: row.opt_parsed("clock", ClockKind::from_stored)?,
             clock_due: row.opt_text("clock_due")?,
             clock_escalated: row.flag("clock_escalated")?,
+            overdue_fact: row.opt_text("overdue_fact")?,
             held_at: row.opt_text("held_at")?,
             paused_due: row.opt_text("paused_due")?,
         })
@@ -197,6 +201,12 @@ pub fn apply(db: &Db, state: &ReportState, expected_version: Option<i64>, change
     }
     let event_type = change.action.event_type();
     let facts = change_facts(db, state, event_type, (&before, zone_before), clock_stopped, extras, now)?;
+    if !clock_stopped {
+        // An overdue count that moved with the report is the one to take back later.
+        if let Some(moved) = facts.iter().find(|f| f.happened == lapor_domain::stats::Happened::Overdue && f.weight > 0) {
+            db.execute("UPDATE reports SET overdue_fact = ? WHERE id = ?", &[text(serde_json::to_string(moved).map_err(anyhow::Error::from)?), int(state.id)])?;
+        }
+    }
     let own = NewEvent { event_type, visibility: change.visibility, text: change.text };
     for (i, event) in std::iter::once(own).chain(change.also).enumerate() {
         store::append_event(
@@ -241,6 +251,7 @@ fn change_facts(
     };
     let received = if before.confidential != after.confidential { stats::received_facts(db, state.id)? } else { Vec::new() };
     let calendar = if answers_deadline { sla::calendar(db)? } else { lapor_domain::calendar::Calendar::default() };
+    let escalation: Option<lapor_domain::stats::Fact> = state.overdue_fact.as_deref().and_then(|f| serde_json::from_str(f).ok());
     Ok(facts_of(&ChangeFacts {
         event,
         at,
@@ -251,6 +262,7 @@ fn change_facts(
         running,
         clock_stopped,
         extras,
+        escalation: escalation.as_ref(),
         received: &received,
         calendar: &calendar,
     }))

@@ -33,7 +33,7 @@ pub fn csv(request: &ApiRequest) -> Result<Response, ApiError> {
     let reader = super::reader(&db, request)?;
     let agency = if dimension == Dimension::Agency { key } else { None };
     let audience = Audience::of_reader(reader.as_ref(), agency);
-    let range = super::range_of(request, dimension, audience)?;
+    let range = super::range_of(request, lapor_domain::agency::TimeZone::Wib)?;
     let names = read::names_of(&db, dimension, lang)?;
     let mut groups = daily_by_key(&db, dimension, key.unwrap_or(""), &range, audience)?;
     if let Some(key) = key {
@@ -56,7 +56,7 @@ pub fn csv(request: &ApiRequest) -> Result<Response, ApiError> {
         }
         let name = names.get(key).cloned().unwrap_or_else(|| key.clone());
         for (period, sums) in periods.iter().zip(per_period) {
-            let figures = PeriodFigures { start: period.start, end: period.end, figures: Figures::of(&sums) };
+            let figures = PeriodFigures { start: period.start, end: period.end, figures: Figures::of(&sums, dimension) };
             out.write_record(csv_record(dimension.as_str(), key, &name, &figures)).map_err(anyhow::Error::from)?;
         }
     }

@@ -8,6 +8,7 @@
 
 mod export;
 
+use lapor_domain::agency::TimeZone;
 use lapor_domain::codes::RegionCode;
 use lapor_domain::invalid::Invalid;
 use lapor_domain::routes::{Found, Stats, STATS};
@@ -50,23 +51,11 @@ fn reader(db: &Db, request: &ApiRequest) -> Result<Option<lapor_domain::staff::P
     require_staff(db, request, &clock::timestamp(clock::now())).map(Some)
 }
 
-/// `from` / `to` / `group` of the query, and whether `audience` may read
-/// `dimension` by such periods.
-pub(crate) fn range_of(request: &ApiRequest, dimension: Dimension, audience: Audience) -> Result<Range, ApiError> {
-    let today = clock::latest_indonesian_date(clock::now());
-    let range = Range::parse(request.query("from"), request.query("to"), request.query("group"), today, Group::Week)
-        .map_err(|e| ApiError::bad_parameters(request.lang, &e.0))?;
-    if !audience.may_group(dimension, range.group) {
-        return Err(ApiError::bad_parameters(
-            request.lang,
-            &[Invalid::new(
-                "group",
-                "Angka harian instansi hanya untuk stafnya; gunakan week atau month.",
-                "An agency's daily figures are for its staff; use week or month.",
-            )],
-        ));
-    }
-    Ok(range)
+/// `from` / `to` / `group` of the query; `to` defaults to today in `zone`
+/// (the agency's, WIB for national and cross-agency figures).
+pub(crate) fn range_of(request: &ApiRequest, zone: TimeZone) -> Result<Range, ApiError> {
+    Range::parse(request.query("from"), request.query("to"), request.query("group"), clock::today_in(zone), Group::Week)
+        .map_err(|e| ApiError::bad_parameters(request.lang, &e.0))
 }
 
 /// Public answers may be cached briefly; staff answers are private.
@@ -86,7 +75,7 @@ fn answer<T: Serialize>(value: &T, audience: Audience) -> Response {
 fn group(request: &ApiRequest, dimension: Dimension, key: &str) -> Result<Response, ApiError> {
     let db = Db::open()?;
     let audience = Audience::of_reader(reader(&db, request)?.as_ref(), None);
-    let range = range_of(request, dimension, audience)?;
+    let range = range_of(request, TimeZone::Wib)?;
     Ok(answer(&read::group_stats(&db, dimension, key, &range, audience, request.lang)?, audience))
 }
 
@@ -94,7 +83,7 @@ fn agency(request: &ApiRequest, code: &str) -> Result<Response, ApiError> {
     let db = Db::open()?;
     let agency = store::find_agency(&db, code)?.ok_or_else(|| ApiError::not_found(request.lang))?;
     let audience = Audience::of_reader(reader(&db, request)?.as_ref(), Some(&agency.code));
-    let range = range_of(request, Dimension::Agency, audience)?;
+    let range = range_of(request, TimeZone::from_stored(&agency.timezone).unwrap_or(TimeZone::Wib))?;
     Ok(answer(&read::group_stats(&db, Dimension::Agency, &agency.code, &range, audience, request.lang)?, audience))
 }
 
@@ -117,7 +106,7 @@ fn region(request: &ApiRequest, raw: &str) -> Result<Response, ApiError> {
 fn list(request: &ApiRequest, dimension: Dimension) -> Result<Response, ApiError> {
     let db = Db::open()?;
     let audience = Audience::of_reader(reader(&db, request)?.as_ref(), None);
-    let range = range_of(request, dimension, audience)?;
+    let range = range_of(request, TimeZone::Wib)?;
     Ok(answer(&read::key_list(&db, dimension, &range, audience, request.lang)?, audience))
 }
 
@@ -143,7 +132,7 @@ struct Position {
 fn league(request: &ApiRequest) -> Result<Response, ApiError> {
     let (agency_type, province) = read::league_filters(request)?;
     let db = Db::open()?;
-    let (range, ranked) = read::league(&db, clock::latest_indonesian_date(clock::now()), agency_type, province.as_deref())?;
+    let (range, ranked) = read::league(&db, clock::today_in(TimeZone::Wib), agency_type, province.as_deref())?;
     let league = League {
         from: range.from,
         to: range.to,
@@ -167,7 +156,7 @@ fn weekly(request: &ApiRequest) -> Result<Response, ApiError> {
     lapor_platform::auth::require_internal_call(request, "weekly_summary_token")?;
     let db = Db::open()?;
     let now = clock::now();
-    let week = stats::weekly::last_full_week(clock::latest_indonesian_date(now));
+    let week = stats::weekly::last_full_week(clock::today_in(TimeZone::Wib));
     let stored = db.transaction(|db| stats::weekly::store(db, &week, &clock::timestamp(now)))?;
     Ok(response::json(200, &serde_json::json!({"week_start": week.from, "week_end": week.to, "stored": stored}), "no-store"))
 }

@@ -113,7 +113,7 @@ async fn after_a_long_random_run_the_rollups_equal_their_recomputation_from_the_
     let mut reports: Vec<Filed> = Vec::new();
     let mut acted = BTreeMap::<&str, usize>::new();
     for _ in 0..900 {
-        let action = if reports.len() < 6 { 0 } else { pick(14) };
+        let action = if reports.len() < 6 { 0 } else { pick(15) };
         let Some(r) = (!reports.is_empty()).then(|| pick(reports.len())) else {
             let filed = app.file(&report(privacies[pick(3)], categories[pick(3)], regions[pick(4)], agencies[pick(2)])).await;
             reports.push(Filed { id: filed["tracking_id"].as_str().unwrap().into(), token: filed["reporter_token"].as_str().unwrap().into() });
@@ -157,6 +157,12 @@ async fn after_a_long_random_run_the_rollups_equal_their_recomputation_from_the_
                 let body = json!({"body": "Sudah kami tindak lanjuti di lapangan.", "final": pick(4) == 0});
                 ("respond", post(format!("/api/v1/agency/reports/{id}/responses"), coordinator.to_string(), body).await)
             }
+            14 => {
+                let Some(coordinator) = coordinator_of(&staff, &app, &id) else { continue };
+                let agency = if coordinator == staff.coordinator_a { AGENCY_A } else { AGENCY_B };
+                let unit = format!("{agency}/{}", ["pupr", "kesehatan"][pick(2)]);
+                ("assign", post(format!("/api/v1/agency/reports/{id}/assign"), coordinator.to_string(), json!({ "unit": unit })).await)
+            }
             10 => ("rate", post(format!("/api/v1/reports/{id}/rating"), token.clone(), json!({"score": 1 + pick(5)})).await),
             11 => {
                 let who = citizens[pick(3)].clone();
@@ -175,7 +181,7 @@ async fn after_a_long_random_run_the_rollups_equal_their_recomputation_from_the_
         }
     }
     eprintln!("stats random run: {} reports, successful actions {acted:?}", reports.len());
-    for needed in ["verify", "respond", "forward", "support", "sweep", "rate", "archive"] {
+    for needed in ["verify", "respond", "forward", "support", "sweep", "rate", "archive", "assign"] {
         assert!(acted.get(needed).copied().unwrap_or(0) > 0, "the run never managed to {needed} (STATS_SEED={seed}): {acted:?}");
     }
 
@@ -207,6 +213,27 @@ async fn after_a_long_random_run_the_rollups_equal_their_recomputation_from_the_
     assert_eq!(national(&kept, "forwarded_in"), count("SELECT count(*) FROM report_events WHERE type = 'forwarded'"));
     let overdue_now: i64 = kept.iter().filter(|(k, _)| k.starts_with("now|national|") && k.ends_with("|overdue")).map(|(_, n)| n).sum();
     assert_eq!(overdue_now, count("SELECT count(*) FROM reports WHERE clock = 'response' AND clock_escalated = 1"));
+    // Overdue now, per agency and per unit, is where the overdue reports are now.
+    for (dimension, column) in [("agency", "agency"), ("unit", "unit")] {
+        let kept_now: BTreeMap<String, i64> = kept
+            .iter()
+            .filter(|(k, _)| k.starts_with(&format!("now|{dimension}|")) && k.ends_with("|overdue"))
+            .fold(BTreeMap::new(), |mut m, (k, n)| {
+                *m.entry(k.split('|').nth(2).unwrap().to_string()).or_default() += n;
+                m
+            });
+        let mut in_tables = BTreeMap::new();
+        let db = app.db();
+        let mut stmt = db
+            .prepare(&format!("SELECT {column}, count(*) FROM reports WHERE clock = 'response' AND clock_escalated = 1 AND {column} IS NOT NULL GROUP BY 1"))
+            .unwrap();
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).unwrap() {
+            let (key, n) = row.unwrap();
+            in_tables.insert(key, n);
+        }
+        let kept_now: BTreeMap<_, _> = kept_now.into_iter().filter(|(_, n)| *n != 0).collect();
+        assert_eq!(kept_now, in_tables, "overdue now per {dimension} (STATS_SEED={seed})");
+    }
     let confidential_received: i64 =
         kept.iter().filter(|(k, _)| k.starts_with("daily|national|") && k.contains("|1|received")).map(|(_, n)| n).sum();
     assert_eq!(confidential_received, count("SELECT count(*) FROM reports WHERE visibility = 'confidential'"));
@@ -245,15 +272,22 @@ async fn figures_csv_and_the_confidentiality_rule() {
     let received_by_day: i64 = national["periods"].as_array().unwrap().iter().map(|p| p["received"].as_i64().unwrap()).sum();
     assert_eq!(received_by_day, 5);
 
-    // The agency: its units' split leaves the confidential report out for the public.
-    let agency: Value = app.get(&format!("/api/v1/stats/agencies/{AGENCY_A}")).await.json().await.unwrap();
-    assert_eq!((agency["totals"]["dispatched"].clone(), agency["audience"].clone()), (json!(5), json!("public")), "{agency}");
+    // The agency: the public figures leave the confidential report out, by day or by any window;
+    // its own staff count it.
+    let agency: Value = app.get(&format!("/api/v1/stats/agencies/{AGENCY_A}?group=day")).await.json().await.unwrap();
+    assert_eq!((agency["totals"]["dispatched"].clone(), agency["audience"].clone()), (json!(4), json!("public")), "{agency}");
+    assert_eq!(agency["counts_confidential"], false);
     assert_eq!(agency["name"], "Pemerintah Kota Bandung");
     assert_eq!(agency["overdue_now"], 1);
-    let (status, problem) = app.call(Method::GET, &format!("/api/v1/stats/agencies/{AGENCY_A}?group=day"), None, None).await;
-    assert_eq!(status, 400, "the public reads an agency by week or month: {problem}");
     let (status, staff_view) = app.call(Method::GET, &format!("/api/v1/stats/agencies/{AGENCY_A}?group=day"), Some(&staff.executive_a), None).await;
     assert_eq!((status, staff_view["audience"].clone()), (200, json!("staff")), "{staff_view}");
+    assert_eq!(staff_view["totals"]["dispatched"], 5, "staff count every report");
+    let (_, other_staff) = app.call(Method::GET, &format!("/api/v1/stats/agencies/{AGENCY_A}"), Some(&staff.coordinator_b), None).await;
+    assert_eq!(other_staff["totals"]["dispatched"], 4, "another agency's staff read it as the public");
+    // Public national figures minus the public splits is all one can learn: a count, nationally.
+    let public_day: i64 = agency["periods"].as_array().unwrap().iter().map(|p| p["dispatched"].as_i64().unwrap()).sum();
+    assert_eq!(public_day, 4);
+    assert_eq!(app.call(Method::GET, "/api/v1/stats/national?to=%2B262142-12-31", None, None).await.0, 400, "far dates are refused, not a 500");
     assert_eq!(app.call(Method::GET, "/api/v1/stats/agencies/no-such-agency", None, None).await.0, 404);
 
     // Categories: the public split counts 3 + 1 public drainage reports... of which the confidential one is left out.

@@ -126,6 +126,25 @@ impl ArchivedAs {
 }
 
 impl Measure {
+    /// The measures without a parameter (the histogram's days and the
+    /// archive reasons are the others).
+    pub const PLAIN: [Measure; 14] = [
+        Measure::Received,
+        Measure::Verified,
+        Measure::Dispatched,
+        Measure::RespondedOnTime,
+        Measure::RespondedLate,
+        Measure::Overdue,
+        Measure::CompletedByResponse,
+        Measure::CompletedAutomatically,
+        Measure::ForwardedIn,
+        Measure::ForwardedOut,
+        Measure::Assigned,
+        Measure::RatingSum,
+        Measure::RatingCount,
+        Measure::Supports,
+    ];
+
     /// The stored name (`stats_daily.measure`).
     pub fn name(self) -> String {
         match self {
@@ -156,24 +175,7 @@ impl Measure {
         if let Some(reason) = raw.strip_prefix("archived_") {
             return ArchivedAs::ALL.into_iter().find(|a| a.as_str() == reason).map(Measure::Archived);
         }
-        [
-            Measure::Received,
-            Measure::Verified,
-            Measure::Dispatched,
-            Measure::RespondedOnTime,
-            Measure::RespondedLate,
-            Measure::Overdue,
-            Measure::CompletedByResponse,
-            Measure::CompletedAutomatically,
-            Measure::ForwardedIn,
-            Measure::ForwardedOut,
-            Measure::Assigned,
-            Measure::RatingSum,
-            Measure::RatingCount,
-            Measure::Supports,
-        ]
-        .into_iter()
-        .find(|m| m.name() == raw)
+        Self::PLAIN.into_iter().find(|m| m.name() == raw)
     }
 }
 
@@ -277,22 +279,7 @@ mod tests {
 
     #[test]
     fn measure_names_round_trip() {
-        let mut all = vec![
-            Measure::Received,
-            Measure::Verified,
-            Measure::Dispatched,
-            Measure::RespondedOnTime,
-            Measure::RespondedLate,
-            Measure::Overdue,
-            Measure::CompletedByResponse,
-            Measure::CompletedAutomatically,
-            Measure::ForwardedIn,
-            Measure::ForwardedOut,
-            Measure::Assigned,
-            Measure::RatingSum,
-            Measure::RatingCount,
-            Measure::Supports,
-        ];
+        let mut all = Measure::PLAIN.to_vec();
         all.extend((0..=RESPONSE_DAYS_CAP).map(Measure::ResponseDays));
         all.extend(ArchivedAs::ALL.map(Measure::Archived));
         for measure in all {

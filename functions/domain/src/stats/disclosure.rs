@@ -1,15 +1,14 @@
 //! What public statistics may show about confidential reports.
 //!
-//! The rule: confidential reports count in national and agency figures
-//! (leaders and the public must see the whole workload), but public splits
-//! below or across an agency (its units, categories, regions, provinces,
-//! channels) leave them out, so no small split can point at one. Public
-//! agency figures are not split by day either (weeks at the finest), so a
-//! confidential report in a small agency cannot be dated. Staff surfaces
-//! (the dashboard, staff-authenticated API calls) count everything.
+//! The rule: public figures count confidential reports only in the
+//! national totals, where one report among the nation's cannot be picked
+//! out; every public split (agencies, their work units, categories, regions,
+//! provinces, channels) leaves them out, so no split, however small or
+//! finely dated, and no difference between two windows can point at one.
+//! Staff surfaces (the dashboard, staff-authenticated API calls for their
+//! own agency, administrators everywhere) count every report.
 
 use super::cells::Dimension;
-use super::period::Group;
 use crate::staff::{Principal, Role};
 
 /// Who reads the figures.
@@ -42,13 +41,8 @@ impl Audience {
     pub fn counts_confidential(self, dimension: Dimension) -> bool {
         match self {
             Audience::Staff => true,
-            Audience::Public => matches!(dimension, Dimension::National | Dimension::Agency),
+            Audience::Public => dimension == Dimension::National,
         }
-    }
-
-    /// Whether this audience may read `dimension` split into `group` periods.
-    pub fn may_group(self, dimension: Dimension, group: Group) -> bool {
-        !(self == Audience::Public && dimension == Dimension::Agency && group == Group::Day)
     }
 }
 
@@ -62,13 +56,9 @@ mod tests {
             assert!(Audience::Staff.counts_confidential(dimension));
         }
         assert!(Audience::Public.counts_confidential(Dimension::National));
-        assert!(Audience::Public.counts_confidential(Dimension::Agency));
-        for dimension in [Dimension::Unit, Dimension::Category, Dimension::Region, Dimension::Province, Dimension::Channel] {
-            assert!(!Audience::Public.counts_confidential(dimension));
+        for dimension in Dimension::ALL.into_iter().filter(|d| *d != Dimension::National) {
+            assert!(!Audience::Public.counts_confidential(dimension), "{dimension:?}");
         }
-        assert!(!Audience::Public.may_group(Dimension::Agency, Group::Day));
-        assert!(Audience::Staff.may_group(Dimension::Agency, Group::Day));
-        assert!(Audience::Public.may_group(Dimension::National, Group::Day));
     }
 
     #[test]

@@ -123,10 +123,34 @@ pub struct ChangeFacts<'a> {
     /// The change stops or replaces the running clock.
     pub clock_stopped: bool,
     pub extras: EventExtras,
+    /// The "overdue" count the running clock's escalation added, if it was
+    /// escalated (kept with the report): stopping the clock takes back exactly it.
+    pub escalation: Option<&'a Fact>,
     /// The report's own "received" facts, for a change of visibility (they
     /// move to the new side; each report has one).
     pub received: &'a [Fact],
     pub calendar: &'a Calendar,
+}
+
+impl<'a> ChangeFacts<'a> {
+    /// A change that leaves the report's groups as they are (filing, a
+    /// rating, the sweep's marks), with no clock and nothing extra yet.
+    pub fn unchanged(event: EventType, at: DateTime<Utc>, dims: &'a Dims, zone: TimeZone, calendar: &'a Calendar) -> ChangeFacts<'a> {
+        ChangeFacts {
+            event,
+            at,
+            before: dims,
+            zone_before: zone,
+            after: dims,
+            zone_after: zone,
+            running: None,
+            clock_stopped: false,
+            extras: EventExtras::default(),
+            escalation: None,
+            received: &[],
+            calendar,
+        }
+    }
 }
 
 /// The facts one change to a report counts for.
@@ -139,7 +163,10 @@ pub struct ChangeFacts<'a> {
 ///   response deadline, with the working days since that clock started
 ///   (a second follow-up while the completion clock runs counts nothing);
 /// - a response deadline escalated by the sweep is overdue until the clock
-///   stops (a response, a forward) or is replaced;
+///   stops (a response, a forward) or is replaced: then exactly the count
+///   the escalation added is taken back (in the groups it was counted in);
+///   while it stays overdue it moves with the report (to the unit it is
+///   routed to);
 /// - a change of visibility at dispatch moves the report's received count
 ///   from one side to the other (public splits leave confidential reports out).
 pub fn facts_of(change: &ChangeFacts<'_>) -> Vec<Fact> {
@@ -184,9 +211,15 @@ pub fn facts_of(change: &ChangeFacts<'_>) -> Vec<Fact> {
         | EventType::ForwardReason
         | EventType::SlaReminder => {}
     }
-    let overdue_ends = change.clock_stopped && change.running.is_some_and(|c| c.kind == ClockKind::Response && c.escalated);
-    if overdue_ends {
-        facts.push(before(Happened::Overdue).negated());
+    if let Some(escalation) = change.escalation {
+        if change.clock_stopped {
+            facts.push(escalation.negated());
+        } else if escalation.dims != *change.after {
+            // Still overdue, now in other groups (routed to a unit): the
+            // level moves with the report, from the day it was escalated.
+            facts.push(escalation.negated());
+            facts.push(Fact { dims: change.after.clone(), ..escalation.clone() });
+        }
     }
     if change.before.confidential != change.after.confidential {
         for received in change.received.iter().filter(|f| f.happened == Happened::Received && f.weight > 0) {
@@ -223,6 +256,7 @@ mod tests {
             running: None,
             clock_stopped: false,
             extras: EventExtras::default(),
+            escalation: None,
             received: &[],
             calendar,
         }
@@ -262,9 +296,15 @@ mod tests {
         let mut c = change(EventType::Responded, &d, &d, &calendar);
         c.running = Some(RunningClock { kind: ClockKind::Response, due: at("2026-12-01T00:00:00Z"), escalated: true, started_at: None });
         c.clock_stopped = true;
+        // Escalated before the report went to a unit: the take-back is in the escalation's groups.
+        let escalation = Fact::new(at("2026-12-02T01:00:00Z"), TimeZone::Wib, dims(Some("kemenkes")), Happened::Overdue);
+        let moved = Dims { unit: Some("kemenkes/x".into()), ..d.clone() };
+        let mut c = ChangeFacts { before: &moved, after: &moved, escalation: Some(&escalation), ..c };
         let facts = facts_of(&c);
         assert_eq!(facts[0].happened, Happened::Responded { on_time: false, working_days: 0 });
-        assert_eq!((facts[1].happened.clone(), facts[1].weight), (Happened::Overdue, -1));
+        assert_eq!(facts[1], escalation.negated(), "exactly what the escalation added");
+        c.escalation = None;
+        assert_eq!(facts_of(&c).len(), 1, "no escalation counted, nothing to take back");
     }
 
     #[test]
@@ -274,12 +314,28 @@ mod tests {
         let mut c = change(EventType::Forwarded, &old, &new, &calendar);
         c.running = Some(RunningClock { kind: ClockKind::Response, due: at("2026-12-01T00:00:00Z"), escalated: true, started_at: None });
         c.clock_stopped = true;
+        let escalation = Fact::new(at("2026-12-02T01:00:00Z"), TimeZone::Wib, old.clone(), Happened::Overdue);
+        c.escalation = Some(&escalation);
         let facts = facts_of(&c);
         let summary: Vec<_> = facts.iter().map(|f| (f.dims.agency.clone().unwrap(), f.happened.clone(), f.weight)).collect();
         assert_eq!(
             summary,
             [("a".into(), Happened::ForwardedOut, 1), ("b".into(), Happened::ForwardedIn, 1), ("a".into(), Happened::Overdue, -1)]
         );
+    }
+
+    #[test]
+    fn an_overdue_report_routed_to_a_unit_moves_its_overdue_count_there() {
+        let calendar = Calendar::default();
+        let before = dims(Some("a"));
+        let after = Dims { unit: Some("a/pupr".into()), ..before.clone() };
+        let escalation = Fact::new(at("2026-11-30T01:00:00Z"), TimeZone::Wib, before.clone(), Happened::Overdue);
+        let mut c = change(EventType::Assigned, &before, &after, &calendar);
+        c.escalation = Some(&escalation);
+        let facts = facts_of(&c);
+        assert_eq!(facts[0].happened, Happened::Assigned);
+        assert_eq!(facts[1], escalation.negated());
+        assert_eq!(facts[2], Fact { dims: after.clone(), ..escalation.clone() }, "same day, the unit's groups");
     }
 
     #[test]

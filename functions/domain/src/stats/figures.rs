@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::cells::{ArchivedAs, Measure, RESPONSE_DAYS_CAP};
+use super::cells::{ArchivedAs, Dimension, Measure, RESPONSE_DAYS_CAP};
 
 /// Measure -> sum over some cells.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,7 +57,8 @@ pub struct Figures {
     /// the response: exact, from the histogram. `60` means "60 or more".
     pub response_days_median: Option<u32>,
     pub response_days_p90: Option<u32>,
-    /// Completed / (dispatched - forwarded out): of the reports that stayed.
+    /// Completed / (dispatched - forwarded out): of the reports that stayed
+    /// (for a work unit: assigned - forwarded out).
     pub completion_rate: Option<f64>,
     pub rating_average: Option<f64>,
     pub rating_count: i64,
@@ -92,12 +93,15 @@ fn round4(x: f64) -> f64 {
 }
 
 impl Figures {
-    pub fn of(sums: &Sums) -> Figures {
+    /// The figures of a group of `dimension` from its sums (the completion
+    /// rate's base is what came in to it: `Dimension::incoming`).
+    pub fn of(sums: &Sums, dimension: Dimension) -> Figures {
         let get = |m| sums.get(m);
         let responses = get(Measure::RespondedOnTime) + get(Measure::RespondedLate);
         let histogram: Vec<(u32, i64)> = (0..=RESPONSE_DAYS_CAP).map(|d| (d, get(Measure::ResponseDays(d)))).collect();
         let completed = get(Measure::CompletedByResponse) + get(Measure::CompletedAutomatically);
-        let stayed = get(Measure::Dispatched) - get(Measure::ForwardedOut);
+        let came_in = if dimension.incoming() == Measure::Assigned { get(Measure::Assigned) } else { get(Measure::Dispatched) };
+        let stayed = came_in - get(Measure::ForwardedOut);
         let rating_count = get(Measure::RatingCount);
         Figures {
             received: get(Measure::Received),
@@ -132,7 +136,7 @@ impl Figures {
     }
 
     /// "Reports in" for a group of `dimension` (`Dimension::incoming`).
-    pub fn incoming(&self, dimension: super::cells::Dimension) -> i64 {
+    pub fn incoming(&self, dimension: Dimension) -> i64 {
         match dimension.incoming() {
             Measure::Dispatched => self.dispatched,
             Measure::Assigned => self.assigned,
@@ -245,12 +249,18 @@ mod tests {
         sums.add(Measure::CompletedAutomatically, 2);
         sums.add(Measure::RatingSum, 9);
         sums.add(Measure::RatingCount, 2);
-        let f = Figures::of(&sums);
+        let f = Figures::of(&sums, Dimension::Agency);
         assert_eq!(f.on_time_rate, Some(0.75));
         assert_eq!((f.response_days_median, f.response_days_p90), (Some(2), Some(9)));
         assert_eq!(f.completion_rate, Some(0.5));
         assert_eq!(f.rating_average, Some(4.5));
-        assert_eq!(Figures::of(&Sums::default()).on_time_rate, None);
+        assert_eq!(Figures::of(&Sums::default(), Dimension::National).on_time_rate, None);
+        // A unit's base is what was assigned to it.
+        let mut unit = Sums::default();
+        unit.add(Measure::Assigned, 4);
+        unit.add(Measure::CompletedByResponse, 1);
+        assert_eq!(Figures::of(&unit, Dimension::Unit).completion_rate, Some(0.25));
+        assert_eq!(Figures::of(&unit, Dimension::Agency).completion_rate, None);
         assert_eq!(f.csv_values().len(), Figures::CSV_COLUMNS.len());
     }
 }

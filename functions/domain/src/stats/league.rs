@@ -27,7 +27,7 @@ pub struct LeagueRow {
 pub struct Ranked {
     /// Position (1 = best) and row, best first.
     pub ranked: Vec<(usize, LeagueRow)>,
-    /// Agencies with too few responses to rank, by volume then code.
+    /// Agencies with too few responses to rank, by reports sent to them, then code.
     pub unranked: Vec<LeagueRow>,
 }
 
@@ -44,7 +44,7 @@ pub fn rank(rows: Vec<LeagueRow>, min_responses: i64) -> Ranked {
             .then(a.figures.response_days_median.unwrap_or(u32::MAX).cmp(&b.figures.response_days_median.unwrap_or(u32::MAX)))
             .then(a.agency.cmp(&b.agency))
     });
-    unranked.sort_by(|a, b| b.figures.received.cmp(&a.figures.received).then(a.agency.cmp(&b.agency)));
+    unranked.sort_by(|a, b| b.figures.dispatched.cmp(&a.figures.dispatched).then(a.agency.cmp(&b.agency)));
     Ranked { ranked: ranked.into_iter().enumerate().map(|(i, r)| (i + 1, r)).collect(), unranked }
 }
 

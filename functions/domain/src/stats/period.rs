@@ -88,9 +88,12 @@ impl Range {
     /// default end; `default_group` when none is named.
     pub fn parse(from: Option<&str>, to: Option<&str>, group: Option<&str>, today: NaiveDate, default_group: Group) -> Result<Range, RangeError> {
         let mut errors = Vec::new();
+        // Years are bounded so no period arithmetic can leave chrono's range.
         let date = |field: &str, raw: &str, errors: &mut Vec<Invalid>| {
             NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-                .map_err(|_| errors.push(Invalid::new(field, "Tanggal harus berformat YYYY-MM-DD.", "A date must be YYYY-MM-DD.")))
+                .ok()
+                .filter(|d| (2000..=2100).contains(&d.year()) && raw.trim().len() == 10)
+                .ok_or_else(|| errors.push(Invalid::new(field, "Tanggal harus berformat YYYY-MM-DD, tahun 2000 sampai 2100.", "A date must be YYYY-MM-DD, in the years 2000 to 2100.")))
                 .ok()
         };
         let to = match to.filter(|s| !s.trim().is_empty()) {
@@ -178,6 +181,9 @@ mod tests {
         assert_eq!(fields, ["to", "from", "group"]);
         assert!(Range::parse(Some("2026-12-03"), Some("2026-12-02"), None, d("2026-12-02"), Group::Week).is_err());
         assert!(Range::parse(Some("2020-01-01"), Some("2026-12-02"), None, d("2026-12-02"), Group::Week).is_err());
+        for far in ["+262142-12-31", "-0001-01-01", "1999-12-31", "2101-01-01"] {
+            assert!(Range::parse(Some("2026-01-01"), Some(far), None, d("2026-12-02"), Group::Month).is_err(), "{far}");
+        }
     }
 
     proptest! {

@@ -13,7 +13,7 @@ use lapor_domain::agency::TimeZone;
 use lapor_domain::calendar::Calendar;
 use lapor_domain::event::EventType;
 use lapor_domain::sla::ClockKind;
-use lapor_domain::stats::{cells_of, facts_of, RunningClock, Audience, ChangeFacts, Dimension, Dims, EventExtras, Fact, Measure, Range, Sums};
+use lapor_domain::stats::{cells_of, facts_of, Happened, RunningClock, Audience, ChangeFacts, Dimension, Dims, EventExtras, Fact, Measure, Range, Sums};
 use serde_json::json;
 
 use crate::db::{int, text, Db};
@@ -227,19 +227,7 @@ pub fn facts_of_event(db: &Db, report_id: i64, at: &str, event: EventType, extra
     let (dims, zone) = dims_of(db, report_id)?;
     let at = crate::sla::parse_time(at).ok_or_else(|| anyhow::anyhow!("unreadable event time {at}"))?;
     let calendar = Calendar::default();
-    Ok(facts_of(&ChangeFacts {
-        event,
-        at,
-        before: &dims,
-        zone_before: zone,
-        after: &dims,
-        zone_after: zone,
-        running: None,
-        clock_stopped: false,
-        extras,
-        received: &[],
-        calendar: &calendar,
-    }))
+    Ok(facts_of(&ChangeFacts { extras, ..ChangeFacts::unchanged(event, at, &dims, zone, &calendar) }))
 }
 
 /// When the running response clock of report `report_id` started: its
@@ -284,18 +272,11 @@ pub fn sweep_facts(db: &Db, event: EventType, now: &str) -> Result<Vec<(i64, Vec
         .into_iter()
         .map(|(id, dims, zone, running)| {
             let facts = facts_of(&ChangeFacts {
-                event,
-                at,
-                before: &dims,
-                zone_before: zone,
-                after: &dims,
-                zone_after: zone,
                 running,
                 // A completion ends the completion clock, never a response one.
                 clock_stopped: event == EventType::Completed,
                 extras: EventExtras { automatic: true, ..EventExtras::default() },
-                received: &[],
-                calendar: &calendar,
+                ..ChangeFacts::unchanged(event, at, &dims, zone, &calendar)
             });
             (id, facts)
         })
@@ -320,4 +301,22 @@ pub fn daily_by_key(db: &Db, dimension: Dimension, prefix: &str, range: &Range, 
         add_row(keys.entry(row.text("key")?).or_default().entry(day).or_default(), &row.text("measure")?, row.int("n")?);
     }
     Ok(keys)
+}
+
+/// Keeps, on each report the sweep just escalated, the "overdue" count it
+/// added, so the clock's end takes back exactly that (`ChangeFacts::escalation`).
+pub fn remember_escalations(db: &Db, facts: &[(i64, Vec<Fact>)]) -> Result<()> {
+    let escalations: Vec<_> = facts
+        .iter()
+        .filter_map(|(id, facts)| facts.iter().find(|f| f.happened == Happened::Overdue && f.weight > 0).map(|f| (id, f)))
+        .map(|(id, fact)| serde_json::to_string(fact).map(|f| json!([id, f])))
+        .collect::<Result<_, _>>()?;
+    if escalations.is_empty() {
+        return Ok(());
+    }
+    db.execute(
+        "UPDATE reports SET overdue_fact = e.value ->> 1 FROM json_each(?1) AS e WHERE reports.id = e.value ->> 0",
+        &[text(serde_json::Value::Array(escalations).to_string())],
+    )?;
+    Ok(())
 }

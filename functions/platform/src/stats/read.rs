@@ -33,8 +33,10 @@ pub fn group_stats(db: &Db, dimension: Dimension, key: &str, range: &Range, audi
     }
     let breakdown = match dimension {
         Dimension::Agency => {
+            // A unit's code starts with its agency's (`pemkot-32.73/pupr`).
             let units = unit_names(db, key)?;
-            Some(Breakdown { dimension: Dimension::Unit.as_str().into(), items: key_figures(db, Dimension::Unit, "", range, audience, &units, true)? })
+            let prefix = format!("{key}/");
+            Some(Breakdown { dimension: Dimension::Unit.as_str().into(), items: key_figures(db, Dimension::Unit, &prefix, range, audience, &units, true)? })
         }
         Dimension::Province => {
             let names = region_names(db)?;
@@ -54,8 +56,8 @@ pub fn group_stats(db: &Db, dimension: Dimension, key: &str, range: &Range, audi
         audience: audience.as_str().into(),
         counts_confidential: audience.counts_confidential(dimension),
         overdue_now: overdue_now(db, dimension, key, audience)?.get(key).copied().unwrap_or(0),
-        totals: Figures::of(&totals),
-        periods: periods.iter().zip(per_period).map(|(p, sums)| PeriodFigures { start: p.start, end: p.end, figures: Figures::of(&sums) }).collect(),
+        totals: Figures::of(&totals, dimension),
+        periods: periods.iter().zip(per_period).map(|(p, sums)| PeriodFigures { start: p.start, end: p.end, figures: Figures::of(&sums, dimension) }).collect(),
         breakdown,
     })
 }
@@ -79,7 +81,7 @@ fn key_figures(
         .map(|(key, sums)| KeyFigures {
             name: names.get(&key).cloned().unwrap_or_else(|| key.clone()),
             overdue_now: overdue.get(&key).copied().unwrap_or(0),
-            figures: Figures::of(&sums),
+            figures: Figures::of(&sums, dimension),
             key,
         })
         .collect();
@@ -159,7 +161,7 @@ pub fn league_rows(db: &Db, range: &Range, agency_type: Option<&str>, province: 
         .filter(|(_, _, _, region)| province.is_none_or(|p| region.as_deref().is_some_and(|r| r.get(..2) == Some(p))))
         .filter_map(|(code, name, agency_type, region)| {
             let sums = sums.get(&code)?;
-            Some(LeagueRow { figures: Figures::of(sums), agency: code, name, agency_type, province: region.and_then(|r| r.get(..2).map(str::to_string)) })
+            Some(LeagueRow { figures: Figures::of(sums, Dimension::Agency), agency: code, name, agency_type, province: region.and_then(|r| r.get(..2).map(str::to_string)) })
         })
         .collect())
 }
@@ -245,13 +247,15 @@ pub struct Overdue {
     pub agency_name: String,
     pub unit_name: Option<String>,
     pub due: String,
+    /// The agency's zone, to show the deadline in.
+    pub zone: lapor_domain::agency::TimeZone,
 }
 
 /// The oldest missed response deadlines still open, of `agency` (every
 /// agency if `None`): at most `limit` rows of a partial index holding only
 /// reports past their response deadline (migration 13), never a scan.
 pub fn oldest_overdue(db: &Db, agency: Option<&str>, limit: i64) -> Result<Vec<Overdue>> {
-    let columns = "SELECT r.tracking_id, r.title, a.name AS agency_name, u.name AS unit_name, r.clock_due
+    let columns = "SELECT r.tracking_id, r.title, a.name AS agency_name, a.timezone, u.name AS unit_name, r.clock_due
            FROM reports r JOIN agencies a ON a.code = r.agency LEFT JOIN units u ON u.code = r.unit
           WHERE r.clock = 'response' AND r.clock_escalated = 1";
     let rows = match agency {
@@ -265,6 +269,7 @@ pub fn oldest_overdue(db: &Db, agency: Option<&str>, limit: i64) -> Result<Vec<O
             agency_name: row.text("agency_name")?,
             unit_name: row.opt_text("unit_name")?,
             due: row.text("clock_due")?,
+            zone: row.opt_text("timezone")?.and_then(|z| lapor_domain::agency::TimeZone::from_stored(&z)).unwrap_or(lapor_domain::agency::TimeZone::Wib),
         })
     })
 }

@@ -28,6 +28,8 @@ use crate::pages::performance::year_of_months;
 /// Whose figures a dashboard shows: the nation (`None`) or an agency.
 struct Scope {
     agency: Option<(String, String)>,
+    /// The zone its days are counted in (the agency's; WIB for the nation).
+    zone: TimeZone,
 }
 
 impl Scope {
@@ -58,20 +60,20 @@ fn scope(db: &Db, request: &ApiRequest, staff: &Staff, ctx: &Ctx) -> Result<Scop
         (None, asked) if staff.principal.role == Role::Admin => asked.map(str::to_string),
         (None, _) => return Err(forbidden(ctx.lang)),
     };
-    let agency = match code {
+    match code {
         Some(code) => {
             let row = store::find_agency(db, &code)?.ok_or_else(|| ApiError::not_found(ctx.lang))?;
-            Some((row.code, row.name))
+            let zone = TimeZone::from_stored(&row.timezone).unwrap_or(TimeZone::Wib);
+            Ok(Scope { agency: Some((row.code, row.name)), zone })
         }
-        None => None,
-    };
-    Ok(Scope { agency })
+        None => Ok(Scope { agency: None, zone: TimeZone::Wib }),
+    }
 }
 
 pub fn dashboard(ctx: &Ctx, request: &ApiRequest, staff: &Staff) -> Result<Response, ApiError> {
     let db = Db::open()?;
     let scope = scope(&db, request, staff, ctx)?;
-    let today = clock::latest_indonesian_date(clock::now());
+    let today = clock::today_in(scope.zone);
     let audience = Audience::Staff;
     let weeks = read::group_stats(&db, scope.dimension(), scope.key(), &Range::last_days(today, LEAGUE_DAYS, Group::Week), audience, ctx.lang)?;
     let months = read::group_stats(&db, scope.dimension(), scope.key(), &year_of_months(today), audience, ctx.lang)?;
@@ -144,7 +146,7 @@ pub fn dashboard(ctx: &Ctx, request: &ApiRequest, staff: &Staff) -> Result<Respo
                                 }
                                 @if scope.agency.is_none() { td { (Typed(&o.agency_name)) } }
                                 td { (Typed(o.unit_name.as_deref().unwrap_or(ctx.t("Belum ditugaskan", "Not assigned yet")))) }
-                                td { (when(ctx, &o.due, TimeZone::Wib)) }
+                                td { (when(ctx, &o.due, o.zone)) }
                             }
                         }
                     }

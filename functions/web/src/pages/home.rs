@@ -29,7 +29,7 @@ pub fn home(ctx: &Ctx) -> anyhow::Result<Response> {
         ..ListFilter::default()
     };
     let recent: Vec<ListItem> = store::list_public(&db, &filter, RECENT)?.iter().map(|(_, record)| list_item(record)).collect();
-    let today = lapor_platform::clock::latest_indonesian_date(lapor_platform::clock::now());
+    let today = lapor_platform::clock::today_in(lapor_domain::agency::TimeZone::Wib);
     let range = Range::last_days(today, LEAGUE_DAYS, Group::Month);
     let national = read::group_stats(&db, Dimension::National, "", &range, Audience::Public, ctx.lang)?;
     let mut response = page_response(ctx, 200, render(ctx, &recent, &national));

@@ -5,7 +5,7 @@
 //! `lapor_domain::stats::Audience`).
 
 use chrono::{Datelike, Duration};
-use lapor_domain::agency::AgencyType;
+use lapor_domain::agency::{AgencyType, TimeZone};
 use lapor_domain::stats::{Audience, Dimension, Group, LeagueRow, Range, LEAGUE_DAYS, MIN_RESPONSES_TO_RANK};
 use lapor_platform::db::Db;
 use lapor_platform::request::ApiRequest;
@@ -46,7 +46,7 @@ pub fn league_page(ctx: &Ctx, request: &ApiRequest) -> anyhow::Result<Response> 
         Err(ApiError::Problem(problem, _)) => (problem.status, (None, None), problem.errors.iter().map(|e| e.message.clone()).collect()),
         Err(ApiError::Internal(e)) => return Err(e),
     };
-    let (range, ranked) = read::league(&db, clock::latest_indonesian_date(clock::now()), filters.0, filters.1.as_deref())?;
+    let (range, ranked) = read::league(&db, clock::today_in(TimeZone::Wib), filters.0, filters.1.as_deref())?;
     let heading = ctx.t("Kinerja instansi", "Agency performance");
     let content = html! {
         h1 { (heading) }
@@ -58,6 +58,7 @@ pub fn league_page(ctx: &Ctx, request: &ApiRequest) -> anyhow::Result<Response> 
             (ctx.t("Instansi diberi peringkat setelah menanggapi paling sedikit", "An agency is ranked once it has answered at least"))
             " " (MIN_RESPONSES_TO_RANK) " "
             (ctx.t("laporan bertenggat; seri diurutkan menurut jumlah tanggapan, lalu median hari kerja.", "reports with a deadline; ties go to more answers, then fewer median working days."))
+            " " (ctx.t("Laporan rahasia tidak dihitung di angka publik instansi.", "Confidential reports are not counted in agencies' public figures."))
         }
         @if !errors.is_empty() { div.errors role="alert" { ul { @for e in &errors { li { (e) } } } } }
         form.filters method="get" action="/kinerja" {
@@ -149,7 +150,7 @@ pub fn agency_page(ctx: &Ctx, code: &str) -> anyhow::Result<Response> {
     let Some(agency) = store::find_agency(&db, code)? else {
         return Ok(crate::message_page(ctx, 404, ctx.t("Instansi tidak ditemukan", "Agency not found"), ctx.t("Periksa kode instansi.", "Check the agency's code.")));
     };
-    let today = clock::latest_indonesian_date(clock::now());
+    let today = clock::today_in(TimeZone::from_stored(&agency.timezone).unwrap_or(TimeZone::Wib));
     let weeks = read::group_stats(&db, Dimension::Agency, &agency.code, &Range::last_days(today, LEAGUE_DAYS, Group::Week), Audience::Public, ctx.lang)?;
     let months = read::group_stats(&db, Dimension::Agency, &agency.code, &year_of_months(today), Audience::Public, ctx.lang)?;
     let units = weeks.breakdown.as_ref().map(|b| b.items.as_slice()).unwrap_or_default();
@@ -160,10 +161,10 @@ pub fn agency_page(ctx: &Ctx, code: &str) -> anyhow::Result<Response> {
         (headline(ctx, Dimension::Agency, &weeks.totals, weeks.overdue_now))
         (received_vs_completed(ctx, "masuk-selesai", &weeks))
         (on_time_by_month(ctx, "tepat-waktu", &months))
-        (key_table(ctx, ctx.t("Unit kerja (laporan rahasia tidak dihitung di rincian ini)", "Work units (confidential reports are not counted in this split)"), ctx.t("Unit kerja", "Work unit"), Dimension::Unit, units, None))
+        (key_table(ctx, ctx.t("Unit kerja", "Work units"), ctx.t("Unit kerja", "Work unit"), Dimension::Unit, units, None))
         p.muted { (ctx.t(
-            "Laporan rahasia dihitung dalam angka instansi, tetapi tidak dalam rincian unit, kategori, wilayah atau kanal.",
-            "Confidential reports count in the agency's figures, but not in splits by unit, category, region or channel.",
+            "Untuk melindungi pelapor, laporan rahasia tidak dihitung dalam angka publik instansi; laporan rahasia dihitung dalam angka nasional dan di dasbor staf.",
+            "To protect reporters, confidential reports are not counted in an agency's public figures; they count in the national figures and on the staff dashboard.",
         )) }
         p {
             (ctx.t("Data terbuka", "Open data")) ": "
