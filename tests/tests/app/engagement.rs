@@ -436,7 +436,7 @@ async fn a_duplicates_supporters_and_followers_move_to_the_original() {
     let dup_row: i64 = app.db().query_row("SELECT id FROM reports WHERE tracking_id = ?", [&duplicate], |r| r.get(0)).unwrap();
     app.db()
         .execute_batch(&format!(
-            "INSERT INTO supports VALUES ({dup_row}, 'phone:aaaa', '2026-01-01T00:00:00.000Z'), ({dup_row}, 'phone:bbbb', '2026-01-01T00:00:00.000Z');
+            "INSERT INTO supports (report_id, identity, created_at) VALUES ({dup_row}, 'phone:aaaa', '2026-01-01T00:00:00.000Z'), ({dup_row}, 'phone:bbbb', '2026-01-01T00:00:00.000Z');
              UPDATE reports SET support_count = 2 WHERE id = {dup_row};"
         ))
         .unwrap();

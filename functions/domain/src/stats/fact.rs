@@ -246,20 +246,7 @@ mod tests {
     }
 
     fn change<'a>(event: EventType, before: &'a Dims, after: &'a Dims, calendar: &'a Calendar) -> ChangeFacts<'a> {
-        ChangeFacts {
-            event,
-            at: at("2026-12-03T02:00:00Z"),
-            before,
-            zone_before: TimeZone::Wib,
-            after,
-            zone_after: TimeZone::Wib,
-            running: None,
-            clock_stopped: false,
-            extras: EventExtras::default(),
-            escalation: None,
-            received: &[],
-            calendar,
-        }
+        ChangeFacts { before, after, ..ChangeFacts::unchanged(event, at("2026-12-03T02:00:00Z"), before, TimeZone::Wib, calendar) }
     }
 
     #[test]
