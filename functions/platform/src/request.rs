@@ -91,9 +91,10 @@ impl ApiRequest {
         self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
-    /// The value of a `:name` route segment (Spin's `spin-path-match-<name>`).
+    /// The value of a `:name` route segment (Spin's `spin-path-match-<name>`,
+    /// with `_` turned into `-` as Spin names it).
     pub fn path_param(&self, name: &str) -> Option<&str> {
-        self.header(&format!("spin-path-match-{name}"))
+        self.header(&format!("spin-path-match-{}", name.replace('_', "-")))
     }
 
     /// The part of the path after a wildcard route's prefix.

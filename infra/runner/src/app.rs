@@ -343,12 +343,18 @@ fn add_spin_headers<B>(request: &mut http::Request<B>, route: &RouteMatch, clien
         ("spin-client-addr".into(), client_addr.to_string()),
     ];
     for (name, value) in &route.params {
-        headers.push((format!("spin-path-match-{}", name.to_ascii_lowercase()), value.clone()));
+        headers.push((path_match_header(name), value.clone()));
     }
     for (name, value) in headers {
         request.headers_mut().insert(HeaderName::try_from(name)?, HeaderValue::try_from(value)?);
     }
     Ok(())
+}
+
+/// The header carrying route parameter `name`, as Spin names it
+/// (trigger-http: lower case, `_` turned into `-`).
+pub fn path_match_header(name: &str) -> String {
+    format!("spin-path-match-{}", name.to_ascii_lowercase().replace('_', "-"))
 }
 
 /// Turns the manifest's `files` into read-only directory mounts.

@@ -3,7 +3,10 @@
 //!
 //! Entries are `scheme://host[:port]`. `*` is allowed as the scheme, the port,
 //! the whole host or the first label of the host (`*.example.com`). A missing
-//! port means the scheme's default port, as in Spin.
+//! port means the scheme's default port, as in Spin. The host may also be an
+//! IP network in CIDR notation (`*://127.0.0.0/24:40007`): as in Spin's
+//! `HostConfig::Cidr`, it allows URLs whose host is an IP address inside it,
+//! never a name (whatever the name resolves to).
 //!
 //! The allow-list is about names, and a component cannot see what a name
 //! resolves to; `block_networks` is checked against the resolved addresses
@@ -75,6 +78,8 @@ enum HostPattern {
     /// `*.example.com`: any host ending in `.example.com`.
     Subdomains(String),
     Exact(String),
+    /// `127.0.0.0/24`: a literal IP address inside the network.
+    Network(IpNetwork),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +130,9 @@ impl AllowedHosts {
                         && host.ends_with(suffix.as_str())
                         && host.as_bytes()[host.len() - suffix.len() - 1] == b'.'
                 }
+                HostPattern::Network(network) => {
+                    host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok_and(|ip| network.contains(ip))
+                }
             };
             let port_ok = match &entry.port {
                 PortPattern::Any => true,
@@ -149,9 +157,6 @@ fn parse_entry(entry: &str) -> Result<AllowedHost> {
         bail!("allowed_outbound_hosts entry {entry:?} needs a scheme, e.g. \"https://{entry}\"");
     };
     let rest = rest.trim_end_matches('/');
-    if rest.contains('/') {
-        bail!("allowed_outbound_hosts entry {entry:?} may not contain a path");
-    }
     let scheme = match scheme {
         "*" => SchemePattern::Any,
         s if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) => {
@@ -168,7 +173,13 @@ fn parse_entry(entry: &str) -> Result<AllowedHost> {
         None => (rest, PortPattern::SchemeDefault),
     };
     let host = host.to_ascii_lowercase();
-    let host = if host == "*" {
+    let host = if host.contains('/') {
+        // A network's prefix length, or a path (which no entry may have).
+        match IpNetwork::from_str_truncate(host.trim_start_matches('[').replace("]/", "/").as_str()) {
+            Ok(network) => HostPattern::Network(network),
+            Err(_) => bail!("allowed_outbound_hosts entry {entry:?} may not contain a path"),
+        }
+    } else if host == "*" {
         HostPattern::Any
     } else if let Some(suffix) = host.strip_prefix("*.") {
         HostPattern::Subdomains(suffix.to_string())
@@ -202,6 +213,22 @@ mod tests {
         assert!(!a.allows("http", "worker.spin.internal.evil.com", None));
         assert!(a.allows("https", "localhost", Some(9999)));
         assert!(AllowedHosts::parse(&["*://*:*"]).unwrap().allows("http", "anything", Some(1)));
+    }
+
+    #[test]
+    fn ip_networks_allow_literal_addresses_inside_them_only() {
+        let a = AllowedHosts::parse(&["*://127.0.0.0/24:40007", "https://10.1.2.3/8", "http://[fd00::]/8:*"]).unwrap();
+        assert!(a.allows("http", "127.0.0.1", Some(40007)));
+        assert!(a.allows("https", "127.0.0.254", Some(40007)));
+        assert!(!a.allows("http", "127.0.1.1", Some(40007)), "outside the network");
+        assert!(!a.allows("http", "127.0.0.1", Some(40008)), "another port");
+        assert!(!a.allows("http", "localhost", Some(40007)), "a name never matches a network, as in Spin");
+        assert!(a.allows("https", "10.200.0.1", None), "host bits are cleared");
+        assert!(a.allows("http", "[fd00::1]", Some(8080)));
+        assert!(!a.allows("http", "[fe80::1]", Some(8080)));
+        for bad in ["http://127.0.0.0/33:80", "http://example.com/24", "http://127.0.0.0/24/x"] {
+            assert!(AllowedHosts::parse(&[bad]).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -247,14 +247,13 @@ async fn handle(
         let response = match rest {
             // As Spin: `OK` with no content type.
             "health" => respond(http::StatusCode::OK, None, "OK"),
+            // As Spin: the application's name and its version if it has one.
             "info" => json(
                 http::StatusCode::OK,
-                serde_json::json!({
-                    "runtime": "lapor-runner",
-                    "runtime_version": env!("CARGO_PKG_VERSION"),
-                    "application": app.name,
-                    "application_version": app.version,
-                }),
+                match &app.version {
+                    Some(version) => serde_json::json!({ "name": app.name, "version": version }),
+                    None => serde_json::json!({ "name": app.name }),
+                },
             ),
             _ => not_found(),
         };

@@ -28,10 +28,12 @@ async fn injects_spin_headers_for_parameter_routes() {
     let v: serde_json::Value = response.json().await.unwrap();
     let h = &v["headers"];
     assert_eq!(h["spin-path-match-id"], "42");
-    assert_eq!(h["spin-path-match-part"], "summary");
-    assert_eq!(h["spin-matched-route"], "/items/:id/detail/:part");
-    assert_eq!(h["spin-raw-component-route"], "/items/:id/detail/:part");
-    assert_eq!(h["spin-component-route"], "/items/:id/detail/:part");
+    // As Spin (trigger-http): a parameter's `_` becomes `-` in its header's name.
+    assert_eq!(h["spin-path-match-part-name"], "summary");
+    assert!(h.get("spin-path-match-part_name").is_none());
+    assert_eq!(h["spin-matched-route"], "/items/:id/detail/:part_name");
+    assert_eq!(h["spin-raw-component-route"], "/items/:id/detail/:part_name");
+    assert_eq!(h["spin-component-route"], "/items/:id/detail/:part_name");
     assert_eq!(h["spin-base-path"], "/");
     assert_eq!(h["spin-path-info"], "");
     assert_eq!(h["spin-full-url"], format!("http://{}/items/42/detail/summary?lang=id", app.addr));
@@ -55,9 +57,9 @@ async fn injects_spin_headers_for_wildcard_routes() {
 async fn routes_well_known_unknown_and_private_paths() {
     let app = Spawn::default().start().await;
     assert_eq!(app.get("/.well-known/spin/health").await, (200, "OK".to_string()));
+    // As Spin: the application's name and version, nothing else.
     let info = app.get_json("/.well-known/spin/info").await;
-    assert_eq!(info["application"], "probe-app");
-    assert_eq!(info["application_version"], "1.2.3");
+    assert_eq!(info, serde_json::json!({"name": "probe-app", "version": "1.2.3"}));
     assert_eq!(app.get("/nothing/here").await.0, 404);
     // The private component has no public route of its own.
     assert_eq!(app.get("/worker").await.0, 404);
@@ -235,6 +237,17 @@ async fn outbound_requests_obey_allowed_outbound_hosts() {
     assert!(other_port.starts_with("error:") && other_port.contains("HttpRequestDenied"), "{other_port}");
     let elsewhere = app.get("/probe/outbound?url=https%3A//example.com/").await.1;
     assert!(elsewhere.contains("HttpRequestDenied"), "{elsewhere}");
+}
+
+#[tokio::test]
+async fn an_ip_network_in_allowed_outbound_hosts_allows_addresses_not_names() {
+    let upstream = local_http_server("hello from the network").await;
+    let app = Spawn { manifest: probe_manifest(&format!("*://127.0.0.0/24:{}", upstream.port())), ..Spawn::default() }.start().await;
+    let allowed = app.get(&format!("/probe/outbound?url=http%3A//127.0.0.1%3A{}/x", upstream.port())).await.1;
+    assert_eq!(allowed, "status 200 body hello from the network");
+    // `localhost` resolves into the network, but Spin matches a network against addresses only.
+    let named = app.get(&format!("/probe/outbound?url=http%3A//localhost%3A{}/x", upstream.port())).await.1;
+    assert!(named.contains("HttpRequestDenied"), "{named}");
 }
 
 #[tokio::test]

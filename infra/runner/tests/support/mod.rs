@@ -43,7 +43,7 @@ secret_token = {{ required = true, secret = true }}
 route = "/probe/..."
 component = "probe"
 [[trigger.http]]
-route = "/items/:id/detail/:part"
+route = "/items/:id/detail/:part_name"
 component = "probe"
 [[trigger.http]]
 route = "/stranger/..."
