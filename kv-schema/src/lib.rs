@@ -26,17 +26,22 @@ pub struct KeyFamily {
 /// Hosted Spin platforms limit keys to 256 bytes; stay under it everywhere.
 pub const MAX_KEY_BYTES: usize = 256;
 
-/// The health check's write, read and delete probe. Each check uses its own
-/// key, so concurrent checks cannot see each other's values.
-pub const HEALTH_PROBE: KeyFamily = KeyFamily {
-    prefix: "health:probe:",
-    value_encoding: "UTF-8 RFC 3339 timestamp of the check",
+/// When a health check last proved the store writable: every check reads
+/// it, and one finding it older than `HEALTH_WRITE_EVERY_SECONDS` writes it
+/// again, so a store that can no longer be written fails the checks within
+/// that time, while the checks themselves write at most about once in it.
+pub const HEALTH_WRITTEN: KeyFamily = KeyFamily {
+    prefix: "health:written",
+    value_encoding: "UTF-8 RFC 3339 timestamp of the last write",
     written_by: "health",
     read_by: "health",
-    expiry: "deleted by the same check a moment after it is written",
-    if_lost: "nothing",
+    expiry: "one key, overwritten about every 30 seconds while checks come",
+    if_lost: "nothing: the next check writes it again",
     hourly: false,
 };
+
+/// How old `HEALTH_WRITTEN` may be before a check writes it again.
+pub const HEALTH_WRITE_EVERY_SECONDS: i64 = 30;
 
 /// Reports created per client address in one hour (fixed window).
 pub const REPORT_RATE_BY_ADDRESS: KeyFamily = KeyFamily {
@@ -146,7 +151,7 @@ pub const HOUSEKEEPING_DONE: KeyFamily = KeyFamily {
 
 /// All families, for documentation and tests.
 pub const FAMILIES: &[KeyFamily] = &[
-    HEALTH_PROBE,
+    HEALTH_WRITTEN,
     REPORT_RATE_BY_ADDRESS,
     REPORT_RATE_BY_PHONE,
     ENGAGEMENT_RATE_BY_IDENTITY,
@@ -243,9 +248,9 @@ pub fn inbound_message_rate_by_sender_key(sender: &str, window: u64) -> String {
     format!("{}{}:{window}", INBOUND_MESSAGE_RATE_BY_SENDER.prefix, subject_hash(sender))
 }
 
-/// The probe key of one health check; `nonce` is random hex.
-pub fn health_probe_key(nonce: &str) -> String {
-    format!("{}{nonce}", HEALTH_PROBE.prefix)
+/// The one key of `HEALTH_WRITTEN`.
+pub fn health_written_key() -> &'static str {
+    HEALTH_WRITTEN.prefix
 }
 
 #[cfg(test)]
@@ -263,9 +268,9 @@ mod tests {
 
     #[test]
     fn keys_fit_hosted_limits() {
-        let key = health_probe_key(&"f".repeat(32));
-        assert!(key.starts_with(HEALTH_PROBE.prefix));
+        let key = report_rate_by_address_key("10.0.0.1", u64::MAX);
         assert!(key.len() <= MAX_KEY_BYTES);
+        assert!(health_written_key().len() <= MAX_KEY_BYTES);
     }
 
     #[test]
@@ -307,7 +312,7 @@ mod tests {
     fn keys_of_other_shapes_are_not_read_as_hourly() {
         let hash = "0123456789abcdef0123456789abcdef";
         for key in [
-            health_probe_key(&"f".repeat(32)),
+            health_written_key().to_string(),
             "rl:report:addr:".to_string(),
             format!("rl:report:addr:{hash}"),
             format!("rl:report:addr:{hash}:"),

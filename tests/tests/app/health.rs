@@ -14,21 +14,33 @@ async fn health_reports_both_stores_ok() {
         body,
         serde_json::json!({"status": "ok", "checks": {"sqlite": {"status": "ok"}, "key_value": {"status": "ok"}}})
     );
-    // The check cleans up after itself in Spin's default key-value file.
-    let leftovers = probe_keys(&app.state_dir.path().join(".spin/sqlite_key_value.db"));
-    assert_eq!(leftovers, 0, "health probe keys must be deleted after each check");
+    // The check proved the store writable once; checks within 30 seconds
+    // only read (Spin's default store pays several fsyncs per write).
+    let kv = app.state_dir.path().join(".spin/sqlite_key_value.db");
+    let first = written_stamp(&kv).expect("the first check writes its stamp");
+    for _ in 0..5 {
+        assert_eq!(app.client.get(app.url("/api/v1/health")).send().await.unwrap().status(), 200);
+    }
+    assert_eq!(written_stamp(&kv), Some(first.clone()), "later checks read, they do not write");
+    // A stamp 30 seconds old is written again.
+    let old = (chrono::Utc::now() - chrono::Duration::seconds(31)).to_rfc3339();
+    set_stamp(&kv, &old);
+    assert_eq!(app.client.get(app.url("/api/v1/health")).send().await.unwrap().status(), 200);
+    assert_ne!(written_stamp(&kv), Some(old));
     app.stop().await;
 }
 
-/// How many health probe keys are in Spin's key-value file.
-fn probe_keys(path: &std::path::Path) -> i64 {
+/// The health check's last-write stamp in Spin's key-value file.
+fn written_stamp(path: &std::path::Path) -> Option<String> {
     let conn = rusqlite::Connection::open(path).unwrap();
-    conn.query_row(
-        "SELECT count(*) FROM spin_key_value WHERE store = 'default' AND key LIKE 'health:probe:%'",
-        [],
-        |row| row.get(0),
-    )
-    .unwrap()
+    conn.query_row("SELECT value FROM spin_key_value WHERE store = 'default' AND key = ?", [kv_schema::health_written_key()], |row| row.get::<_, Vec<u8>>(0))
+        .ok()
+        .map(|v| String::from_utf8(v).unwrap())
+}
+
+fn set_stamp(path: &std::path::Path, stamp: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute("UPDATE spin_key_value SET value = ? WHERE store = 'default' AND key = ?", rusqlite::params![stamp.as_bytes(), kv_schema::health_written_key()]).unwrap();
 }
 
 #[tokio::test]
@@ -60,6 +72,22 @@ async fn health_is_503_when_the_key_value_store_is_down() {
     let ok = app.client.get(app.url("/api/v1/health")).send().await.unwrap();
     assert_eq!(ok.status(), 200);
 
+    // A store that still reads but no longer takes writes (Redis out of
+    // memory) fails as soon as the last write's stamp is due again.
+    let cli = |args: &[&str]| {
+        let out = std::process::Command::new("redis-cli").args(["-p", &redis.port.to_string()]).args(args).output().expect("redis-cli (Debian's redis-tools)");
+        assert!(out.status.success(), "{out:?}");
+    };
+    cli(&["CONFIG", "SET", "maxmemory-policy", "noeviction"]);
+    cli(&["CONFIG", "SET", "maxmemory", "1"]);
+    cli(&["DEL", kv_schema::health_written_key()]);
+    let full = app.client.get(app.url("/api/v1/health")).send().await.unwrap();
+    assert_eq!(full.status(), 503);
+    let body: serde_json::Value = full.json().await.unwrap();
+    assert!(body["checks"]["key_value"]["error"].as_str().unwrap().starts_with("write:"), "{body}");
+    cli(&["CONFIG", "SET", "maxmemory", "0"]);
+    assert_eq!(app.client.get(app.url("/api/v1/health")).send().await.unwrap().status(), 200, "and recovers by itself");
+
     redis.stop();
     let down = app.client.get(app.url("/api/v1/health")).send().await.unwrap();
     assert_eq!(down.status(), 503);
@@ -67,7 +95,7 @@ async fn health_is_503_when_the_key_value_store_is_down() {
     assert_eq!(body["status"], "failing");
     assert_eq!(body["checks"]["sqlite"]["status"], "ok");
     assert_eq!(body["checks"]["key_value"]["status"], "failing");
-    assert!(body["checks"]["key_value"]["error"].as_str().unwrap().starts_with("write:"), "{body}");
+    assert!(body["checks"]["key_value"]["error"].as_str().unwrap().starts_with("read:"), "{body}");
     app.stop().await;
 }
 

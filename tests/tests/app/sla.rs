@@ -488,7 +488,7 @@ async fn old_windows_go_and_current_ones_stay(redis: Option<Redis>) {
         // Not ours, or not of the shape we build: never touched.
         format!("other-app:counter:{}", hour - 2),
         format!("{}not-a-subject-hash:{}", kv_schema::REPORT_RATE_BY_ADDRESS.prefix, hour - 2),
-        kv_schema::health_probe_key(&"a".repeat(32)),
+        kv_schema::health_written_key().to_string(),
     ];
     for key in stale.iter().chain(&live) {
         kv.set_counter(key, 3);
