@@ -81,6 +81,9 @@ run: build
 test:
 	@infra/scripts/setup.sh redis browser
 	cargo build --release --target wasm32-wasip2 $(call wasm_packages,$(COMPONENTS) $(TEST_COMPONENTS))
+	@# The probe once more as a core module (WASI preview 1), which the runner
+	@# must turn into a component on load as Spin does.
+	cargo build --release --target wasm32-wasip1 -p runner-probe
 	cargo test --release --no-fail-fast
 
 bench: build

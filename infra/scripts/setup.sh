@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Installs what the Makefile needs on a fresh machine. Idempotent: when
 # everything is present it does nothing and prints nothing.
-#   infra/scripts/setup.sh            the WebAssembly target only
+#   infra/scripts/setup.sh            the WebAssembly targets only (wasm32-wasip2 for the
+#                                     app; wasm32-wasip1 for the runner's core-module test)
 #   infra/scripts/setup.sh redis wrk  plus these Debian packages
 #   infra/scripts/setup.sh browser    Chromium, Node.js and npm (Debian's), then the
 #                                     browser tests' npm packages (tests/browser, `npm ci`)
 set -euo pipefail
 
-if ! rustup target list --installed | grep -qx wasm32-wasip2; then
-  echo "setup: adding the wasm32-wasip2 Rust target"
-  rustup target add wasm32-wasip2
-fi
+for target in wasm32-wasip2 wasm32-wasip1; do
+  if ! rustup target list --installed | grep -qx "$target"; then
+    echo "setup: adding the $target Rust target"
+    rustup target add "$target"
+  fi
+done
 
 packages=()
 for want in "$@"; do

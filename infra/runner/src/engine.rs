@@ -72,6 +72,8 @@ pub fn load_component(engine: &Engine, wasm_path: &Path, cache_dir: &Path, compo
             Err(e) => tracing::warn!(path = %cached.display(), error = %e, "discarding unreadable cached component"),
         }
     }
+    let bytes = componentize_if_necessary(&bytes)
+        .with_context(|| format!("cannot turn the core module of `{component_id}` ({}) into a component", wasm_path.display()))?;
     let component = Component::new(engine, &bytes)
         .into_anyhow()
         .with_context(|| format!("cannot compile component `{component_id}` ({})", wasm_path.display()))?;
@@ -79,6 +81,23 @@ pub fn load_component(engine: &Engine, wasm_path: &Path, cache_dir: &Path, compo
         tracing::warn!(error = %e, "cannot write the compiled-component cache; continuing without it");
     }
     Ok((component, CacheOutcome::Compiled))
+}
+
+/// A component as it is; a core module (WASI preview 1: a component built
+/// for `wasm32-wasip1`, whose interfaces wit-bindgen describes in custom
+/// sections) turned into a component with wasmtime's preview-1 adapter, as
+/// Spin does on load (`spin-componentize`). The compiled result is cached
+/// under the module's own bytes, so this runs once per module.
+pub fn componentize_if_necessary(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>> {
+    if !wasmparser::Parser::is_core_wasm(bytes) {
+        return Ok(std::borrow::Cow::Borrowed(bytes));
+    }
+    let encoded = wit_component::ComponentEncoder::default()
+        .validate(true)
+        .module(bytes)?
+        .adapter("wasi_snapshot_preview1", wasi_preview1_component_adapter_provider::WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER)?
+        .encode()?;
+    Ok(std::borrow::Cow::Owned(encoded))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -555,3 +555,18 @@ async fn connections_past_the_per_address_cap_get_503_with_retry_after() {
     let response = reqwest::Client::new().get(app.url("/probe/env/PROBE_MODE")).send().await.unwrap();
     assert_eq!(response.status(), 200);
 }
+
+#[tokio::test]
+async fn a_core_module_is_turned_into_a_component_on_load_as_spin_does() {
+    let module = support::probe_core_module();
+    let bytes = std::fs::read(&module).unwrap();
+    assert!(wasmparser::Parser::is_core_wasm(&bytes), "the wasip1 build is a core module");
+    let manifest = probe_manifest("http://127.0.0.1:1").replace(&support::probe_wasm().display().to_string(), &module.display().to_string());
+    let app = Spawn { manifest, ..Spawn::default() }.start().await;
+    let response = app.client.get(app.url("/items/7/detail/x")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let v: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(v["headers"]["spin-path-match-id"], "7");
+    // Its stores and variables work as a component's do.
+    assert_eq!(app.get("/probe/env/PROBE_MODE").await.1, "test");
+}

@@ -25,6 +25,13 @@ pub fn probe_wasm() -> PathBuf {
     path
 }
 
+/// The probe built for `wasm32-wasip1`: a core module, not a component.
+pub fn probe_core_module() -> PathBuf {
+    let path = workspace_root().join("target/wasm32-wasip1/release/runner_probe.wasm");
+    assert!(path.exists(), "{} is missing: run `make test` (it builds the probe for wasm32-wasip1 too)", path.display());
+    path
+}
+
 /// The manifest used by most tests. `{probe}` is the probe's path and
 /// `{outbound}` an extra allowed outbound host.
 pub fn probe_manifest(outbound: &str) -> String {
