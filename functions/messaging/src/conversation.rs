@@ -36,7 +36,7 @@ use crate::commands::{self, Sender};
 
 /// The reply to one delivery (`None`: send nothing back).
 pub fn answer(delivery: Delivery) -> Result<Option<String>, ApiError> {
-    let base = crate::public_base();
+    let base = lapor_platform::site::public_base_url();
     match delivery {
         Delivery::Status => Ok(None),
         // Nothing to de-duplicate on or nobody to answer: help, recorded nowhere.

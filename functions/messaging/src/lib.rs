@@ -49,12 +49,6 @@ fn variable(name: &str) -> String {
     spin_sdk::variables::get(name).unwrap_or_default()
 }
 
-/// `public_base_url` without a trailing slash: links in answers, and the
-/// URL Twilio signs.
-fn public_base() -> String {
-    variable("public_base_url").trim().trim_end_matches('/').to_string()
-}
-
 /// The 403 of a request whose signature does not verify: nothing was read.
 fn forbidden(request: &ApiRequest, header: &str) -> ApiError {
     ApiError::new(

@@ -14,7 +14,7 @@ use crate::conversation;
 pub fn receive(request: &ApiRequest) -> Result<Response, ApiError> {
     let params = form_urlencoded_pairs(&String::from_utf8_lossy(&request.body));
     let query = if request.raw_query.is_empty() { String::new() } else { format!("?{}", request.raw_query) };
-    let url = format!("{}{}{query}", crate::public_base(), request.path);
+    let url = format!("{}{}{query}", lapor_platform::site::public_base_url(), request.path);
     if !signature::twilio_valid(crate::variable("twilio_auth_token").trim(), &url, &params, request.header("x-twilio-signature")) {
         return Err(crate::forbidden(request, "X-Twilio-Signature"));
     }

@@ -103,7 +103,7 @@ fn deliver() -> Result<DeliveryRun, ApiError> {
         max_attempts: number("notify_max_attempts", RetryPolicy::DEFAULT.max_attempts as u64, 100).max(1) as u32,
         cap_seconds: RetryPolicy::DEFAULT.cap_seconds,
     };
-    let link_base = variable("public_base_url").trim_end_matches('/').to_string();
+    let link_base = lapor_platform::site::public_base_url();
     // Well under half the lease, so a slow provider cannot outlive a claim.
     let timeout_seconds = number("notify_timeout_seconds", 15, 120).max(1);
     let providers = providers();

@@ -90,7 +90,7 @@ pub fn create(request: &ApiRequest, format: Format) -> Result<Response, Failure>
             Refused::Other(error) => Failure::from_api(format, error),
         })?;
 
-    let view = CreatedView::new(&filed.tracking_id, filed.privacy.is_confidential(), &crate::public_base(), lang);
+    let view = CreatedView::new(&filed.tracking_id, filed.privacy.is_confidential(), &lapor_platform::site::public_base_url(), lang);
     let mut response = answer::document(format, Document::ServiceRequests, &[view], 200, "no-store", lang);
     if filed.replayed {
         response.set_header("idempotent-replayed", "true");

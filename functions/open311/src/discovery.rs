@@ -18,6 +18,6 @@ const FIRST_CHANGESET: &str = "2026-01-01T00:00:00+07:00";
 pub fn discovery(request: &ApiRequest, format: Format) -> Result<Response, Failure> {
     let db = Db::open().or_internal(format)?;
     let changeset = categories::last_change(&db).or_internal(format)?.map(|at| w3c_in(&at, TimeZone::Wib));
-    let view = DiscoveryView::new(&crate::public_base(), changeset.as_deref().unwrap_or(FIRST_CHANGESET), request.lang);
+    let view = DiscoveryView::new(&lapor_platform::site::public_base_url(), changeset.as_deref().unwrap_or(FIRST_CHANGESET), request.lang);
     Ok(answer::document(format, Document::Discovery, &view, 200, "public, max-age=300", request.lang))
 }

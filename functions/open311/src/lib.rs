@@ -98,9 +98,3 @@ fn route(request: &ApiRequest, found: &Found<Open311>) -> Result<Response, Failu
     }
 }
 
-/// The service's public origin (Spin variable `public_base_url`), without a
-/// trailing slash: the discovery document's endpoint and the links in
-/// answers, as in every message the service sends.
-fn public_base() -> String {
-    spin_sdk::variables::get("public_base_url").unwrap_or_default().trim().trim_end_matches('/').to_string()
-}

@@ -37,6 +37,7 @@ pub mod row;
 pub mod schema;
 pub mod sessions;
 pub mod sign_in;
+pub mod site;
 pub mod sla;
 pub mod staff;
 pub mod staff_alerts;
