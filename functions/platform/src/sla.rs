@@ -144,7 +144,7 @@ pub fn sweep_apply(db: &Db, step: SweepStep, ids: &[i64], now: &str) -> Result<i
             text(serde_json::to_string(&facts.iter().map(|(id, facts)| (id, crate::stats::event_data(facts))).collect::<Vec<_>>())?),
         ],
     )?;
-    crate::stats::remember_escalations(db, &facts)?;
+    crate::stats::remember_escalations(db, facts.iter().map(|(id, facts)| (*id, facts.as_slice())))?;
     crate::stats::record(db, &facts.into_iter().flat_map(|(_, facts)| facts).collect::<Vec<_>>())?;
     // Marked before the notices are written, so they carry the new status.
     db.execute(mark(step), &[text(now)])?;

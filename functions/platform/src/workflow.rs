@@ -201,12 +201,8 @@ pub fn apply(db: &Db, state: &ReportState, expected_version: Option<i64>, change
     }
     let event_type = change.action.event_type();
     let facts = change_facts(db, state, event_type, (&before, zone_before), clock_stopped, extras, now)?;
-    if !clock_stopped {
-        // An overdue count that moved with the report is the one to take back later.
-        if let Some(moved) = facts.iter().find(|f| f.happened == lapor_domain::stats::Happened::Overdue && f.weight > 0) {
-            db.execute("UPDATE reports SET overdue_fact = ? WHERE id = ?", &[text(serde_json::to_string(moved).map_err(anyhow::Error::from)?), int(state.id)])?;
-        }
-    }
+    // An overdue count that moved with the report is the one to take back later.
+    stats::remember_escalations(db, [(state.id, facts.as_slice())])?;
     let own = NewEvent { event_type, visibility: change.visibility, text: change.text };
     for (i, event) in std::iter::once(own).chain(change.also).enumerate() {
         store::append_event(

@@ -84,6 +84,16 @@ impl Range {
         Range { from: today - Duration::days(days - 1), to: today, group }
     }
 
+    /// The `months` calendar months up to `today` (the first from its 1st,
+    /// the last until `today`), by month.
+    pub fn last_months(today: NaiveDate, months: u32) -> Range {
+        let mut from = Group::Month.start_of(today);
+        for _ in 1..months {
+            from = Group::Month.start_of(from - Duration::days(1));
+        }
+        Range { from, to: today, group: Group::Month }
+    }
+
     /// `from`, `to` (YYYY-MM-DD) and `group` of a query, `today` being the
     /// default end; `default_group` when none is named.
     pub fn parse(from: Option<&str>, to: Option<&str>, group: Option<&str>, today: NaiveDate, default_group: Group) -> Result<Range, RangeError> {
@@ -172,6 +182,14 @@ mod tests {
         let starts: Vec<_> = r.periods().iter().map(|p| p.start.to_string()).collect();
         assert_eq!(starts, ["2026-11-15", "2026-12-01", "2027-01-01"]);
         assert_eq!(r.period_index(d("2027-01-10")), Some(2));
+    }
+
+    #[test]
+    fn a_year_of_months_starts_on_the_first_eleven_months_back() {
+        let r = Range::last_months(d("2026-12-02"), 12);
+        assert_eq!((r.from, r.to, r.group), (d("2026-01-01"), d("2026-12-02"), Group::Month));
+        assert_eq!(r.periods().len(), 12);
+        assert_eq!(Range::last_months(d("2026-03-31"), 3).from, d("2026-01-01"));
     }
 
     #[test]

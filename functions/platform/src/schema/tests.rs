@@ -177,6 +177,12 @@ fn the_queries_later_issues_need_use_indexes() {
             "reports_overdue_by_agency",
         ),
         ("SELECT r.tracking_id FROM reports r WHERE r.clock = 'response' AND r.clock_escalated = 1 ORDER BY r.clock_due LIMIT 10", "reports_overdue"),
+        // One key's name (`stats::read::name_of`): the subquery is flattened onto the table's key.
+        ("SELECT k, n FROM (SELECT code AS k, name AS n FROM agencies) WHERE k = 'x'", "sqlite_autoindex_agencies_1"),
+        (
+            "SELECT k, n FROM (SELECT region AS k, name AS n FROM agencies WHERE region IS NOT NULL AND type IN ('pemprov', 'pemkab', 'pemkot')) WHERE k = '32'",
+            "agencies_region",
+        ),
         // Open311's search (`open311::search`) and its key check.
         (
             "SELECT id FROM reports WHERE visibility = 'public' AND verified_at IS NOT NULL AND created_at >= '2026-09' AND created_at <= '2026-12' AND status IN ('submitted', 'dispatched') ORDER BY created_at DESC, id DESC LIMIT 1000 OFFSET 0",

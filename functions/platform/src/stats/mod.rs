@@ -303,11 +303,12 @@ pub fn daily_by_key(db: &Db, dimension: Dimension, prefix: &str, range: &Range, 
     Ok(keys)
 }
 
-/// Keeps, on each report the sweep just escalated, the "overdue" count it
-/// added, so the clock's end takes back exactly that (`ChangeFacts::escalation`).
-pub fn remember_escalations(db: &Db, facts: &[(i64, Vec<Fact>)]) -> Result<()> {
+/// Keeps, on each report whose change added an "overdue" count (the
+/// sweep's escalation, or the count moving with the report to a unit), that
+/// count, so the clock's end takes back exactly it (`ChangeFacts::escalation`).
+pub fn remember_escalations<'a>(db: &Db, facts: impl IntoIterator<Item = (i64, &'a [Fact])>) -> Result<()> {
     let escalations: Vec<_> = facts
-        .iter()
+        .into_iter()
         .filter_map(|(id, facts)| facts.iter().find(|f| f.happened == Happened::Overdue && f.weight > 0).map(|f| (id, f)))
         .map(|(id, fact)| serde_json::to_string(fact).map(|f| json!([id, f])))
         .collect::<Result<_, _>>()?;

@@ -39,13 +39,13 @@ pub fn group_stats(db: &Db, dimension: Dimension, key: &str, range: &Range, audi
             Some(Breakdown { dimension: Dimension::Unit.as_str().into(), items: key_figures(db, Dimension::Unit, &prefix, range, audience, &units, true)? })
         }
         Dimension::Province => {
-            let names = region_names(db)?;
+            let names = names_of(db, Dimension::Region, lang)?;
             let prefix = format!("{key}.");
             Some(Breakdown { dimension: Dimension::Region.as_str().into(), items: key_figures(db, Dimension::Region, &prefix, range, audience, &names, false)? })
         }
         _ => None,
     };
-    let name = names_of(db, dimension, lang)?.remove(key);
+    let name = name_of(db, dimension, key, lang)?;
     Ok(GroupStats {
         dimension: dimension.as_str().into(),
         key: key.to_string(),
@@ -60,6 +60,14 @@ pub fn group_stats(db: &Db, dimension: Dimension, key: &str, range: &Range, audi
         periods: periods.iter().zip(per_period).map(|(p, sums)| PeriodFigures { start: p.start, end: p.end, figures: Figures::of(&sums, dimension) }).collect(),
         breakdown,
     })
+}
+
+/// A group's trends as the performance pages show them: the last
+/// [`LEAGUE_DAYS`] days by week, and the last twelve months by month.
+pub fn trends(db: &Db, dimension: Dimension, key: &str, today: chrono::NaiveDate, audience: Audience, lang: Lang) -> Result<(GroupStats, GroupStats)> {
+    let weeks = group_stats(db, dimension, key, &Range::last_days(today, LEAGUE_DAYS, Group::Week), audience, lang)?;
+    let months = group_stats(db, dimension, key, &Range::last_months(today, 12), audience, lang)?;
+    Ok((weeks, months))
 }
 
 /// The keys of `dimension` starting with `prefix`, with their figures over
@@ -106,17 +114,33 @@ pub fn key_list(db: &Db, dimension: Dimension, range: &Range, audience: Audience
 
 /// Key -> name for a dimension's keys.
 pub fn names_of(db: &Db, dimension: Dimension, lang: Lang) -> Result<BTreeMap<String, String>> {
+    names(db, dimension, lang, None)
+}
+
+/// The name of one key of a dimension (one indexed row, not the whole list).
+pub fn name_of(db: &Db, dimension: Dimension, key: &str, lang: Lang) -> Result<Option<String>> {
+    Ok(names(db, dimension, lang, Some(key))?.remove(key))
+}
+
+/// Key -> name, of every key or of `only` that one.
+fn names(db: &Db, dimension: Dimension, lang: Lang, only: Option<&str>) -> Result<BTreeMap<String, String>> {
     let pairs = |sql: &str| -> Result<BTreeMap<String, String>> {
-        Ok(db.query(sql, &[])?.map(|row| Ok((row.text("k")?, row.text("n")?)))?.into_iter().collect())
+        // SQLite flattens the subquery, so `k = ?` still uses the table's key.
+        let rows = match only {
+            Some(key) => db.query(&format!("SELECT k, n FROM ({sql}) WHERE k = ?"), &[text(key)])?,
+            None => db.query(sql, &[])?,
+        };
+        Ok(rows.map(|row| Ok((row.text("k")?, row.text("n")?)))?.into_iter().collect())
     };
+    let fixed = |pairs: Vec<(String, String)>| -> BTreeMap<String, String> { pairs.into_iter().filter(|(k, _)| only.is_none_or(|o| o == k)).collect() };
     match dimension {
-        Dimension::National => Ok(BTreeMap::from([(String::new(), lang.pick("Nasional", "National").to_string())])),
+        Dimension::National => Ok(fixed(vec![(String::new(), lang.pick("Nasional", "National").to_string())])),
         Dimension::Agency => pairs("SELECT code AS k, name AS n FROM agencies"),
         Dimension::Unit => pairs("SELECT code AS k, name AS n FROM units"),
         Dimension::Category => pairs(lang.pick("SELECT code AS k, name_id AS n FROM categories", "SELECT code AS k, name_en AS n FROM categories")),
-        Dimension::Region | Dimension::Province => region_names(db),
-        Dimension::Channel => Ok(CHANNELS.iter().map(|(k, id, en)| (k.to_string(), lang.pick(id, en).to_string())).collect()),
-        // Keys `agency/...`: named by their second part (see `agency_split`).
+        Dimension::Region | Dimension::Province => pairs(REGION_NAMES),
+        Dimension::Channel => Ok(fixed(CHANNELS.iter().map(|(k, id, en)| (k.to_string(), lang.pick(id, en).to_string())).collect())),
+        // Keys `agency/...`: named by their second part (`rising_this_month` is given those names).
         Dimension::AgencyCategory | Dimension::AgencyRegion => Ok(BTreeMap::new()),
     }
 }
@@ -132,13 +156,7 @@ const CHANNELS: [(&str, &str, &str); 6] = [
 
 /// Region code -> the name of its local government (a province's or a
 /// regency's/city's), the directory's only names for regions.
-fn region_names(db: &Db) -> Result<BTreeMap<String, String>> {
-    Ok(db
-        .query("SELECT region AS k, name AS n FROM agencies WHERE region IS NOT NULL AND type IN ('pemprov', 'pemkab', 'pemkot')", &[])?
-        .map(|row| Ok((row.text("k")?, row.text("n")?)))?
-        .into_iter()
-        .collect())
-}
+const REGION_NAMES: &str = "SELECT region AS k, name AS n FROM agencies WHERE region IS NOT NULL AND type IN ('pemprov', 'pemkab', 'pemkot')";
 
 fn unit_names(db: &Db, agency: &str) -> Result<BTreeMap<String, String>> {
     Ok(db
@@ -202,22 +220,6 @@ pub fn league(db: &Db, today: chrono::NaiveDate, agency_type: Option<AgencyType>
 pub fn provinces(db: &Db) -> Result<Vec<(String, String)>> {
     db.query("SELECT region AS k, name AS n FROM agencies WHERE type = 'pemprov' AND region IS NOT NULL ORDER BY region", &[])?
         .map(|row| Ok((row.text("k")?, row.text("n")?)))
-}
-
-/// One agency's reports split by category or by regency/city
-/// (`Dimension::AgencyCategory` / `AgencyRegion`), keys without the agency.
-pub fn agency_split(db: &Db, agency: &str, split: Dimension, range: &Range, audience: Audience, lang: Lang) -> Result<Vec<KeyFigures>> {
-    let (dimension, names) = match split {
-        Dimension::Category => (Dimension::AgencyCategory, names_of(db, Dimension::Category, lang)?),
-        _ => (Dimension::AgencyRegion, region_names(db)?),
-    };
-    let prefix = format!("{agency}/");
-    let mut items = key_figures(db, dimension, &prefix, range, audience, &BTreeMap::new(), false)?;
-    for item in &mut items {
-        item.key = item.key.trim_start_matches(&prefix).to_string();
-        item.name = names.get(&item.key).cloned().unwrap_or_else(|| item.key.clone());
-    }
-    Ok(items)
 }
 
 /// What rose this month (`today`'s month so far against the same days of

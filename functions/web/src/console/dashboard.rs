@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 use lapor_domain::agency::TimeZone;
-use lapor_domain::stats::{csv_header, csv_record, lagging, Audience, Dimension, Figures, Group, GroupStats, Range, Rising, LEAGUE_DAYS};
+use lapor_domain::stats::{csv_header, csv_record, lagging, Audience, Dimension, Figures, Group, GroupStats, Range, Rising};
 use lapor_domain::staff::Role;
 use lapor_platform::auth::forbidden;
 use lapor_platform::db::Db;
@@ -23,7 +23,6 @@ use super::pages::{document, when, Screen};
 use super::{page, Staff};
 use crate::figures::{headline, key_table, on_time_by_month, percent, received_vs_completed};
 use crate::layout::{Ctx, Typed};
-use crate::pages::performance::year_of_months;
 
 /// Whose figures a dashboard shows: the nation (`None`) or an agency.
 struct Scope {
@@ -75,8 +74,7 @@ pub fn dashboard(ctx: &Ctx, request: &ApiRequest, staff: &Staff) -> Result<Respo
     let scope = scope(&db, request, staff, ctx)?;
     let today = clock::today_in(scope.zone);
     let audience = Audience::Staff;
-    let weeks = read::group_stats(&db, scope.dimension(), scope.key(), &Range::last_days(today, LEAGUE_DAYS, Group::Week), audience, ctx.lang)?;
-    let months = read::group_stats(&db, scope.dimension(), scope.key(), &year_of_months(today), audience, ctx.lang)?;
+    let (weeks, months) = read::trends(&db, scope.dimension(), scope.key(), today, audience, ctx.lang)?;
     let overdue = read::oldest_overdue(&db, scope.agency.as_ref().map(|(c, _)| c.as_str()), 10)?;
     let (categories, regions, parts_heading, parts_dimension, parts, parts_link): (Vec<Rising>, Vec<Rising>, &str, Dimension, _, Option<&dyn Fn(&str) -> String>) = match &scope.agency {
         Some((code, _)) => {
@@ -100,7 +98,7 @@ pub fn dashboard(ctx: &Ctx, request: &ApiRequest, staff: &Staff) -> Result<Respo
                 read::rising_this_month(&db, Dimension::Region, "", today, audience, &region_names)?,
                 ctx.t("Instansi yang paling tertinggal", "Agencies that lag most"),
                 Dimension::Agency,
-                lagging(&read::agencies(&db, &weeks_range(today), audience)?, 15),
+                lagging(&read::agencies(&db, &Range { group: Group::Week, from: weeks.from, to: weeks.to }, audience)?, 15),
                 Some(&agency_dashboard),
             )
         }
@@ -174,10 +172,6 @@ pub fn dashboard(ctx: &Ctx, request: &ApiRequest, staff: &Staff) -> Result<Respo
 
 fn agency_dashboard(code: &str) -> String {
     format!("/staf/dasbor?instansi={code}")
-}
-
-fn weeks_range(today: NaiveDate) -> Range {
-    Range::last_days(today, LEAGUE_DAYS, Group::Week)
 }
 
 fn export_link(scope: &Scope) -> String {

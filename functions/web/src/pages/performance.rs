@@ -4,9 +4,8 @@
 //! ranking, `lapor_domain::stats::rank`, and of what public figures count,
 //! `lapor_domain::stats::Audience`).
 
-use chrono::{Datelike, Duration};
 use lapor_domain::agency::{AgencyType, TimeZone};
-use lapor_domain::stats::{Audience, Dimension, Group, LeagueRow, Range, LEAGUE_DAYS, MIN_RESPONSES_TO_RANK};
+use lapor_domain::stats::{Audience, Dimension, LeagueRow, MIN_RESPONSES_TO_RANK};
 use lapor_platform::db::Db;
 use lapor_platform::request::ApiRequest;
 use lapor_platform::response::ApiError;
@@ -136,23 +135,13 @@ fn league_table<'a>(ctx: &Ctx, caption: &str, rows: impl Iterator<Item = (Option
     }
 }
 
-/// The first day of the month eleven months before `today`'s: a year of months.
-pub fn year_of_months(today: chrono::NaiveDate) -> Range {
-    let mut start = today.with_day(1).expect("first of the month");
-    for _ in 0..11 {
-        start = (start - Duration::days(1)).with_day(1).expect("first of the month");
-    }
-    Range { from: start, to: today, group: Group::Month }
-}
-
 pub fn agency_page(ctx: &Ctx, code: &str) -> anyhow::Result<Response> {
     let db = Db::open()?;
     let Some(agency) = store::find_agency(&db, code)? else {
         return Ok(crate::message_page(ctx, 404, ctx.t("Instansi tidak ditemukan", "Agency not found"), ctx.t("Periksa kode instansi.", "Check the agency's code.")));
     };
     let today = clock::today_in(TimeZone::from_stored(&agency.timezone).unwrap_or(TimeZone::Wib));
-    let weeks = read::group_stats(&db, Dimension::Agency, &agency.code, &Range::last_days(today, LEAGUE_DAYS, Group::Week), Audience::Public, ctx.lang)?;
-    let months = read::group_stats(&db, Dimension::Agency, &agency.code, &year_of_months(today), Audience::Public, ctx.lang)?;
+    let (weeks, months) = read::trends(&db, Dimension::Agency, &agency.code, today, Audience::Public, ctx.lang)?;
     let units = weeks.breakdown.as_ref().map(|b| b.items.as_slice()).unwrap_or_default();
     let content = html! {
         p.muted { a href=(ctx.href("/kinerja")) { (ctx.t("← Kinerja semua instansi", "← Every agency's performance")) } }
