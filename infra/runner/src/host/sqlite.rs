@@ -1,8 +1,10 @@
 //! `fermyon:spin/sqlite@2.0.0` and `spin:sqlite/sqlite@3.0.0`.
 //!
 //! Each guest `open` gets its own connection, kept in the resource table
-//! until the guest drops it, so transactions span `execute` calls. SQLite
-//! work runs on the blocking pool, never on the async executor.
+//! until the guest drops it, so transactions span `execute` calls. Reads run
+//! in place, as short as the guest's own computing; every statement that may
+//! wait for a lock or sync the disk runs on the blocking pool, never on the
+//! async executor.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -34,7 +36,11 @@ impl SqliteHost {
         let Some(database) = self.databases.get(&label) else {
             return Ok(Err(SqliteError::NoSuchDatabase));
         };
-        let connected = tokio::task::spawn_blocking(move || database.connect()).await?;
+        let connected = match database.reuse() {
+            Some(ready) => Ok(ready),
+            // Opening a file may wait on the disk: off the executor.
+            None => tokio::task::spawn_blocking(move || database.connect()).await?,
+        };
         match connected {
             Ok(conn) => Ok(Ok(self.table.push(ConnectionHandle(Arc::new(Mutex::new(conn))))?)),
             Err(e) => Ok(Err(e)),
@@ -48,6 +54,12 @@ impl SqliteHost {
         parameters: Vec<Value>,
     ) -> wasmtime::Result<Result<QueryResult, SqliteError>> {
         let conn = self.table.get(this)?.0.clone();
+        {
+            let mut guard = conn.lock().map_err(|_| wasmtime::format_err!("connection lock poisoned"))?;
+            if guard.never_waits(&statement) {
+                return Ok(guard.execute(&statement, parameters));
+            }
+        }
         let result = tokio::task::spawn_blocking(move || {
             let mut conn = conn.lock().map_err(|_| SqliteError::InvalidConnection)?;
             conn.execute(&statement, parameters)

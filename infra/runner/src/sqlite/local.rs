@@ -2,6 +2,8 @@
 //!
 //! Like Spin, this sets neither WAL nor a busy timeout on guest connections:
 //! the application must do both itself, so that it behaves the same on Spin.
+//! Unlike Spin, a connection a guest has closed is kept and handed out again,
+//! reset so that no guest can tell it from a fresh one (see `pool`).
 
 use std::path::{Path, PathBuf};
 
@@ -9,10 +11,17 @@ use anyhow::{Context, Result};
 use rusqlite::limits::Limit;
 use rusqlite::types::ValueRef;
 
+use std::sync::Arc;
+
+use super::group_commit::{synchronous_pragma, GroupSync, SynchronousPragma};
+use super::pool::{Footprint, Pool, Pooled};
 use super::{Connection, Database, QueryResult, SqliteError, Value};
 
 pub struct LocalDatabase {
     location: Location,
+    pool: Arc<Pool>,
+    /// For a file: its commits' shared syncs (an in-memory one has no disk).
+    group: Option<Arc<GroupSync>>,
 }
 
 enum Location {
@@ -40,24 +49,58 @@ impl LocalDatabase {
                 Location::Memory { uri, _keep_alive: std::sync::Mutex::new(keep) }
             }
         };
-        Ok(Self { location })
+        let fresh = open_location(&location)?;
+        let pool = Arc::new(Pool::new(&fresh).context("cannot read SQLite's default settings")?);
+        let group = match &location {
+            Location::File(path) => Some(Arc::new(GroupSync::new(path))),
+            Location::Memory { .. } => None,
+        };
+        Ok(Self { location, pool, group })
     }
 
     fn open_raw(&self) -> rusqlite::Result<rusqlite::Connection> {
-        let conn = match &self.location {
-            Location::File(path) => rusqlite::Connection::open(path)?,
-            Location::Memory { uri, .. } => rusqlite::Connection::open(uri)?,
-        };
-        // Spin denies ATTACH: a guest may reach only the databases it declared.
-        conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
-        Ok(conn)
+        open_location(&self.location)
+    }
+
+    #[cfg(test)]
+    fn idle_connections(&self) -> usize {
+        self.pool.idle_count()
+    }
+}
+
+fn open_location(location: &Location) -> rusqlite::Result<rusqlite::Connection> {
+    let conn = match location {
+        Location::File(path) => rusqlite::Connection::open(path)?,
+        Location::Memory { uri, .. } => rusqlite::Connection::open(uri)?,
+    };
+    // Spin denies ATTACH: a guest may reach only the databases it declared.
+    conn.set_limit(Limit::SQLITE_LIMIT_ATTACHED, 0)?;
+    Ok(conn)
+}
+
+impl LocalDatabase {
+    fn hand_out(&self, pooled: Pooled) -> Box<dyn Connection> {
+        Box::new(LocalConnection {
+            pooled: Some(pooled),
+            footprint: Footprint::default(),
+            pool: self.pool.clone(),
+            group: self.group.clone(),
+            guest_synchronous: self.pool.default_synchronous,
+        })
     }
 }
 
 impl Database for LocalDatabase {
     fn connect(&self) -> Result<Box<dyn Connection>, SqliteError> {
-        let conn = self.open_raw().map_err(|e| SqliteError::Io(e.to_string()))?;
-        Ok(Box::new(LocalConnection { conn }))
+        let pooled = match self.pool.take() {
+            Some(pooled) => pooled,
+            None => self.open_raw().and_then(Pooled::new).map_err(|e| SqliteError::Io(e.to_string()))?,
+        };
+        Ok(self.hand_out(pooled))
+    }
+
+    fn reuse(&self) -> Option<Box<dyn Connection>> {
+        self.pool.take().map(|pooled| self.hand_out(pooled))
     }
 
     fn execute_batch(&self, sql: &str) -> Result<()> {
@@ -68,7 +111,48 @@ impl Database for LocalDatabase {
 }
 
 struct LocalConnection {
-    conn: rusqlite::Connection,
+    /// Always `Some` until dropped.
+    pooled: Option<Pooled>,
+    footprint: Footprint,
+    pool: Arc<Pool>,
+    group: Option<Arc<GroupSync>>,
+    /// The `synchronous` level the guest has set, or a fresh connection's.
+    guest_synchronous: i64,
+}
+
+impl LocalConnection {
+    fn pooled(&self) -> &Pooled {
+        self.pooled.as_ref().expect("a connection is only emptied when dropped")
+    }
+
+    fn pooled_mut(&mut self) -> &mut Pooled {
+        self.pooled.as_mut().expect("a connection is only emptied when dropped")
+    }
+
+    /// Between transactions (the only time SQLite lets it change), runs
+    /// the connection with `NORMAL` when the guest asked for `FULL` or more
+    /// and the database is in WAL; otherwise with the guest's own level.
+    fn choose_synchronous(&mut self) {
+        if self.group.is_none() || !self.pooled().conn.is_autocommit() {
+            return;
+        }
+        let lower = self.guest_synchronous >= 2 && self.pool.in_wal(self.pooled());
+        if lower != self.pooled().synchronous_lowered {
+            let level = if lower { 1 } else { self.guest_synchronous };
+            let pooled = self.pooled_mut();
+            if pooled.conn.execute_batch(&format!("PRAGMA synchronous = {level}")).is_ok() {
+                pooled.synchronous_lowered = lower;
+            }
+        }
+    }
+}
+
+impl Drop for LocalConnection {
+    fn drop(&mut self) {
+        if let Some(pooled) = self.pooled.take() {
+            self.pool.give_back(pooled, &self.footprint);
+        }
+    }
 }
 
 fn to_sql(value: &Value) -> rusqlite::types::Value {
@@ -100,9 +184,27 @@ fn map_error(e: rusqlite::Error) -> SqliteError {
     SqliteError::Io(e.to_string())
 }
 
-impl Connection for LocalConnection {
-    fn execute(&mut self, statement: &str, parameters: Vec<Value>) -> Result<QueryResult, SqliteError> {
-        let mut stmt = self.conn.prepare_cached(statement).map_err(map_error)?;
+impl LocalConnection {
+    /// Whether `statement`, which just succeeded, ended a transaction that
+    /// wrote: a `COMMIT` (or `END`, or the `RELEASE` of the savepoint that
+    /// began it), or a write outside any transaction.
+    fn committed(&self, statement: &str, was_writing: bool, was_autocommit: bool) -> bool {
+        let conn = &self.pooled().conn;
+        if !conn.is_autocommit() {
+            return false;
+        }
+        if was_writing {
+            let keyword = super::pool::skip_comments(statement);
+            return !keyword.get(..8).is_some_and(|word| word.eq_ignore_ascii_case("rollback"));
+        }
+        // A connection's own setting is no write, whatever SQLite calls it.
+        was_autocommit
+            && !super::pool::is_connection_setting(statement)
+            && conn.prepare_cached(statement).is_ok_and(|prepared| !prepared.readonly())
+    }
+
+    fn run(&mut self, statement: &str, parameters: Vec<Value>) -> Result<QueryResult, SqliteError> {
+        let mut stmt = self.pooled().conn.prepare_cached(statement).map_err(map_error)?;
         let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
         let params: Vec<rusqlite::types::Value> = parameters.iter().map(to_sql).collect();
         let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(map_error)?;
@@ -116,13 +218,76 @@ impl Connection for LocalConnection {
         }
         Ok(QueryResult { columns, rows: out })
     }
+}
+
+impl Connection for LocalConnection {
+    fn execute(&mut self, statement: &str, parameters: Vec<Value>) -> Result<QueryResult, SqliteError> {
+        let mut notes = Footprint::default();
+        notes.note(statement);
+        self.footprint.absorb(&notes);
+        let synchronous = synchronous_pragma(statement);
+        self.choose_synchronous();
+        if synchronous == Some(SynchronousPragma::Read) && self.pooled().synchronous_lowered {
+            // The level the guest chose, not the one we run with (see `group_commit`).
+            return Ok(QueryResult {
+                columns: vec!["synchronous".to_string()],
+                rows: vec![vec![Value::Integer(self.guest_synchronous)]],
+            });
+        }
+        let lowered = self.pooled().synchronous_lowered;
+        let conn = &self.pooled().conn;
+        // SAFETY: the handle is this open connection's; the call only reads.
+        let was_writing =
+            unsafe { rusqlite::ffi::sqlite3_txn_state(conn.handle(), std::ptr::null()) } == rusqlite::ffi::SQLITE_TXN_WRITE;
+        let was_autocommit = conn.is_autocommit();
+        let result = self.run(statement, parameters);
+        if synchronous == Some(SynchronousPragma::Set) && result.is_ok() {
+            // The guest's new level is now the connection's real one.
+            let level = self.pooled().conn.query_row("PRAGMA synchronous", [], |row| row.get::<_, i64>(0));
+            self.guest_synchronous = level.unwrap_or(self.guest_synchronous);
+            self.pooled_mut().synchronous_lowered = false;
+        }
+        let set_to = match (&result, notes.journal_mode_set) {
+            (Ok(answer), true) => answer.rows.first().and_then(|row| match row.first() {
+                Some(Value::Text(mode)) => Some(mode.clone()),
+                _ => None,
+            }),
+            _ => None,
+        };
+        let pool = self.pool.clone();
+        pool.learn_journal_mode(self.pooled_mut(), set_to.as_deref());
+        if lowered && result.is_ok() && self.committed(statement, was_writing, was_autocommit) {
+            if let Some(group) = &self.group {
+                group.wait_durable().map_err(|e| SqliteError::Io(format!("cannot sync the commit to disk: {e}")))?;
+            }
+        }
+        result
+    }
+
+    fn never_waits(&mut self, statement: &str) -> bool {
+        // Without WAL a read waits for a writer's lock, and a write in a
+        // transaction may spill to the file and wait for readers.
+        if !self.pool.in_wal(self.pooled()) {
+            return false;
+        }
+        // Preparing puts the statement in the cache `execute` takes it from.
+        let conn = &self.pooled().conn;
+        // SAFETY: the handle is this open connection's; the call only reads.
+        let holds_write_lock =
+            unsafe { rusqlite::ffi::sqlite3_txn_state(conn.handle(), std::ptr::null()) } == rusqlite::ffi::SQLITE_TXN_WRITE;
+        match conn.prepare_cached(statement) {
+            Ok(prepared) => super::pool::never_waits(statement, prepared.readonly(), holds_write_lock),
+            // Let `execute` report the error, on the usual path.
+            Err(_) => false,
+        }
+    }
 
     fn last_insert_rowid(&self) -> i64 {
-        self.conn.last_insert_rowid()
+        self.pooled().conn.last_insert_rowid()
     }
 
     fn changes(&self) -> u64 {
-        self.conn.changes()
+        self.pooled().changes()
     }
 }
 
@@ -152,6 +317,153 @@ mod tests {
         assert!(c.execute("SELECT 1; SELECT 2", vec![]).is_err());
         let attach = c.execute("ATTACH DATABASE ':memory:' AS other", vec![]);
         assert!(attach.is_err(), "{attach:?}");
+    }
+
+    fn one(c: &mut Box<dyn Connection>, sql: &str) -> Value {
+        c.execute(sql, vec![]).unwrap().rows.remove(0).remove(0)
+    }
+
+    /// What a guest can ask a connection about itself, on a fresh one.
+    fn fresh_answers(c: &mut Box<dyn Connection>) -> Vec<Value> {
+        let mut answers: Vec<Value> = [
+            "PRAGMA busy_timeout",
+            "PRAGMA foreign_keys",
+            "PRAGMA synchronous",
+            "PRAGMA cache_size",
+            "PRAGMA recursive_triggers",
+            "PRAGMA journal_mode",
+            "SELECT count(*) FROM temp.sqlite_schema",
+            "SELECT changes()",
+            "SELECT total_changes()",
+            "SELECT last_insert_rowid()",
+        ]
+        .iter()
+        .map(|sql| one(c, sql))
+        .collect();
+        answers.push(Value::Integer(c.last_insert_rowid()));
+        answers.push(Value::Integer(c.changes() as i64));
+        answers
+    }
+
+    #[test]
+    fn a_reused_connection_cannot_be_told_from_a_fresh_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = LocalDatabase::new(Some(&dir.path().join("x.db")), "default").unwrap();
+        let mut setup = db.connect().unwrap();
+        setup.execute("PRAGMA journal_mode = WAL", vec![]).unwrap();
+        setup.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)", vec![]).unwrap();
+        drop(setup);
+        let mut first = db.connect().unwrap();
+        let fresh = fresh_answers(&mut first);
+        // The guest changes every setting it can, writes, and leaves a
+        // transaction open.
+        for sql in [
+            "PRAGMA busy_timeout = 1234",
+            "PRAGMA foreign_keys = ON",
+            "PRAGMA synchronous = OFF",
+            "PRAGMA cache_size = 7",
+            "PRAGMA recursive_triggers = 1",
+            "INSERT INTO t (b) VALUES ('kept')",
+            "INSERT INTO t (b) VALUES ('kept too')",
+            "BEGIN",
+            "INSERT INTO t (b) VALUES ('rolled back')",
+        ] {
+            first.execute(sql, vec![]).unwrap();
+        }
+        assert_eq!(first.last_insert_rowid(), 3);
+        drop(first);
+        assert_eq!(db.idle_connections(), 1, "the connection goes back to the pool");
+        let mut second = db.connect().unwrap();
+        assert_eq!(db.idle_connections(), 0, "and is handed out again");
+        assert_eq!(fresh_answers(&mut second), fresh);
+        assert_eq!(one(&mut second, "SELECT count(*) FROM t"), Value::Integer(2), "the open transaction was rolled back");
+        // Counters count from the hand-out: an update that changes nothing
+        // leaves them at zero, one that does counts only its own rows.
+        second.execute("UPDATE t SET b = b WHERE a > 100", vec![]).unwrap();
+        assert_eq!(second.changes(), 0);
+        second.execute("UPDATE t SET b = 'x'", vec![]).unwrap();
+        assert_eq!(second.changes(), 2);
+        assert_eq!(one(&mut second, "SELECT total_changes()"), Value::Integer(2));
+    }
+
+    #[test]
+    fn a_connection_that_cannot_be_made_fresh_is_closed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = LocalDatabase::new(Some(&dir.path().join("x.db")), "default").unwrap();
+        let mut c = db.connect().unwrap();
+        c.execute("CREATE TEMP TABLE scratch (a)", vec![]).unwrap();
+        drop(c);
+        assert_eq!(db.idle_connections(), 0);
+        let mut c = db.connect().unwrap();
+        assert_eq!(one(&mut c, "SELECT count(*) FROM temp.sqlite_schema"), Value::Integer(0));
+        c.execute("PRAGMA locking_mode = EXCLUSIVE", vec![]).unwrap();
+        drop(c);
+        assert_eq!(db.idle_connections(), 0);
+        let mut c = db.connect().unwrap();
+        assert_eq!(one(&mut c, "PRAGMA locking_mode"), Value::Text("normal".into()));
+        c.execute("PRAGMA journal_mode = MEMORY", vec![]).unwrap();
+        drop(c);
+        assert_eq!(db.idle_connections(), 0);
+        let mut c = db.connect().unwrap();
+        assert_eq!(one(&mut c, "PRAGMA journal_mode"), Value::Text("delete".into()));
+        drop(c);
+        assert_eq!(db.idle_connections(), 1);
+    }
+
+    #[test]
+    fn only_a_database_known_to_be_in_wal_runs_statements_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = LocalDatabase::new(Some(&dir.path().join("x.db")), "default").unwrap();
+        let mut c = db.connect().unwrap();
+        assert!(!c.never_waits("SELECT 1"), "the journal mode is not known yet");
+        c.execute("SELECT 1", vec![]).unwrap();
+        assert!(!c.never_waits("SELECT 1"), "with a rollback journal a read may wait for a writer");
+        c.execute("PRAGMA journal_mode = WAL", vec![]).unwrap();
+        assert!(c.never_waits("SELECT 1"));
+        assert!(!c.never_waits("INSERT INTO t VALUES (1)"), "an autocommit write syncs");
+        let mut other = db.connect().unwrap();
+        assert!(!other.never_waits("SELECT 1"), "a new connection has not looked yet");
+        other.execute("SELECT 1", vec![]).unwrap();
+        assert!(other.never_waits("SELECT 1"));
+    }
+
+    #[test]
+    fn commits_wait_for_a_shared_sync_while_the_guest_sees_its_own_level() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = LocalDatabase::new(Some(&dir.path().join("x.db")), "default").unwrap();
+        let group = db.group.clone().unwrap();
+        let mut c = db.connect().unwrap();
+        c.execute("PRAGMA journal_mode = WAL", vec![]).unwrap();
+        c.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)", vec![]).unwrap();
+        assert_eq!(one(&mut c, "PRAGMA synchronous"), Value::Integer(2), "FULL, as on a fresh connection");
+        let syncs = |expected: u64, why: &str| assert_eq!(group.syncs(), expected, "{why}");
+        let before = group.syncs();
+        c.execute("INSERT INTO t (b) VALUES ('alone')", vec![]).unwrap();
+        syncs(before + 1, "a write outside a transaction commits");
+        for sql in ["BEGIN IMMEDIATE", "INSERT INTO t (b) VALUES ('one')", "INSERT INTO t (b) VALUES ('two')"] {
+            c.execute(sql, vec![]).unwrap();
+        }
+        syncs(before + 1, "nothing is synced before COMMIT");
+        c.execute("COMMIT", vec![]).unwrap();
+        syncs(before + 2, "COMMIT returns after its sync");
+        for sql in ["BEGIN", "INSERT INTO t (b) VALUES ('gone')", "ROLLBACK", "SELECT count(*) FROM t", "PRAGMA foreign_keys = ON"] {
+            c.execute(sql, vec![]).unwrap();
+        }
+        syncs(before + 2, "a rollback, a read and a setting write nothing");
+        assert_eq!(one(&mut c, "PRAGMA synchronous"), Value::Integer(2));
+        c.execute("PRAGMA synchronous = OFF", vec![]).unwrap();
+        assert_eq!(one(&mut c, "PRAGMA main.synchronous"), Value::Integer(0));
+        c.execute("INSERT INTO t (b) VALUES ('unsynced')", vec![]).unwrap();
+        syncs(before + 2, "a guest that turned syncing off gets what it asked for");
+        c.execute("BEGIN", vec![]).unwrap();
+        assert!(c.execute("PRAGMA synchronous = FULL", vec![]).is_err(), "SQLite refuses inside a transaction");
+        c.execute("ROLLBACK", vec![]).unwrap();
+        drop(c);
+        let mut again = db.connect().unwrap();
+        assert_eq!(one(&mut again, "PRAGMA synchronous"), Value::Integer(2), "the next guest starts at the default");
+        again.execute("INSERT INTO t (b) VALUES ('synced')", vec![]).unwrap();
+        syncs(before + 3, "and is synced again");
+        assert_eq!(one(&mut again, "SELECT count(*) FROM t"), Value::Integer(5));
     }
 
     #[test]

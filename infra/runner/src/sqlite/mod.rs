@@ -4,7 +4,9 @@
 //! connection that lives as long as the guest's resource, so a guest can run
 //! `BEGIN` ... `COMMIT` across several `execute` calls, as on Spin.
 
+mod group_commit;
 mod local;
+mod pool;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -50,6 +52,11 @@ pub enum SqliteError {
 pub trait Connection: Send {
     /// Runs one statement.
     fn execute(&mut self, statement: &str, parameters: Vec<Value>) -> Result<QueryResult, SqliteError>;
+    /// Whether `statement` only reads and can neither wait for a lock nor
+    /// sync the disk, so it may run on the async executor like any other
+    /// short computation instead of being sent to the blocking pool (a
+    /// thread hop that cost more than the read itself).
+    fn never_waits(&mut self, statement: &str) -> bool;
     fn last_insert_rowid(&self) -> i64;
     fn changes(&self) -> u64;
 }
@@ -57,6 +64,11 @@ pub trait Connection: Send {
 /// A database that can open connections.
 pub trait Database: Send + Sync {
     fn connect(&self) -> Result<Box<dyn Connection>, SqliteError>;
+    /// A connection that is ready at once (one kept from an earlier guest),
+    /// if there is one: taking it neither opens a file nor waits.
+    fn reuse(&self) -> Option<Box<dyn Connection>> {
+        None
+    }
     /// Runs a batch of statements (the `--sqlite` start-up option).
     fn execute_batch(&self, sql: &str) -> Result<()>;
 }
@@ -65,6 +77,19 @@ pub trait Database: Send + Sync {
 #[derive(Clone)]
 pub struct ConfiguredDatabases {
     databases: BTreeMap<String, Arc<dyn Database>>,
+}
+
+/// Turns off SQLite's memory statistics, which take a process-wide mutex on
+/// every allocation (contended in a profile with many connections at once);
+/// nothing the runner or a guest can read depends on them. Only possible
+/// before SQLite's first use in the process, so a later call does nothing.
+pub fn configure_process() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is called before any other SQLite call of
+        // this process or returns SQLITE_MISUSE without effect.
+        let _ = unsafe { rusqlite::ffi::sqlite3_config(rusqlite::ffi::SQLITE_CONFIG_MEMSTATUS, 0 as std::ffi::c_int) };
+    });
 }
 
 impl ConfiguredDatabases {
