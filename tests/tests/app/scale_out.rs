@@ -359,3 +359,59 @@ async fn concurrent_deliveries_on_three_replicas_send_each_notification_once() {
     assert_eq!(app.count("SELECT count(*) FROM notification_outbox WHERE state = 'sent'"), FOLLOWERS as i64);
     cluster.app.stop().await;
 }
+
+/// The cluster's manifests (infra/k8s) name each other consistently, since
+/// nothing here can apply them: the runtime config is in Spin's format, its
+/// key-value store is the Valkey Service of valkey.yaml in the namespace the
+/// CronJobs call the app in, and the HPA, not `replicas`, sizes the SpinApp.
+#[test]
+fn the_cluster_manifests_agree() {
+    let k8s = integration_tests::workspace_root().join("infra/k8s");
+    let read = |file: &str| std::fs::read_to_string(k8s.join(file)).unwrap();
+    let spinapp = read("spinapp.yaml");
+
+    // The Secret's `runtime-config.toml: |` block, unindented.
+    let runtime_config: String = spinapp
+        .lines()
+        .skip_while(|l| l.trim() != "runtime-config.toml: |")
+        .skip(1)
+        .take_while(|l| l.starts_with("    ") || l.trim().is_empty())
+        .map(|l| format!("{}\n", l.strip_prefix("    ").unwrap_or("")))
+        .collect();
+    let table: toml::Table = toml::from_str(&runtime_config).unwrap_or_else(|e| panic!("{e}\n{runtime_config}"));
+    let database = &table["sqlite_database"]["default"];
+    assert_eq!(database["type"].as_str(), Some("libsql"), "{runtime_config}");
+    assert!(database["url"].as_str().unwrap().starts_with("https://") && database.get("token").is_some(), "{runtime_config}");
+    // The key-value part read by the runner, with Spin's strictness.
+    let mut key_value = toml::Table::new();
+    key_value.insert("key_value_store".into(), table["key_value_store"].clone());
+    let parsed = runner::runtime_config::RuntimeConfig::parse(&toml::to_string(&key_value).unwrap(), "spinapp.yaml", std::path::Path::new(".")).unwrap();
+    let runner::runtime_config::KeyValueBackend::Redis { url } = &parsed.key_value_stores["default"] else {
+        panic!("the cluster's key-value store must be Redis/Valkey: {runtime_config}");
+    };
+    let host = url.rsplit_once('@').map_or(url.as_str(), |(_, rest)| rest).trim_start_matches("redis://").split(':').next().unwrap();
+
+    // The namespace every CronJob calls the app in.
+    let namespaces: HashSet<String> = ["sla-sweep-cronjob.yaml", "notify-cronjob.yaml", "weekly-summary-cronjob.yaml"]
+        .iter()
+        .map(|file| {
+            let text = read(file);
+            let at = text.find("http://lapor.").unwrap_or_else(|| panic!("{file} calls the app's Service"));
+            text[at + "http://lapor.".len()..].split('.').next().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(namespaces.len(), 1, "{namespaces:?}");
+    let namespace = namespaces.into_iter().next().unwrap();
+    assert_eq!(host, format!("valkey.{namespace}.svc.cluster.local"), "{url}");
+    let valkey = read("valkey.yaml");
+    assert!(valkey.contains("kind: Service\nmetadata:\n  name: valkey\n"), "valkey.yaml has the Service the URL names");
+    assert!(valkey.contains("key: valkey_password") && url.contains(":REPLACE_WITH_THE_VALKEY_PASSWORD@"), "the password Valkey requires is in the URL");
+
+    // Autoscaled: the HPA targets the operator's Deployment, named after the SpinApp.
+    assert!(spinapp.contains("kind: SpinApp\nmetadata:\n  name: lapor\n"));
+    assert!(spinapp.contains("  enableAutoscaling: true\n") && !spinapp.contains("\n  replicas:"), "enableAutoscaling and replicas exclude each other");
+    assert!(spinapp.contains("kind: HorizontalPodAutoscaler") && spinapp.contains("    kind: Deployment\n    name: lapor\n"));
+    for probe in ["path: /api/v1/health", "path: /.well-known/spin/health"] {
+        assert!(spinapp.contains(probe), "{probe}");
+    }
+}
