@@ -85,6 +85,10 @@ test:
 	@# must turn into a component on load as Spin does.
 	cargo build --release --target wasm32-wasip1 -p runner-probe
 	cargo test --release --no-fail-fast
+	@# The integration suite once more with every app's key-value store on a
+	@# real redis-server, as replicas share it (tests/src/lib.rs, "Redis
+	@# mode"). scale_out runs on Redis in the first pass already.
+	LAPOR_TEST_KEY_VALUE=redis cargo test --release --test app --no-fail-fast -- --skip scale_out::
 
 bench: build
 	@infra/scripts/setup.sh wrk

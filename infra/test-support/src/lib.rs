@@ -4,6 +4,9 @@
 pub mod providers;
 pub use providers::{Providers, Recorded};
 
+/// A minimal Redis client, for tests that read or write a store directly.
+pub mod resp;
+
 /// A private redis-server on a free loopback port; killed on drop.
 ///
 /// A real Redis, not a mock: the scale-out configuration runs on it.

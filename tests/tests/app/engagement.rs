@@ -149,7 +149,7 @@ async fn support_once_per_identity_and_only_where_allowed() {
 async fn concurrent_supports_from_two_runner_processes_are_counted_exactly() {
     let app = spawn().await;
     let (id, _) = dispatched(&app, &report("public")).await;
-    let second = app.spawn_second_process();
+    let second = app.spawn_process();
     let path = format!("/api/v1/reports/{id}/supports");
     let mut tokens = Vec::new();
     for _ in 0..60 {
@@ -493,7 +493,7 @@ async fn concurrent_deliveries_from_two_processes_send_each_notification_once() 
     }
     let (status, _) = app.call(Method::POST, &format!("/api/v1/admin/reports/{id}/verify"), Some(BOOTSTRAP), Some(json!({"agency": AGENCY_A}))).await;
     assert_eq!(status, 200);
-    let second = app.spawn_second_process();
+    let second = app.spawn_process();
     // Both processes deliver at once, in small batches, until nothing is left.
     let deliver = |url: String| {
         let client = app.client.clone();

@@ -18,6 +18,7 @@ mod privacy;
 mod report_form;
 mod reports;
 mod routes;
+mod scale_out;
 mod sla;
 mod stats;
 mod staff_console;

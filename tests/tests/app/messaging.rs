@@ -443,8 +443,7 @@ async fn a_retry_after_the_key_value_store_is_lost_changes_nothing() {
     for hook in HOOKS {
         let id = format!("kv-{hook:?}");
         let first = say(&app, hook, &id, CITIZEN, REPORT_TEXT).await;
-        let kv = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_key_value.db")).unwrap();
-        kv.execute("DELETE FROM spin_key_value", []).unwrap();
+        app.kv().clear();
         let again = say(&app, hook, &id, CITIZEN, REPORT_TEXT).await;
         assert_eq!(first, again, "{hook:?}");
     }

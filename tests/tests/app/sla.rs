@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use integration_tests::{AppConfig, Redis, TestApp, SLA_SWEEP_TOKEN};
+use integration_tests::{AppConfig, KeyValue, TestApp, SLA_SWEEP_TOKEN};
 use lapor_domain::agency::TimeZone;
 use lapor_domain::calendar::Calendar;
 use lapor_domain::sla::{due_action, Clock, ClockKind, ClockState, SweepAction};
@@ -388,64 +388,6 @@ async fn the_sweep_takes_exactly_the_actions_due_action_decides() {
     app.stop().await;
 }
 
-/// The app's key-value store, read and written directly as its backend keeps it.
-enum KvBackend<'a> {
-    /// Spin's default: `spin_key_value` in `<state dir>/sqlite_key_value.db`; counters are 8 little-endian bytes.
-    Sqlite(&'a TestApp),
-    /// Redis: counters are integers.
-    Redis(&'a Redis),
-}
-
-impl KvBackend<'_> {
-    fn redis_cli(redis: &Redis, args: &[&str]) -> String {
-        let out = std::process::Command::new("redis-cli").args(["-p", &redis.port.to_string(), "--raw"]).args(args).output().unwrap();
-        assert!(out.status.success(), "redis-cli {args:?}: {out:?}");
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn set_counter(&self, key: &str, count: i64) {
-        match self {
-            KvBackend::Sqlite(app) => {
-                let db = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_key_value.db")).unwrap();
-                db.execute(
-                    "INSERT OR REPLACE INTO spin_key_value (store, key, value) VALUES ('default', ?1, ?2)",
-                    rusqlite::params![key, count.to_le_bytes().to_vec()],
-                )
-                .unwrap();
-            }
-            KvBackend::Redis(redis) => {
-                Self::redis_cli(redis, &["SET", key, &count.to_string()]);
-            }
-        }
-    }
-
-    fn delete(&self, key: &str) {
-        match self {
-            KvBackend::Sqlite(app) => {
-                let db = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_key_value.db")).unwrap();
-                db.execute("DELETE FROM spin_key_value WHERE store = 'default' AND key = ?1", [key]).unwrap();
-            }
-            KvBackend::Redis(redis) => {
-                Self::redis_cli(redis, &["DEL", key]);
-            }
-        }
-    }
-
-    fn keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = match self {
-            KvBackend::Sqlite(app) => {
-                let db = rusqlite::Connection::open(app.state_dir.path().join(".spin/sqlite_key_value.db")).unwrap();
-                let mut statement = db.prepare("SELECT key FROM spin_key_value WHERE store = 'default'").unwrap();
-                let keys = statement.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
-                keys
-            }
-            KvBackend::Redis(redis) => Self::redis_cli(redis, &["KEYS", "*"]).lines().filter(|l| !l.is_empty()).map(str::to_string).collect(),
-        };
-        keys.sort();
-        keys
-    }
-}
-
 fn unix_now() -> u64 {
     Utc::now().timestamp() as u64
 }
@@ -453,17 +395,11 @@ fn unix_now() -> u64 {
 /// Spin's key-value store has no expiry: the sweep deletes the rate-limit
 /// windows of hours that are over, a bounded number per call, and nothing
 /// else (current windows, other keys, keys of other shapes stay).
-async fn old_windows_go_and_current_ones_stay(redis: Option<Redis>) {
-    let mut config = AppConfig::without_rate_limits().var("report_rate_limit_per_address", "100").var("kv_housekeeping_batch", "3");
+async fn old_windows_go_and_current_ones_stay(backend: KeyValue) {
+    let mut config = AppConfig::without_rate_limits().var("report_rate_limit_per_address", "100").var("kv_housekeeping_batch", "3").key_value(backend);
     config.env.insert("SPIN_VARIABLE_BOOTSTRAP_ADMIN_TOKEN".into(), BOOTSTRAP.into());
-    if let Some(redis) = &redis {
-        config.runtime_config = Some(format!("[key_value_store.default]\ntype = \"redis\"\nurl = \"{}\"\n", redis.url()));
-    }
     let app = TestApp::spawn_with(config).await;
-    let kv = match &redis {
-        Some(redis) => KvBackend::Redis(redis),
-        None => KvBackend::Sqlite(&app),
-    };
+    let kv = app.kv();
     // A real window, counted by filing a report.
     file(&app).await;
     let counted: Vec<String> = kv.keys().into_iter().filter(|k| k.starts_with(kv_schema::REPORT_RATE_BY_ADDRESS.prefix)).collect();
@@ -528,12 +464,12 @@ async fn old_windows_go_and_current_ones_stay(redis: Option<Redis>) {
 
 #[tokio::test]
 async fn housekeeping_deletes_old_windows_from_the_sqlite_store() {
-    old_windows_go_and_current_ones_stay(None).await;
+    old_windows_go_and_current_ones_stay(KeyValue::Spin).await;
 }
 
 #[tokio::test]
 async fn housekeeping_deletes_old_windows_from_redis() {
-    old_windows_go_and_current_ones_stay(Some(Redis::start())).await;
+    old_windows_go_and_current_ones_stay(KeyValue::Redis).await;
 }
 
 #[tokio::test]
