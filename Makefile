@@ -48,7 +48,7 @@ help:
 	@echo "make run    build everything and serve on $(LISTEN) (LISTEN=host:port STATE_DIR=dir)"
 	@echo "make test   unit, runner and integration tests"
 	@echo "make build  build the components and the runner without running"
-	@echo "make bench  benchmarks (installs wrk)"
+	@echo "make bench  benchmarks into bench/results.md and .json (installs wrk, redis-server)"
 
 build: build-components build-runner
 
@@ -91,7 +91,7 @@ test:
 	LAPOR_TEST_KEY_VALUE=redis cargo test --release --test app --no-fail-fast -- --skip scale_out::
 
 bench: build
-	@infra/scripts/setup.sh wrk
+	@infra/scripts/setup.sh wrk redis
 	cargo run --release -p bench --
 
 # Regenerates infra/seed/agencies.tsv from the npm package idn-area-data.
