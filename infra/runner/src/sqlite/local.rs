@@ -150,7 +150,12 @@ impl LocalConnection {
 impl Drop for LocalConnection {
     fn drop(&mut self) {
         if let Some(pooled) = self.pooled.take() {
+            // A transaction left open ends here (rolled back, by reset or close).
+            let was_open = !pooled.conn.is_autocommit();
             self.pool.give_back(pooled, &self.footprint);
+            if was_open {
+                self.pool.write_ended();
+            }
         }
     }
 }
@@ -184,6 +189,28 @@ fn map_error(e: rusqlite::Error) -> SqliteError {
     SqliteError::Io(e.to_string())
 }
 
+/// How long a writer may wait here for others before it gets SQLite's BUSY.
+const WAIT_FOR_WRITERS: std::time::Duration = std::time::Duration::from_millis(250);
+/// How often it looks again without being woken: the lock may be held by
+/// another process (replicas on one file), which cannot wake it.
+const WRITER_POLL: std::time::Duration = std::time::Duration::from_millis(2);
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(code, _) if code.code == rusqlite::ErrorCode::DatabaseBusy)
+}
+
+/// `BEGIN IMMEDIATE`, `BEGIN EXCLUSIVE`, or a write that would run in a
+/// transaction of its own: statements that take the write lock at once.
+fn takes_write_lock(statement: &str) -> bool {
+    let statement = super::pool::skip_comments(statement);
+    let mut words = statement.split_ascii_whitespace().map(|w| w.trim_end_matches(';').to_ascii_lowercase());
+    match words.next().as_deref() {
+        Some("begin") => matches!(words.next().as_deref(), Some("immediate" | "exclusive")),
+        Some("insert" | "update" | "delete" | "replace") => true,
+        _ => false,
+    }
+}
+
 impl LocalConnection {
     /// Whether `statement`, which just succeeded, ended a transaction that
     /// wrote: a `COMMIT` (or `END`, or the `RELEASE` of the savepoint that
@@ -203,20 +230,38 @@ impl LocalConnection {
             && conn.prepare_cached(statement).is_ok_and(|prepared| !prepared.readonly())
     }
 
-    fn run(&mut self, statement: &str, parameters: Vec<Value>) -> Result<QueryResult, SqliteError> {
-        let mut stmt = self.pooled().conn.prepare_cached(statement).map_err(map_error)?;
+    fn run(&mut self, statement: &str, parameters: &[Value]) -> rusqlite::Result<QueryResult> {
+        let mut stmt = self.pooled().conn.prepare_cached(statement)?;
         let columns: Vec<String> = stmt.column_names().map(|c| c.to_string()).collect();
         let params: Vec<rusqlite::types::Value> = parameters.iter().map(to_sql).collect();
-        let mut rows = stmt.query(rusqlite::params_from_iter(params)).map_err(map_error)?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
         let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(map_error)? {
-            let values = (0..columns.len())
-                .map(|i| row.get_ref(i).map(from_sql))
-                .collect::<rusqlite::Result<Vec<_>>>()
-                .map_err(map_error)?;
+        while let Some(row) = rows.next()? {
+            let values = (0..columns.len()).map(|i| row.get_ref(i).map(from_sql)).collect::<rusqlite::Result<Vec<_>>>()?;
             out.push(values);
         }
         Ok(QueryResult { columns, rows: out })
+    }
+
+    /// Runs a statement that needs the write lock, begun outside any
+    /// transaction. While another writer holds the lock SQLite answers BUSY
+    /// at once (the guest's busy timeout is 0, or it waited already) and the
+    /// statement changed nothing; rather than hand the guest a BUSY to sleep
+    /// on and poll again, wait here until a writer of this process finishes
+    /// and try again, for at most `WAIT_FOR_WRITERS`. A guest cannot tell
+    /// this from the other writer having finished sooner; after that long it
+    /// gets SQLite's BUSY as before.
+    fn run_after_other_writers(&mut self, statement: &str, parameters: Vec<Value>) -> Result<QueryResult, SqliteError> {
+        let deadline = std::time::Instant::now() + WAIT_FOR_WRITERS;
+        loop {
+            let seen = self.pool.writes_ended();
+            match self.run(statement, &parameters) {
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    self.pool.wait_for_writer(seen, WRITER_POLL);
+                }
+                outcome => return outcome.map_err(map_error),
+            }
+        }
     }
 }
 
@@ -240,7 +285,14 @@ impl Connection for LocalConnection {
         let was_writing =
             unsafe { rusqlite::ffi::sqlite3_txn_state(conn.handle(), std::ptr::null()) } == rusqlite::ffi::SQLITE_TXN_WRITE;
         let was_autocommit = conn.is_autocommit();
-        let result = self.run(statement, parameters);
+        let result = if was_autocommit && takes_write_lock(statement) {
+            self.run_after_other_writers(statement, parameters)
+        } else {
+            self.run(statement, &parameters).map_err(map_error)
+        };
+        if was_writing && self.pooled().conn.is_autocommit() {
+            self.pool.write_ended();
+        }
         if synchronous == Some(SynchronousPragma::Set) && result.is_ok() {
             // The guest's new level is now the connection's real one.
             let level = self.pooled().conn.query_row("PRAGMA synchronous", [], |row| row.get::<_, i64>(0));
@@ -464,6 +516,49 @@ mod tests {
         again.execute("INSERT INTO t (b) VALUES ('synced')", vec![]).unwrap();
         syncs(before + 3, "and is synced again");
         assert_eq!(one(&mut again, "SELECT count(*) FROM t"), Value::Integer(5));
+    }
+
+    #[test]
+    fn a_writer_waits_for_the_one_holding_the_lock_instead_of_failing_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = LocalDatabase::new(Some(&dir.path().join("x.db")), "default").unwrap();
+        let mut holder = db.connect().unwrap();
+        holder.execute("PRAGMA journal_mode = WAL", vec![]).unwrap();
+        holder.execute("CREATE TABLE t (a)", vec![]).unwrap();
+        holder.execute("BEGIN IMMEDIATE", vec![]).unwrap();
+        let mut waiter = db.connect().unwrap();
+        waiter.execute("PRAGMA busy_timeout = 0", vec![]).unwrap();
+        let started = std::time::Instant::now();
+        let waiting = std::thread::spawn(move || {
+            let outcome = waiter.execute("BEGIN IMMEDIATE", vec![]).map(|_| ());
+            (outcome, started.elapsed(), waiter)
+        });
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        holder.execute("INSERT INTO t VALUES (1)", vec![]).unwrap();
+        holder.execute("COMMIT", vec![]).unwrap();
+        let (outcome, waited, mut waiter) = waiting.join().unwrap();
+        assert!(outcome.is_ok(), "{outcome:?}");
+        assert!(waited >= std::time::Duration::from_millis(30), "it had to wait for the commit: {waited:?}");
+        waiter.execute("INSERT INTO t VALUES (2)", vec![]).unwrap();
+        waiter.execute("COMMIT", vec![]).unwrap();
+
+        // A lock held past the wait still gets SQLite's answer.
+        holder.execute("BEGIN IMMEDIATE", vec![]).unwrap();
+        let refused = waiter.execute("INSERT INTO t VALUES (3)", vec![]);
+        assert!(matches!(&refused, Err(SqliteError::Io(message)) if message.contains("locked")), "{refused:?}");
+        holder.execute("ROLLBACK", vec![]).unwrap();
+        assert_eq!(one(&mut waiter, "SELECT count(*) FROM t"), Value::Integer(2));
+    }
+
+    #[test]
+    fn what_takes_the_write_lock_at_once() {
+        assert!(takes_write_lock("BEGIN IMMEDIATE"));
+        assert!(takes_write_lock(" /* x */ begin   exclusive;"));
+        assert!(!takes_write_lock("BEGIN"), "a deferred BEGIN takes no lock");
+        assert!(!takes_write_lock("BEGIN DEFERRED TRANSACTION"));
+        assert!(takes_write_lock("insert into t values (1)"));
+        assert!(!takes_write_lock("SELECT 1"));
+        assert!(!takes_write_lock("COMMIT"));
     }
 
     #[test]

@@ -270,6 +270,10 @@ pub(super) struct Pool {
     journal_epoch: AtomicU64,
     /// The mode a `PRAGMA journal_mode = ...` last answered.
     file_in_wal: Mutex<Option<bool>>,
+    /// Counts the write transactions of this process's connections that
+    /// ended, for writers waiting for the lock (see `wait_for_writer`).
+    writes_ended: Mutex<u64>,
+    write_lock_freed: std::sync::Condvar,
 }
 
 impl Pool {
@@ -290,12 +294,35 @@ impl Pool {
             default_synchronous,
             journal_epoch: AtomicU64::new(0),
             file_in_wal: Mutex::new(None),
+            writes_ended: Mutex::new(0),
+            write_lock_freed: std::sync::Condvar::new(),
         })
     }
 
     #[cfg(test)]
     pub fn idle_count(&self) -> usize {
         self.idle.lock().unwrap().len()
+    }
+
+    /// How many write transactions have ended so far.
+    pub fn writes_ended(&self) -> u64 {
+        *self.writes_ended.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A connection's write transaction ended: wake the writers waiting.
+    pub fn write_ended(&self) {
+        *self.writes_ended.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) += 1;
+        self.write_lock_freed.notify_all();
+    }
+
+    /// Waits until a write transaction ends after `seen` were counted, or
+    /// `slice` passes (the writer may be another process, which cannot wake
+    /// us). Blocks: call it off the async executor.
+    pub fn wait_for_writer(&self, seen: u64, slice: std::time::Duration) {
+        let ended = self.writes_ended.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if *ended == seen {
+            let _ = self.write_lock_freed.wait_timeout(ended, slice);
+        }
     }
 
     /// Whether `pooled`'s database is known to be in WAL mode, where readers
