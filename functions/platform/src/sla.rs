@@ -123,26 +123,29 @@ pub fn sweep_apply(db: &Db, step: SweepStep, ids: &[i64], now: &str) -> Result<i
         return Ok(0);
     }
     let event = step.event_type();
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS sweep_batch (id INTEGER PRIMARY KEY, agency TEXT, clock TEXT, tracking_id TEXT, due TEXT)", &[])?;
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS sweep_batch (id INTEGER PRIMARY KEY, agency TEXT, clock TEXT, tracking_id TEXT, due TEXT, event_data TEXT)", &[])?;
     db.execute("DELETE FROM sweep_batch", &[])?;
     let ids = serde_json::to_string(ids)?;
     db.execute(
-        "INSERT INTO sweep_batch SELECT id, agency, clock, tracking_id, clock_due FROM reports WHERE id IN (SELECT value FROM json_each(?1))",
+        "INSERT INTO sweep_batch SELECT id, agency, clock, tracking_id, clock_due, NULL FROM reports WHERE id IN (SELECT value FROM json_each(?1))",
         &[text(ids)],
     )?;
     let n = db.changes() as i64;
     let facts = crate::stats::sweep_facts(db, event, now)?;
+    if !facts.is_empty() {
+        // Each event's data goes onto its batch row by primary key first: a
+        // join of the batch with the JSON array itself would compare every
+        // row with every element (2,000 x 2,000 per call).
+        let data: Vec<_> = facts.iter().map(|(id, facts)| (id, crate::stats::event_data(facts))).collect();
+        db.execute(
+            "UPDATE sweep_batch SET event_data = f.value ->> 1 FROM json_each(?1) AS f WHERE sweep_batch.id = f.value ->> 0",
+            &[text(serde_json::to_string(&data)?)],
+        )?;
+    }
     db.execute(
         "INSERT INTO report_events (report_id, at, type, actor_role, visibility, text, data)
-         SELECT b.id, ?1, ?2, ?3, ?4, b.clock, f.value ->> 1
-           FROM sweep_batch b LEFT JOIN json_each(?5) f ON f.value ->> 0 = b.id",
-        &[
-            text(now),
-            text(event.as_str()),
-            text(ActorRole::System.as_str()),
-            text(step.event_visibility().as_str()),
-            text(serde_json::to_string(&facts.iter().map(|(id, facts)| (id, crate::stats::event_data(facts))).collect::<Vec<_>>())?),
-        ],
+         SELECT id, ?1, ?2, ?3, ?4, clock, event_data FROM sweep_batch",
+        &[text(now), text(event.as_str()), text(ActorRole::System.as_str()), text(step.event_visibility().as_str())],
     )?;
     crate::stats::remember_escalations(db, facts.iter().map(|(id, facts)| (*id, facts.as_slice())))?;
     crate::stats::record(db, &facts.into_iter().flat_map(|(_, facts)| facts).collect::<Vec<_>>())?;

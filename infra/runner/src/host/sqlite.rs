@@ -54,12 +54,13 @@ impl SqliteHost {
         parameters: Vec<Value>,
     ) -> wasmtime::Result<Result<QueryResult, SqliteError>> {
         let conn = self.table.get(this)?.0.clone();
-        {
+        let parameters = {
             let mut guard = conn.lock().map_err(|_| wasmtime::format_err!("connection lock poisoned"))?;
-            if guard.never_waits(&statement) {
-                return Ok(guard.execute(&statement, parameters));
+            match guard.execute_if_quick(&statement, parameters) {
+                Ok(result) => return Ok(result),
+                Err(parameters) => parameters,
             }
-        }
+        };
         let result = tokio::task::spawn_blocking(move || {
             let mut conn = conn.lock().map_err(|_| SqliteError::InvalidConnection)?;
             conn.execute(&statement, parameters)

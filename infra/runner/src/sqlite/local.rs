@@ -212,6 +212,80 @@ fn takes_write_lock(statement: &str) -> bool {
 }
 
 impl LocalConnection {
+    /// Runs `statement`; with `may_wait` false, a statement that would have
+    /// to wait for another writer is not run and its parameters come back.
+    fn attempt(&mut self, statement: &str, parameters: Vec<Value>, may_wait: bool) -> Result<Result<QueryResult, SqliteError>, Vec<Value>> {
+        let mut notes = Footprint::default();
+        notes.note(statement);
+        self.footprint.absorb(&notes);
+        let synchronous = synchronous_pragma(statement);
+        self.choose_synchronous();
+        if synchronous == Some(SynchronousPragma::Read) && self.pooled().synchronous_lowered {
+            // The level the guest chose, not the one we run with (see `group_commit`).
+            return Ok(Ok(QueryResult {
+                columns: vec!["synchronous".to_string()],
+                rows: vec![vec![Value::Integer(self.guest_synchronous)]],
+            }));
+        }
+        let lowered = self.pooled().synchronous_lowered;
+        let conn = &self.pooled().conn;
+        // SAFETY: the handle is this open connection's; the call only reads.
+        let was_writing =
+            unsafe { rusqlite::ffi::sqlite3_txn_state(conn.handle(), std::ptr::null()) } == rusqlite::ffi::SQLITE_TXN_WRITE;
+        let was_autocommit = conn.is_autocommit();
+        let result = if was_autocommit && takes_write_lock(statement) {
+            if may_wait {
+                self.run_after_other_writers(statement, parameters)
+            } else {
+                match self.run(statement, &parameters) {
+                    // Nothing ran: the caller tries again where it may wait.
+                    Err(e) if is_busy(&e) => return Err(parameters),
+                    outcome => outcome.map_err(map_error),
+                }
+            }
+        } else {
+            self.run(statement, &parameters).map_err(map_error)
+        };
+        if was_writing && self.pooled().conn.is_autocommit() {
+            self.pool.write_ended();
+        }
+        if synchronous == Some(SynchronousPragma::Set) && result.is_ok() {
+            // The guest's new level is now the connection's real one.
+            let level = self.pooled().conn.query_row("PRAGMA synchronous", [], |row| row.get::<_, i64>(0));
+            self.guest_synchronous = level.unwrap_or(self.guest_synchronous);
+            self.pooled_mut().synchronous_lowered = false;
+        }
+        let set_to = match (&result, notes.journal_mode_set) {
+            (Ok(answer), true) => answer.rows.first().and_then(|row| match row.first() {
+                Some(Value::Text(mode)) => Some(mode.clone()),
+                _ => None,
+            }),
+            _ => None,
+        };
+        let pool = self.pool.clone();
+        pool.learn_journal_mode(self.pooled_mut(), set_to.as_deref());
+        if lowered && result.is_ok() && self.committed(statement, was_writing, was_autocommit) {
+            if let Some(group) = &self.group {
+                if let Err(e) = group.wait_durable() {
+                    return Ok(Err(SqliteError::Io(format!("cannot sync the commit to disk: {e}"))));
+                }
+            }
+        }
+        Ok(result)
+    }
+
+    /// `BEGIN IMMEDIATE` or `EXCLUSIVE` outside a transaction, in WAL, with
+    /// no busy timeout: SQLite takes the lock or answers BUSY at once, without
+    /// sleeping or touching the disk, so it may run in place, and the guest
+    /// goes on holding the lock without waiting for a thread of the executor.
+    fn takes_lock_without_waiting(&mut self, statement: &str) -> bool {
+        let begins = super::pool::skip_comments(statement).get(..5).is_some_and(|word| word.eq_ignore_ascii_case("begin"));
+        if !begins || !takes_write_lock(statement) || !self.pooled().conn.is_autocommit() || !self.pool.in_wal(self.pooled()) {
+            return false;
+        }
+        self.pooled().conn.query_row("PRAGMA busy_timeout", [], |row| row.get::<_, i64>(0)).is_ok_and(|ms| ms == 0)
+    }
+
     /// Whether `statement`, which just succeeded, ended a transaction that
     /// wrote: a `COMMIT` (or `END`, or the `RELEASE` of the savepoint that
     /// began it), or a write outside any transaction.
@@ -267,53 +341,17 @@ impl LocalConnection {
 
 impl Connection for LocalConnection {
     fn execute(&mut self, statement: &str, parameters: Vec<Value>) -> Result<QueryResult, SqliteError> {
-        let mut notes = Footprint::default();
-        notes.note(statement);
-        self.footprint.absorb(&notes);
-        let synchronous = synchronous_pragma(statement);
-        self.choose_synchronous();
-        if synchronous == Some(SynchronousPragma::Read) && self.pooled().synchronous_lowered {
-            // The level the guest chose, not the one we run with (see `group_commit`).
-            return Ok(QueryResult {
-                columns: vec!["synchronous".to_string()],
-                rows: vec![vec![Value::Integer(self.guest_synchronous)]],
-            });
+        self.attempt(statement, parameters, true).unwrap_or_else(|_| unreachable!("an attempt that may wait always runs"))
+    }
+
+    fn execute_if_quick(&mut self, statement: &str, parameters: Vec<Value>) -> Result<Result<QueryResult, SqliteError>, Vec<Value>> {
+        if self.never_waits(statement) {
+            return Ok(self.execute(statement, parameters));
         }
-        let lowered = self.pooled().synchronous_lowered;
-        let conn = &self.pooled().conn;
-        // SAFETY: the handle is this open connection's; the call only reads.
-        let was_writing =
-            unsafe { rusqlite::ffi::sqlite3_txn_state(conn.handle(), std::ptr::null()) } == rusqlite::ffi::SQLITE_TXN_WRITE;
-        let was_autocommit = conn.is_autocommit();
-        let result = if was_autocommit && takes_write_lock(statement) {
-            self.run_after_other_writers(statement, parameters)
-        } else {
-            self.run(statement, &parameters).map_err(map_error)
-        };
-        if was_writing && self.pooled().conn.is_autocommit() {
-            self.pool.write_ended();
+        if self.takes_lock_without_waiting(statement) {
+            return self.attempt(statement, parameters, false);
         }
-        if synchronous == Some(SynchronousPragma::Set) && result.is_ok() {
-            // The guest's new level is now the connection's real one.
-            let level = self.pooled().conn.query_row("PRAGMA synchronous", [], |row| row.get::<_, i64>(0));
-            self.guest_synchronous = level.unwrap_or(self.guest_synchronous);
-            self.pooled_mut().synchronous_lowered = false;
-        }
-        let set_to = match (&result, notes.journal_mode_set) {
-            (Ok(answer), true) => answer.rows.first().and_then(|row| match row.first() {
-                Some(Value::Text(mode)) => Some(mode.clone()),
-                _ => None,
-            }),
-            _ => None,
-        };
-        let pool = self.pool.clone();
-        pool.learn_journal_mode(self.pooled_mut(), set_to.as_deref());
-        if lowered && result.is_ok() && self.committed(statement, was_writing, was_autocommit) {
-            if let Some(group) = &self.group {
-                group.wait_durable().map_err(|e| SqliteError::Io(format!("cannot sync the commit to disk: {e}")))?;
-            }
-        }
-        result
+        Err(parameters)
     }
 
     fn never_waits(&mut self, statement: &str) -> bool {
@@ -548,6 +586,24 @@ mod tests {
         assert!(matches!(&refused, Err(SqliteError::Io(message)) if message.contains("locked")), "{refused:?}");
         holder.execute("ROLLBACK", vec![]).unwrap();
         assert_eq!(one(&mut waiter, "SELECT count(*) FROM t"), Value::Integer(2));
+    }
+
+    #[test]
+    fn a_free_write_lock_is_taken_in_place_and_a_held_one_is_left_to_the_blocking_pool() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = LocalDatabase::new(Some(&dir.path().join("x.db")), "default").unwrap();
+        let mut a = db.connect().unwrap();
+        a.execute("PRAGMA journal_mode = WAL", vec![]).unwrap();
+        a.execute("PRAGMA busy_timeout = 0", vec![]).unwrap();
+        assert!(matches!(a.execute_if_quick("BEGIN IMMEDIATE", vec![]), Ok(Ok(_))), "the lock was free");
+        let mut b = db.connect().unwrap();
+        b.execute("SELECT 1", vec![]).unwrap();
+        let parameters = vec![Value::Integer(7)];
+        assert_eq!(b.execute_if_quick("BEGIN IMMEDIATE", parameters.clone()).err(), Some(parameters), "held: nothing ran");
+        assert!(b.execute("SELECT 1", vec![]).is_ok() && b.execute_if_quick("COMMIT", vec![]).is_err(), "b holds no transaction");
+        a.execute("ROLLBACK", vec![]).unwrap();
+        b.execute("PRAGMA busy_timeout = 100", vec![]).unwrap();
+        assert!(b.execute_if_quick("BEGIN IMMEDIATE", vec![]).is_err(), "with a busy timeout SQLite may sleep: not in place");
     }
 
     #[test]

@@ -57,6 +57,16 @@ pub trait Connection: Send {
     /// short computation instead of being sent to the blocking pool (a
     /// thread hop that cost more than the read itself).
     fn never_waits(&mut self, statement: &str) -> bool;
+    /// Runs `statement` now if that can neither wait for a lock nor sync
+    /// the disk (see `never_waits`); otherwise gives `parameters` back, for
+    /// `execute` on the blocking pool.
+    fn execute_if_quick(&mut self, statement: &str, parameters: Vec<Value>) -> Result<Result<QueryResult, SqliteError>, Vec<Value>> {
+        if self.never_waits(statement) {
+            Ok(self.execute(statement, parameters))
+        } else {
+            Err(parameters)
+        }
+    }
     fn last_insert_rowid(&self) -> i64;
     fn changes(&self) -> u64;
 }
