@@ -382,8 +382,11 @@ async fn the_sweep_takes_exactly_the_actions_due_action_decides() {
     assert_eq!(answer["escalated"], count("Escalate"), "{answer}");
     assert_eq!(answer["reminded"], count("Remind"), "{answer}");
     assert_eq!(answer["more"], false);
-    // Every kind of action and no action occurred, so the cases cover the rule.
-    assert!(["Complete", "Escalate", "Remind"].iter().all(|s| counts.get(*s).copied().unwrap_or(0) > 20), "{counts:?}");
+    // Every kind of action and no action occurred, so the cases cover the
+    // rule. How many of each depends on the hour the test runs (the clocks
+    // are drawn around now, and working hours are Indonesian): near midnight
+    // in WIB fewer than 20 in 1,500 were reminders, so only "some" is asked.
+    assert!(["Complete", "Escalate", "Remind"].iter().all(|s| counts.get(*s).copied().unwrap_or(0) > 0), "{counts:?}");
     assert!(taken.values().filter(|a| a.is_none()).count() > 100);
     app.stop().await;
 }
