@@ -195,6 +195,12 @@ const WAIT_FOR_WRITERS: std::time::Duration = std::time::Duration::from_millis(2
 /// another process (replicas on one file), which cannot wake it.
 const WRITER_POLL: std::time::Duration = std::time::Duration::from_millis(2);
 
+/// Whether `conn` is in a transaction that holds the write lock.
+fn holds_write_lock(conn: &rusqlite::Connection) -> bool {
+    // SAFETY: the handle is this open connection's; the call only reads.
+    unsafe { rusqlite::ffi::sqlite3_txn_state(conn.handle(), std::ptr::null()) == rusqlite::ffi::SQLITE_TXN_WRITE }
+}
+
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(code, _) if code.code == rusqlite::ErrorCode::DatabaseBusy)
 }
@@ -229,9 +235,7 @@ impl LocalConnection {
         }
         let lowered = self.pooled().synchronous_lowered;
         let conn = &self.pooled().conn;
-        // SAFETY: the handle is this open connection's; the call only reads.
-        let was_writing =
-            unsafe { rusqlite::ffi::sqlite3_txn_state(conn.handle(), std::ptr::null()) } == rusqlite::ffi::SQLITE_TXN_WRITE;
+        let was_writing = holds_write_lock(conn);
         let was_autocommit = conn.is_autocommit();
         let result = if was_autocommit && takes_write_lock(statement) {
             if may_wait {
@@ -279,8 +283,7 @@ impl LocalConnection {
     /// sleeping or touching the disk, so it may run in place, and the guest
     /// goes on holding the lock without waiting for a thread of the executor.
     fn takes_lock_without_waiting(&mut self, statement: &str) -> bool {
-        let begins = super::pool::skip_comments(statement).get(..5).is_some_and(|word| word.eq_ignore_ascii_case("begin"));
-        if !begins || !takes_write_lock(statement) || !self.pooled().conn.is_autocommit() || !self.pool.in_wal(self.pooled()) {
+        if !super::pool::starts_with_keyword(statement, "begin") || !takes_write_lock(statement) || !self.pooled().conn.is_autocommit() || !self.pool.in_wal(self.pooled()) {
             return false;
         }
         self.pooled().conn.query_row("PRAGMA busy_timeout", [], |row| row.get::<_, i64>(0)).is_ok_and(|ms| ms == 0)
@@ -295,8 +298,7 @@ impl LocalConnection {
             return false;
         }
         if was_writing {
-            let keyword = super::pool::skip_comments(statement);
-            return !keyword.get(..8).is_some_and(|word| word.eq_ignore_ascii_case("rollback"));
+            return !super::pool::starts_with_keyword(statement, "rollback");
         }
         // A connection's own setting is no write, whatever SQLite calls it.
         was_autocommit
@@ -362,9 +364,7 @@ impl Connection for LocalConnection {
         }
         // Preparing puts the statement in the cache `execute` takes it from.
         let conn = &self.pooled().conn;
-        // SAFETY: the handle is this open connection's; the call only reads.
-        let holds_write_lock =
-            unsafe { rusqlite::ffi::sqlite3_txn_state(conn.handle(), std::ptr::null()) } == rusqlite::ffi::SQLITE_TXN_WRITE;
+        let holds_write_lock = holds_write_lock(conn);
         match conn.prepare_cached(statement) {
             Ok(prepared) => super::pool::never_waits(statement, prepared.readonly(), holds_write_lock),
             // Let `execute` report the error, on the usual path.

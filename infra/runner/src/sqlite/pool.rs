@@ -244,6 +244,11 @@ pub(super) fn is_connection_setting(statement: &str) -> bool {
     leading_word(rest).is_some_and(|name| RESTORABLE.contains(&name.to_ascii_lowercase().as_str()))
 }
 
+/// Whether `statement`'s first word (after comments) is `keyword`, in any case.
+pub(super) fn starts_with_keyword(statement: &str, keyword: &str) -> bool {
+    leading_word(skip_comments(statement)).is_some_and(|word| word.eq_ignore_ascii_case(keyword))
+}
+
 /// The statement without leading white space and SQL comments.
 pub(super) fn skip_comments(mut sql: &str) -> &str {
     loop {
